@@ -1,0 +1,7 @@
+/// The service-bus address kinds hubd routes to.
+public enum AddressKind: String, Sendable, CaseIterable {
+    case async = "E_SB_ASYNC"
+    case sync = "E_SB_SYNC"
+    case error = "E_SB_ERROR"
+    case syncReply = "E_SB_SYNCREPLY"
+}

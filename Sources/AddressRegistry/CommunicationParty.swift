@@ -1,0 +1,62 @@
+import Foundation
+
+/// A communication party from the Address Register, reduced to what routing needs.
+///
+/// ```swift
+/// if let party = registry.party(herId: 8141703), party.canReceive {
+///     publish(to: party.queue(.async)!)
+/// }
+/// ```
+public struct CommunicationParty: Sendable, Hashable {
+    public var herId: Int
+    public var name: String
+    public var displayName: String?
+    public var parentHerId: Int?
+    public var parentName: String?
+    public var type: PartyType
+    public var active: Bool
+    public var isValidCommunicationParty: Bool
+    public var electronicAddresses: [ElectronicAddress]
+    /// Message functions the party accepts (hubd's `Receives` extension); nil means "no capability check".
+    public var receives: Set<String>?
+
+    public init(
+        herId: Int, name: String, displayName: String? = nil, parentHerId: Int? = nil,
+        parentName: String? = nil, type: PartyType, active: Bool, isValidCommunicationParty: Bool,
+        electronicAddresses: [ElectronicAddress], receives: Set<String>? = nil
+    ) {
+        self.herId = herId
+        self.name = name
+        self.displayName = displayName
+        self.parentHerId = parentHerId
+        self.parentName = parentName
+        self.type = type
+        self.active = active
+        self.isValidCommunicationParty = isValidCommunicationParty
+        self.electronicAddresses = electronicAddresses
+        self.receives = receives
+    }
+
+    /// The name to show: `DisplayName` wins when set.
+    public var shownName: String {
+        if let displayName, !displayName.isEmpty { return displayName }
+        return name
+    }
+
+    /// The queue for an address kind, taken from the first address of that type.
+    public func queue(_ kind: AddressKind) -> String? {
+        electronicAddresses.first { $0.typeCode == kind.rawValue }?.queueName
+    }
+
+    /// Active, valid, and with an error queue: a party whose errors can be routed back to it.
+    public var canSend: Bool { active && isValidCommunicationParty && queue(.error) != nil }
+
+    /// Active, valid, and with an async queue.
+    public var canReceive: Bool { active && isValidCommunicationParty && queue(.async) != nil }
+
+    /// Whether the party takes a message function. AppRecs are always accepted.
+    public func accepts(messageFunction: String) -> Bool {
+        guard let receives else { return true }
+        return messageFunction == "APPREC" || receives.contains(messageFunction)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Reads the registry format: a JSON array of Address Register communication parties,
+/// bare or wrapped as `{"herId", "parentHerId", "type", "communicationParty": {...}}`.
+public enum RegistryFile {
+    /// Parses a whole file. Any bad element fails the whole file, naming its index.
+    public static func parse(_ data: Data) throws(RegistryImportError) -> [RegistryEntry] {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw .notJSON(describe(error))
+        }
+        guard case .array(let elements) = root else { throw .notAnArray }
+        var seen: Set<Int> = []
+        var entries: [RegistryEntry] = []
+        entries.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let entry = try parseElement(element, index: index)
+            guard seen.insert(entry.party.herId).inserted else {
+                throw .duplicateHerId(index: index, herId: entry.party.herId)
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Parses one element as the store keeps it.
+    public static func parseStored(_ document: Data) throws(RegistryImportError) -> CommunicationParty {
+        let element: JSONValue
+        do {
+            element = try JSONDecoder().decode(JSONValue.self, from: document)
+        } catch {
+            throw .notJSON(describe(error))
+        }
+        return try parseElement(element, index: 0).party
+    }
+
+    private static func parseElement(_ element: JSONValue, index: Int) throws(RegistryImportError) -> RegistryEntry {
+        guard case .object = element else { throw .notAnObject(index: index) }
+        // The wrapper carries the party inside; its own herId/parentHerId/type fill the gaps.
+        let body = element["communicationParty"].flatMap { if case .object = $0 { $0 } else { nil } } ?? element
+        let rawHerId = body["HerId"] ?? element["herId"]
+        guard let rawHerId, rawHerId != .null else { throw .missingHerId(index: index) }
+        guard case .integer(let wide) = rawHerId, wide > 0, let herId = Int(exactly: wide) else {
+            throw .invalidHerId(index: index)
+        }
+        let parent = (body["ParentHerId"] ?? element["parentHerId"])?.integer
+        let addresses = (body["ElectronicAddresses"]?.array ?? []).compactMap(address)
+        let receives = body["Receives"]?.array?.compactMap(\.string)
+
+        let party = CommunicationParty(
+            herId: herId,
+            name: body["Name"]?.string ?? "",
+            displayName: body["DisplayName"]?.string,
+            parentHerId: parent.flatMap { $0 > 0 ? $0 : nil },
+            parentName: body["ParentName"]?.string,
+            type: PartyType(registryName: body["Type"]?.string ?? element["type"]?.string ?? ""),
+            active: body["Active"]?.bool ?? false,
+            isValidCommunicationParty: body["IsValidCommunicationParty"]?.bool ?? false,
+            electronicAddresses: addresses,
+            receives: receives.map(Set.init))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let document = (try? encoder.encode(element)) ?? Data()
+        return RegistryEntry(party: party, document: document)
+    }
+
+    private static func address(_ value: JSONValue) -> ElectronicAddress? {
+        guard let address = value["Address"]?.string,
+              let code = value["TypeCodeValue"]?.string ?? value["Type"]?["CodeValue"]?.string
+        else { return nil }
+        return ElectronicAddress(address: address, typeCode: code, inherited: value["Inherited"]?.bool ?? false)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            return context.underlyingError.map { "\(($0 as NSError).localizedDescription)" } ?? context.debugDescription
+        default:
+            return "\(error)"
+        }
+    }
+}

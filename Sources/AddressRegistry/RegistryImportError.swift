@@ -1,0 +1,20 @@
+/// Why a registry file was refused. The whole import fails; the previous registry stays in force.
+public enum RegistryImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notJSON(String)
+    case notAnArray
+    case notAnObject(index: Int)
+    case missingHerId(index: Int)
+    case invalidHerId(index: Int)
+    case duplicateHerId(index: Int, herId: Int)
+
+    public var description: String {
+        switch self {
+        case .notJSON(let reason): "registry file is not valid JSON: \(reason)"
+        case .notAnArray: "registry file is not a JSON array of communication parties"
+        case .notAnObject(let index): "element \(index): not a JSON object"
+        case .missingHerId(let index): "element \(index): HerId is missing"
+        case .invalidHerId(let index): "element \(index): HerId is not a positive integer"
+        case .duplicateHerId(let index, let herId): "element \(index): duplicate HerId \(herId)"
+        }
+    }
+}
