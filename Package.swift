@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "AMQPBridge",
             dependencies: [
-                "CRabbitMQ",
+                "CRabbitMQ", "Hub",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(

@@ -1,0 +1,60 @@
+import Hub
+import Synchronization
+
+/// The submission queue as the hub's submission source: deliveries become submissions, and a
+/// settled batch is acknowledged with one `basic.ack` (multiple) per connection generation.
+public final class AMQPSubmissionSource: SubmissionSource {
+    private let consumer: AMQPConsumer
+    private let continuation = Mutex<AsyncStream<[Submission]>.Continuation?>(nil)
+
+    public init(consumer: AMQPConsumer) {
+        self.consumer = consumer
+    }
+
+    public func submissions() -> AsyncStream<[Submission]> {
+        let batches = consumer.batches()
+        let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
+        self.continuation.withLock { $0 = continuation }
+        let pump = Task {
+            for await batch in batches {
+                continuation.yield(batch.map(Self.submission))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return stream
+    }
+
+    public func settle(_ batch: [Submission]) async {
+        // The pipeline settles batches whole and in order, so acknowledging up to the highest tag
+        // of each generation acknowledges exactly what was handled.
+        var highest: [UInt64: UInt64] = [:]
+        for submission in batch {
+            let token = submission.settlement
+            highest[token.epoch] = max(highest[token.epoch] ?? 0, token.sequence)
+        }
+        for (epoch, tag) in highest {
+            consumer.ack(upTo: tag, epoch: epoch)
+        }
+    }
+
+    public func stop() async {
+        await consumer.pause()
+        continuation.withLock { $0?.finish() }
+    }
+
+    static func submission(_ delivery: AMQPDelivery) -> Submission {
+        let properties = delivery.properties
+        var headers: [String: String] = [:]
+        for (name, value) in properties.headers {
+            if let text = value.stringValue { headers[name] = text }
+        }
+        return Submission(
+            properties: MessageProperties(
+                messageId: properties.messageId, correlationId: properties.correlationId, replyTo: properties.replyTo,
+                contentType: properties.contentType, type: properties.type, expiration: properties.expiration,
+                headers: headers),
+            body: delivery.body,
+            settlement: SettlementToken(sequence: delivery.deliveryTag, epoch: delivery.epoch))
+    }
+}

@@ -1,0 +1,27 @@
+/// A message the hub gives up on, about to be written to the dead letters.
+/// Header values are kept as they came: a dead letter often is one because they are wrong.
+public struct DeadLetterDraft: Sendable {
+    /// The stored message it came from, when it was ever accepted.
+    public var storedMessage: Int64?
+    public var messageId: String?
+    public var fromHerId: String?
+    public var toHerId: String?
+    public var messageFunction: String?
+    public var reason: String
+    public var properties: MessageProperties
+    public var body: [UInt8]
+
+    public init(
+        storedMessage: Int64? = nil, messageId: String?, fromHerId: String?, toHerId: String?,
+        messageFunction: String?, reason: String, properties: MessageProperties, body: [UInt8]
+    ) {
+        self.storedMessage = storedMessage
+        self.messageId = messageId
+        self.fromHerId = fromHerId
+        self.toHerId = toHerId
+        self.messageFunction = messageFunction
+        self.reason = reason
+        self.properties = properties
+        self.body = body
+    }
+}

@@ -1,0 +1,25 @@
+/// Header names of the wire contract, spelled once.
+public enum HeaderName {
+    public static let fromHerId = "fromHerId"
+    public static let toHerId = "toHerId"
+    public static let applicationTimeStamp = "applicationTimeStamp"
+    public static let cpaId = "cpaId"
+    public static let messageType = "X-MessageInfo-Type"
+    public static let msgId = "X-MessageInfo-MsgId"
+    public static let refToParent = "X-MessageInfo-RefToParent"
+    public static let refToConversation = "X-MessageInfo-RefToConversation"
+    public static let schemaNamespace = "X-MessageInfo-SchemaNamespace"
+    public static let originalMsgId = "X-MessageInfo-OriginalMsgId"
+    public static let originalMsgType = "X-MessageInfo-OriginalMsgType"
+    public static let senderLevel1 = "X-Sender-Lvl1Id"
+    public static let senderLevel2 = "X-Sender-Lvl2Id"
+    public static let receiverLevel1 = "X-Receiver-Lvl1Id"
+    public static let receiverLevel2 = "X-Receiver-Lvl2Id"
+    public static let originalMessageId = "originalMessageId"
+    public static let receiverTimeStamp = "receiverTimeStamp"
+    public static let errorCondition = "errorCondition"
+    public static let errorDescription = "errorDescription"
+    public static let errorConditionData = "errorConditionData"
+    /// hubd's own: why a copy landed on the dead-letter queue.
+    public static let deadLetterReason = "x-hubd-dead-letter-reason"
+}

@@ -1,0 +1,16 @@
+/// What a stored message is, which decides how it is routed and whether its failures are answered.
+public enum MessageKind: String, Sendable, Codable {
+    /// A MsgHead submitted by a party.
+    case dialog
+    /// An AppRec submitted by a party.
+    case appRec = "apprec"
+    /// A receiver's own error message about a message it got, routed to the sender's error queue.
+    case receiverError = "receiver-error"
+    /// An error message hubd generated for a sender.
+    case errorNotice = "error-notice"
+    /// A copy of a dead letter on the dead-letter queue.
+    case deadLetterCopy = "dead-letter-copy"
+
+    /// Error messages are never answered with error messages; dead-letter copies neither.
+    public var failuresAreReported: Bool { self == .dialog || self == .appRec }
+}

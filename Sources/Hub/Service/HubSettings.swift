@@ -1,0 +1,33 @@
+import Foundation
+
+/// What the hub needs to know about itself and its policies.
+public struct HubSettings: Sendable {
+    /// The hub's own HER-id; the sender of error messages whose original receiver is unknown.
+    public var herId: Int
+    /// The queue submissions arrive on.
+    public var submitQueue: String
+    /// The queue dead letters are copied to.
+    public var deadLetterQueue: String
+    /// Submissions with a larger body are refused before they are parsed.
+    public var maxMessageBytes: Int
+    /// How long the hub tries to deliver a message when its submission sets no `expiration`.
+    public var defaultExpiry: TimeInterval
+    /// When failed sends are tried again.
+    public var retry: RetryPolicy
+    /// How many due messages the dispatcher sends in one batch (publishes in flight at once).
+    public var dispatchBatchSize: Int
+
+    public init(
+        herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
+        maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
+        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 256
+    ) {
+        self.herId = herId
+        self.submitQueue = submitQueue
+        self.deadLetterQueue = deadLetterQueue
+        self.maxMessageBytes = maxMessageBytes
+        self.defaultExpiry = defaultExpiry
+        self.retry = retry
+        self.dispatchBatchSize = dispatchBatchSize
+    }
+}

@@ -1,0 +1,342 @@
+import AddressRegistry
+import Foundation
+import GRDB
+
+/// The hub's durable state in one SQLite file (WAL, `synchronous=FULL`): the outbox of messages
+/// to send, their status histories, duplicate keys, dead letters and the registry copy.
+///
+/// Every method that changes state runs in one transaction, so a crash leaves either all of a
+/// batch or none of it; ingress acknowledges submissions only after `commitIngress` returns.
+public final class HubStore: Sendable {
+    private let pool: DatabasePool
+    public let path: String
+    /// The queue dead letters are copied to.
+    public let deadLetterQueue: String
+
+    /// Opens (creating when missing) the store at `path` and brings its schema up to date.
+    public init(path: String, deadLetterQueue: String = "hubd.dead") throws {
+        self.path = path
+        self.deadLetterQueue = deadLetterQueue
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool turns on WAL with synchronous=NORMAL, which may lose the last commits
+            // on power loss; an acknowledged submission must survive that, so FULL it is.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try StoreSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError("open \(path)", Self.describe(error))
+        }
+    }
+
+    // MARK: Ingress
+
+    /// Writes a batch of ingress decisions in one transaction: accepted messages with their
+    /// `accepted` status and duplicate keys, error messages for senders, dead letters.
+    public func commitIngress(_ decisions: [IngressDecision], now: Date) async throws -> [IngressOutcome] {
+        try await write("commit submissions") { db in
+            try decisions.map { decision in
+                switch decision {
+                case .accept(let message):
+                    if let key = message.duplicateKey, try Self.isDuplicate(key, db: db) { return .duplicate }
+                    let id = try Self.insert(message, now: now, db: db)
+                    if let key = message.duplicateKey {
+                        try db.cachedStatement(sql: """
+                            INSERT INTO duplicate_key (from_her_id, key, message, accepted_at) VALUES (?, ?, ?, ?)
+                            """).execute(arguments: [key.senderHerId, key.key, id, now.timeIntervalSince1970])
+                    }
+                    let correlated = try message.correlation.map { try Self.correlate($0, now: now, db: db) }
+                    return .accepted(id: id, correlated: correlated)
+                case .reject(_, let notice):
+                    _ = try Self.insert(notice, now: now, db: db)
+                    return .rejected
+                case .deadLetter(let draft):
+                    try self.insertDeadLetter(draft, now: now, db: db)
+                    return .deadLettered
+                }
+            }
+        }
+    }
+
+    // MARK: Dispatch
+
+    /// Pending messages due by `now`, oldest due first.
+    public func dueMessages(now: Date, limit: Int) async throws -> [DueMessage] {
+        try await read("read due messages") { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
+                           target_queue, properties, body, attempts, accepted_at, expires_at
+                    FROM message WHERE state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """),
+                arguments: [now.timeIntervalSince1970, limit])
+            return try rows.map(Self.dueMessage)
+        }
+    }
+
+    /// When the next pending message falls due, if any is pending.
+    public func nextDueTime() async throws -> Date? {
+        try await read("read next due time") { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM message WHERE state = 'pending'")
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    /// Records the outcome of a dispatch batch in one transaction.
+    public func recordDispatch(_ results: [DispatchResult], now: Date) async throws {
+        try await write("record dispatch outcomes") { db in
+            let stamp = now.timeIntervalSince1970
+            for result in results {
+                switch result {
+                case .sent(let id):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
+                               last_error = NULL WHERE id = ?
+                        """).execute(arguments: [id])
+                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
+                case .retry(let id, let error, let next):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?
+                        """).execute(arguments: [next.timeIntervalSince1970, error, id])
+                case .givenUp(let id, let status, let reason, let draft, let notice):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET state = ?, next_attempt_at = NULL, last_error = ? WHERE id = ?
+                        """).execute(arguments: [status.rawValue, reason, id])
+                    try Self.appendStatus(status, to: id, at: stamp, detail: reason, db: db)
+                    if let draft { try self.insertDeadLetter(draft, now: now, db: db) }
+                    if let notice { _ = try Self.insert(notice, now: now, db: db) }
+                }
+            }
+        }
+    }
+
+    // MARK: Reports
+
+    /// The messages with this `message_id` (or, failing that, this MsgHead `MsgId`), with histories.
+    public func reports(for identifier: String) async throws -> [MessageReport] {
+        try await read("read status") { db in
+            var rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [identifier])
+            if rows.isEmpty {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE msg_id = ? ORDER BY id", arguments: [identifier])
+            }
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let history = try Row.fetchAll(
+                    db, sql: "SELECT status, at, detail FROM status WHERE message = ? ORDER BY at, rowid",
+                    arguments: [id]
+                ).compactMap { entry -> StatusEntry? in
+                    guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
+                    return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
+                }
+                return MessageReport(
+                    id: id, messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
+                    fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
+                    msgId: row["msg_id"], state: row["state"], attempts: row["attempts"],
+                    nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    lastError: row["last_error"],
+                    acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
+                    expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+                    history: history)
+            }
+        }
+    }
+
+    /// Dead letters, newest last.
+    public func deadLetters(limit: Int = 1000) async throws -> [DeadLetterRecord] {
+        try await read("read dead letters") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, message_id, from_her_id, to_her_id, function, reason, at FROM dead_letter
+                ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).reversed().map { row in
+                DeadLetterRecord(
+                    id: row["id"], messageId: row["message_id"], fromHerId: row["from_her_id"],
+                    toHerId: row["to_her_id"], messageFunction: row["function"], reason: row["reason"],
+                    at: Date(timeIntervalSince1970: row["at"]))
+            }
+        }
+    }
+
+    /// Counts of messages by state, for logs and readiness.
+    public func stateCounts() async throws -> [String: Int] {
+        try await read("count messages") { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM message GROUP BY state") {
+                counts[row["state"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    // MARK: Registry
+
+    /// Replaces the registry copy atomically and bumps its version, so a running hub reloads it.
+    public func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws {
+        try await write("import registry") { db in
+            try db.execute(sql: "DELETE FROM party")
+            let insert = try db.makeStatement(sql: "INSERT INTO party (her_id, document) VALUES (?, ?)")
+            for entry in entries {
+                try insert.execute(arguments: [entry.party.herId, entry.document])
+            }
+            try db.execute(sql: """
+                INSERT INTO registry_state (id, version, imported_at, source) VALUES (1, 1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET version = version + 1, imported_at = excluded.imported_at,
+                                               source = excluded.source
+                """, arguments: [now.timeIntervalSince1970, source])
+        }
+    }
+
+    /// The registry version; changes whenever a registry is imported.
+    public func registryVersion() async throws -> Int64 {
+        try await read("read registry version") { db in
+            try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
+        }
+    }
+
+    /// The registry copy and its version.
+    public func loadRegistry() async throws -> (version: Int64, registry: AddressRegistry) {
+        try await read("load registry") { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
+            let parties = try Row.fetchAll(db, sql: "SELECT document FROM party ORDER BY her_id").compactMap { row in
+                try? RegistryFile.parseStored(row["document"])
+            }
+            return (version, AddressRegistry(parties: parties))
+        }
+    }
+
+    /// One party's stored JSON, as imported.
+    public func partyDocument(herId: Int) async throws -> Data? {
+        try await read("read party") { db in
+            try Data.fetchOne(db, sql: "SELECT document FROM party WHERE her_id = ?", arguments: [herId])
+        }
+    }
+
+    // MARK: Rows
+
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
+    @discardableResult
+    static func insert(_ message: NewMessage, now: Date, db: Database) throws -> Int64 {
+        let (kind, herId, queue): (String, Int?, String?) = switch message.target {
+        case .partyAsync(let herId): ("async", herId, nil)
+        case .partyError(let herId): ("error", herId, nil)
+        case .queue(let name): ("queue", nil, name)
+        }
+        let stamp = now.timeIntervalSince1970
+        try db.cachedStatement(sql: """
+            INSERT INTO message (message_id, kind, from_her_id, to_her_id, function, msg_id, target_kind,
+                                 target_her_id, target_queue, properties, body, state, next_attempt_at,
+                                 accepted_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+            """).execute(arguments: [
+                message.messageId, message.kind.rawValue, message.fromHerId, message.toHerId,
+                message.messageFunction, message.msgId, kind, herId, queue,
+                try encoder.encode(message.properties), Data(message.body), stamp, stamp,
+                message.expiresAt.timeIntervalSince1970,
+            ])
+        let id = db.lastInsertedRowID
+        try appendStatus(.accepted, to: id, at: stamp, detail: nil, db: db)
+        return id
+    }
+
+    private func insertDeadLetter(_ draft: DeadLetterDraft, now: Date, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO dead_letter (message, message_id, from_her_id, to_her_id, function, reason, at, properties, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                draft.storedMessage, draft.messageId, draft.fromHerId, draft.toHerId, draft.messageFunction,
+                draft.reason, now.timeIntervalSince1970, try Self.encoder.encode(draft.properties), Data(draft.body),
+            ])
+        // The copy on the dead-letter queue carries the original properties plus the reason.
+        var properties = draft.properties
+        properties.headers[HeaderName.deadLetterReason] = draft.reason
+        let copy = NewMessage(
+            messageId: draft.messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
+            fromHerId: draft.fromHerId.flatMap { Int($0) }, toHerId: draft.toHerId.flatMap { Int($0) },
+            messageFunction: draft.messageFunction, msgId: nil, target: .queue(deadLetterQueue),
+            properties: properties, body: draft.body, expiresAt: .distantFuture)
+        try Self.insert(copy, now: now, db: db)
+    }
+
+    private static func isDuplicate(_ key: DuplicateKey, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?"),
+            arguments: [key.senderHerId, key.key]) ?? false
+    }
+
+    /// Moves the original's status for a receipt; false when the original is not known here.
+    private static func correlate(_ correlation: ReceiptCorrelation, now: Date, db: Database) throws -> Bool {
+        let original: Int64?
+        let status: MessageStatus
+        switch correlation {
+        case .appRec(let msgId, let sender, let receiver, let receiptStatus):
+            status = receiptStatus
+            original = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT id FROM message WHERE msg_id = ? AND from_her_id = ? AND to_her_id = ?
+                AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
+                """), arguments: [msgId, sender, receiver])
+        case .errorMessage(let messageId):
+            status = .rejected
+            original = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT id FROM message WHERE message_id = ? AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
+                """), arguments: [messageId])
+        }
+        guard let original else { return false }
+        try appendStatus(status, to: original, at: now.timeIntervalSince1970, detail: nil, db: db)
+        return true
+    }
+
+    private static func appendStatus(_ status: MessageStatus, to id: Int64, at: Double, detail: String?, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO status (message, status, at, detail) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [id, status.rawValue, at, detail])
+    }
+
+    private static func dueMessage(_ row: Row) throws -> DueMessage {
+        let target: DeliveryTarget
+        let targetKind: String = row["target_kind"]
+        switch targetKind {
+        case "async": target = .partyAsync(herId: row["target_her_id"])
+        case "error": target = .partyError(herId: row["target_her_id"])
+        default: target = .queue(row["target_queue"] ?? "")
+        }
+        let properties: Data = row["properties"]
+        let body: Data = row["body"]
+        return DueMessage(
+            id: row["id"], messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
+            fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
+            target: target, properties: try decoder.decode(MessageProperties.self, from: properties),
+            body: [UInt8](body), attempts: row["attempts"],
+            acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+    }
+
+    // MARK: Plumbing
+
+    private func write<T: Sendable>(_ operation: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError(operation, Self.describe(error))
+        }
+    }
+
+    private func read<T: Sendable>(_ operation: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(operation, Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.resultCode): \(error.message ?? "no message")"
+        }
+        return "\(error)"
+    }
+}

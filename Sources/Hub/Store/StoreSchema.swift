@@ -1,0 +1,79 @@
+import GRDB
+
+/// The store's migrations. Named and ordered; a released migration is never edited.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY,
+                    message_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    from_her_id INTEGER,
+                    to_her_id INTEGER,
+                    function TEXT,
+                    msg_id TEXT,
+                    target_kind TEXT NOT NULL,
+                    target_her_id INTEGER,
+                    target_queue TEXT,
+                    properties BLOB NOT NULL,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL,
+                    last_error TEXT,
+                    accepted_at REAL NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                -- Dispatch reads only pending rows, in due order: a partial index keeps that logarithmic
+                -- however many sent rows accumulate.
+                CREATE INDEX message_due ON message(next_attempt_at, id) WHERE state = 'pending';
+                CREATE INDEX message_by_message_id ON message(message_id);
+                CREATE INDEX message_by_msg_id ON message(msg_id) WHERE msg_id IS NOT NULL;
+
+                -- A rowid table: the rowid keeps the order statuses were recorded in.
+                CREATE TABLE status (
+                    message INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    detail TEXT,
+                    UNIQUE (message, status)
+                );
+
+                CREATE TABLE duplicate_key (
+                    from_her_id INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    message INTEGER,
+                    accepted_at REAL NOT NULL,
+                    PRIMARY KEY (from_her_id, key)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE dead_letter (
+                    id INTEGER PRIMARY KEY,
+                    message INTEGER REFERENCES message(id) ON DELETE SET NULL,
+                    message_id TEXT,
+                    from_her_id TEXT,
+                    to_her_id TEXT,
+                    function TEXT,
+                    reason TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    properties BLOB NOT NULL,
+                    body BLOB NOT NULL
+                );
+
+                CREATE TABLE party (
+                    her_id INTEGER PRIMARY KEY,
+                    document BLOB NOT NULL
+                );
+                CREATE TABLE registry_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL,
+                    imported_at REAL NOT NULL,
+                    source TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,13 @@
+/// Where submissions come from (the AMQP submission queue; later REST).
+///
+/// The hub settles a batch only after everything it decided about the batch is committed
+/// to the store, so a source must keep unsettled submissions and offer them again after a
+/// crash or reconnect.
+public protocol SubmissionSource: Sendable {
+    /// The submissions, in batches. Called once.
+    func submissions() -> AsyncStream<[Submission]>
+    /// Removes every submission of the batch from the source (one group acknowledgement).
+    func settle(_ batch: [Submission]) async
+    /// Stops taking new submissions; the stream ends after what it already holds.
+    func stop() async
+}

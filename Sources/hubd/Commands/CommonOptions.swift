@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every command takes: where the configuration is.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Config file (key = value lines). Default: $HUBD_CONFIG, if set.")
+    var config: String?
+
+    func load() throws -> HubdConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        return try HubdConfiguration.load(file: config ?? environment["HUBD_CONFIG"], environment: environment)
+    }
+}
+
+/// A command failed in a way the operator should read: printed as one line, exit code 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+extension Logger {
+    /// A logger writing to standard error at the configured level.
+    static func hubd(_ label: String, level: Logger.Level) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,78 @@
+import AddressRegistry
+import ArgumentParser
+import Foundation
+import Hub
+
+struct Registry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import or show the registry copy (Address Register parties).",
+        subcommands: [Import.self, Show.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the registry with FILE, atomically; the old one stays if FILE is bad.")
+
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "Registry file: a JSON array of communication parties.") var file: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let count = try await RegistryImport.run(file: file, database: configuration.database, deadLetterQueue: configuration.deadLetterQueue)
+            print("imported \(count) parties from \(file)")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one party and the queues hubd uses for it.")
+
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The party's HER-id.") var herId: Int
+
+        func run() async throws {
+            let configuration = try options.load()
+            let store = try HubStore(path: configuration.database)
+            guard let document = try await store.partyDocument(herId: herId) else {
+                throw CommandFailure("HER-id \(herId) is not in the registry")
+            }
+            let party = try RegistryFile.parseStored(document)
+            var lines = [
+                "HER-id:         \(party.herId)",
+                "name:           \(party.shownName)",
+                "type:           \(party.type)",
+                "parent:         \(party.parentHerId.map { "\($0)\(party.parentName.map { " (\($0))" } ?? "")" } ?? "-")",
+                "active:         \(party.active ? "yes" : "no")",
+                "valid party:    \(party.isValidCommunicationParty ? "yes" : "no")",
+            ]
+            for kind in AddressKind.allCases {
+                let label = "\(kind.rawValue):".padding(toLength: 16, withPad: " ", startingAt: 0)
+                let address = party.electronicAddresses.first { $0.typeCode == kind.rawValue }
+                lines.append(label + (address.map { "\($0.queueName ?? "?")\($0.inherited ? " (inherited)" : "")" } ?? "-"))
+            }
+            lines.append("receives:       " + (party.receives.map { $0.sorted().joined(separator: ", ") } ?? "anything (no list)"))
+            lines.append("can send:       \(party.canSend ? "yes" : "no")")
+            lines.append("can receive:    \(party.canReceive ? "yes" : "no")")
+            print(lines.joined(separator: "\n"))
+        }
+    }
+}
+
+/// Reads a registry file and replaces the store's copy.
+enum RegistryImport {
+    static func run(file: String, database: String, deadLetterQueue: String) async throws -> Int {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw CommandFailure("cannot read registry file \(file): \((error as NSError).localizedDescription)")
+        }
+        let entries: [RegistryEntry]
+        do {
+            entries = try RegistryFile.parse(data)
+        } catch {
+            throw CommandFailure("\(file): \(error)")
+        }
+        let store = try HubStore(path: database, deadLetterQueue: deadLetterQueue)
+        try await store.replaceRegistry(entries, source: file, now: Date())
+        return entries.count
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hub
+import Logging
+
+/// hubd's settings: defaults, then the config file (`key = value` lines), then `HUBD_*`
+/// environment variables, each overriding the one before.
+///
+/// A file key is the variable's name without `HUBD_`, in lower case (`amqp_url` for
+/// `HUBD_AMQP_URL`); the variable's own name is accepted in the file as well.
+struct HubdConfiguration {
+    var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
+    var database = "hubd.sqlite"
+    var registry: String?
+    var herId: Int?
+    var submitQueue = "hubd.submit"
+    var deadLetterQueue = "hubd.dead"
+    var maxMessageBytes = 16 * 1024 * 1024
+    var queueType = QueueType.classic
+    var defaultExpirySeconds: Double = 4 * 24 * 3600
+    var retryInitialSeconds: Double = 1
+    var retryMaxSeconds: Double = 300
+    var prefetch = 512
+    var batchSize = 256
+    var logLevel = Logger.Level.info
+
+    enum QueueType: String {
+        case classic, quorum
+    }
+
+    /// Every key hubd reads, with what it is; `hubd` prints this list in its README as the reference.
+    static let keys: [(key: String, help: String)] = [
+        ("amqp_url", "broker URL, amqp:// or amqps://"),
+        ("database", "SQLite file of the store"),
+        ("registry", "registry file imported at start (optional)"),
+        ("her_id", "the hub's own HER-id"),
+        ("submit_queue", "queue submissions arrive on"),
+        ("dead_letter_queue", "queue dead letters are copied to"),
+        ("max_message_bytes", "largest accepted body in bytes"),
+        ("queue_type", "classic or quorum, for queues hubd declares"),
+        ("default_expiry_seconds", "how long delivery is tried when a submission sets no expiration"),
+        ("retry_initial_seconds", "delay before the first retry"),
+        ("retry_max_seconds", "longest delay between retries"),
+        ("prefetch", "unacknowledged submissions the broker may hand hubd at once"),
+        ("batch_size", "submissions per transaction and messages per dispatch batch"),
+        ("log_level", "trace, debug, info, notice, warning, error or critical"),
+    ]
+
+    static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
+        var configuration = HubdConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("cannot read config file \(file): \((error as NSError).localizedDescription)")
+            }
+            for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                guard let equals = line.firstIndex(of: "=") else {
+                    throw ConfigurationError("\(file):\(number + 1): expected key = value")
+                }
+                var key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+                if key.hasPrefix("hubd_") { key.removeFirst(5) }
+                var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                try configuration.set(key, value, origin: "\(file):\(number + 1)")
+            }
+        }
+        for (key, help) in keys {
+            _ = help
+            if let value = environment["HUBD_" + key.uppercased()] {
+                try configuration.set(key, value, origin: "HUBD_" + key.uppercased())
+            }
+        }
+        return configuration
+    }
+
+    private mutating func set(_ key: String, _ value: String, origin: String) throws {
+        func number<T: LosslessStringConvertible & Comparable>(_ type: T.Type, minimum: T) throws -> T {
+            guard let parsed = T(value), parsed >= minimum else {
+                throw ConfigurationError("\(origin): \(key) must be a number of at least \(minimum), not '\(value)'")
+            }
+            return parsed
+        }
+        switch key {
+        case "amqp_url": amqpURL = value
+        case "database": database = value
+        case "registry": registry = value.isEmpty ? nil : value
+        case "her_id": herId = try number(Int.self, minimum: 1)
+        case "submit_queue": submitQueue = value
+        case "dead_letter_queue": deadLetterQueue = value
+        case "max_message_bytes": maxMessageBytes = try number(Int.self, minimum: 1)
+        case "queue_type":
+            guard let type = QueueType(rawValue: value.lowercased()) else {
+                throw ConfigurationError("\(origin): queue_type must be classic or quorum, not '\(value)'")
+            }
+            queueType = type
+        case "default_expiry_seconds": defaultExpirySeconds = try number(Double.self, minimum: 1)
+        case "retry_initial_seconds": retryInitialSeconds = try number(Double.self, minimum: 0.01)
+        case "retry_max_seconds": retryMaxSeconds = try number(Double.self, minimum: 0.01)
+        case "prefetch": prefetch = try number(Int.self, minimum: 1)
+        case "batch_size": batchSize = try number(Int.self, minimum: 1)
+        case "log_level":
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                throw ConfigurationError("\(origin): log_level '\(value)' is not a log level")
+            }
+            logLevel = level
+        default:
+            throw ConfigurationError("\(origin): unknown setting '\(key)'")
+        }
+    }
+
+    /// The hub's policies from this configuration.
+    func hubSettings() throws -> HubSettings {
+        guard let herId else {
+            throw ConfigurationError("her_id (HUBD_HER_ID) is required: the hub's own HER-id")
+        }
+        return HubSettings(
+            herId: herId, submitQueue: submitQueue, deadLetterQueue: deadLetterQueue,
+            maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
+            retry: RetryPolicy(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
+            dispatchBatchSize: batchSize)
+    }
+}

@@ -1,0 +1,116 @@
+import AddressRegistry
+import Foundation
+@testable import Hub
+import Testing
+
+@Suite struct HubStoreTests {
+    let store: HubStore
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
+        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+    }
+
+    func message(_ messageId: String, key: String? = "msg-1", from: Int = 1, to: Int = 2,
+                 correlation: ReceiptCorrelation? = nil, msgId: String? = "msg-1") -> NewMessage {
+        NewMessage(
+            messageId: messageId, kind: .dialog, fromHerId: from, toHerId: to, messageFunction: "F", msgId: msgId,
+            target: .partyAsync(herId: to), properties: MessageProperties(messageId: messageId, headers: ["a": "b"]),
+            body: Array("<x/>".utf8), expiresAt: now.addingTimeInterval(60),
+            duplicateKey: key.map { DuplicateKey(senderHerId: from, key: $0) }, correlation: correlation)
+    }
+
+    @Test func acceptedMessagesAreDueAtOnceWithTheirHistory() async throws {
+        let outcomes = try await store.commitIngress([.accept(message("m1"))], now: now)
+        guard case .accepted(let id, nil) = outcomes.first else {
+            Issue.record("not accepted: \(outcomes)")
+            return
+        }
+        let due = try await store.dueMessages(now: now, limit: 10)
+        #expect(due.map(\.id) == [id])
+        #expect(due.first?.properties.headers == ["a": "b"])
+        #expect(due.first?.body == Array("<x/>".utf8))
+        #expect(due.first?.target == .partyAsync(herId: 2))
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted])
+    }
+
+    @Test func duplicatesAreDroppedEvenWithinOneBatch() async throws {
+        let outcomes = try await store.commitIngress([.accept(message("m1")), .accept(message("m2"))], now: now)
+        #expect(outcomes.last == .duplicate)
+        #expect(try await store.commitIngress([.accept(message("m3"))], now: now) == [.duplicate])
+        // Same MsgId from another sender is not a duplicate.
+        #expect(try await store.commitIngress([.accept(message("m4", from: 9))], now: now).first != .duplicate)
+        #expect(try await store.reports(for: "m2").isEmpty)
+    }
+
+    @Test func dispatchOutcomesMoveStateAndHistory() async throws {
+        _ = try await store.commitIngress([.accept(message("m1")), .accept(message("m2", key: "msg-2"))], now: now)
+        let due = try await store.dueMessages(now: now, limit: 10)
+        try await store.recordDispatch([
+            .sent(id: due[0].id),
+            .retry(id: due[1].id, error: "queue full", nextAttempt: now.addingTimeInterval(5)),
+        ], now: now)
+        #expect(try await store.dueMessages(now: now, limit: 10).isEmpty)
+        #expect(try await store.nextDueTime() == now.addingTimeInterval(5))
+        let retried = try #require(try await store.reports(for: "m2").first)
+        #expect(retried.attempts == 1)
+        #expect(retried.lastError == "queue full")
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+    }
+
+    @Test func givingUpMakesADeadLetterAndItsCopy() async throws {
+        _ = try await store.commitIngress([.accept(message("m1"))], now: now)
+        let due = try #require(try await store.dueMessages(now: now, limit: 1).first)
+        let draft = DeadLetterDraft(
+            storedMessage: due.id, messageId: "m1", fromHerId: "1", toHerId: "2", messageFunction: "F",
+            reason: "not sent before its expiry", properties: due.properties, body: due.body)
+        try await store.recordDispatch([.givenUp(id: due.id, status: .expired, reason: draft.reason, deadLetter: draft, notice: nil)], now: now)
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .expired])
+        #expect(try await store.deadLetters().map(\.reason) == ["not sent before its expiry"])
+        let copy = try #require(try await store.dueMessages(now: now, limit: 10).first)
+        #expect(copy.kind == .deadLetterCopy)
+        #expect(copy.target == .queue("test.dead"))
+        #expect(copy.properties.headers[HeaderName.deadLetterReason] == "not sent before its expiry")
+    }
+
+    @Test func receiptsMoveTheirOriginalsStatus() async throws {
+        _ = try await store.commitIngress([.accept(message("m1"))], now: now)
+        let receipt = message(
+            "r1", key: "rec-1", from: 2, to: 1,
+            correlation: .appRec(originalMsgId: "msg-1", originalSender: 1, originalReceiver: 2, status: .acknowledgedWithErrors),
+            msgId: "rec-1")
+        let outcomes = try await store.commitIngress([.accept(receipt)], now: now.addingTimeInterval(1))
+        guard case .accepted(_, let correlated) = outcomes.first else { Issue.record("\(outcomes)"); return }
+        #expect(correlated == true)
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .acknowledgedWithErrors])
+
+        let unknown = message(
+            "r2", key: "rec-2", from: 2, to: 1,
+            correlation: .appRec(originalMsgId: "nope", originalSender: 1, originalReceiver: 2, status: .acknowledged),
+            msgId: "rec-2")
+        guard case .accepted(_, let found) = try await store.commitIngress([.accept(unknown)], now: now).first else {
+            Issue.record("unknown original's receipt was not accepted")
+            return
+        }
+        #expect(found == false)
+    }
+
+    @Test func registryImportReplacesAtomicallyAndBumpsTheVersion() async throws {
+        #expect(try await store.registryVersion() == 0)
+        let first = try RegistryFile.parse(Data(#"[{"HerId": 1, "Name": "a"}, {"HerId": 2, "Name": "b"}]"#.utf8))
+        try await store.replaceRegistry(first, source: "one", now: now)
+        let second = try RegistryFile.parse(Data(#"[{"HerId": 3, "Name": "c"}]"#.utf8))
+        try await store.replaceRegistry(second, source: "two", now: now)
+        let (version, registry) = try await store.loadRegistry()
+        #expect(version == 2)
+        #expect(registry.allParties.map(\.herId) == [3])
+        #expect(try await store.partyDocument(herId: 1) == nil)
+    }
+
+    @Test func storeSurvivesReopening() async throws {
+        _ = try await store.commitIngress([.accept(message("m1"))], now: now)
+        let reopened = try HubStore(path: store.path)
+        #expect(try await reopened.dueMessages(now: now, limit: 10).count == 1)
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Hub
+import Testing
+
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        "2026-03-04T10:15:00+01:00", "2026-03-04T10:15:00Z", "2026-03-04T10:15:00.1234567+01:00",
+        "2026-03-04T10:15:00", "2026-03-04T10:15Z", "2026-03-04T10:15:00.5-0330",
+    ])
+    func acceptsISO8601DateTimes(_ text: String) {
+        #expect(Timestamp.isDateTime(text))
+    }
+
+    @Test(arguments: ["", "2026-03-04", "yesterday", "2026-13-04T10:15:00Z", "2026-03-04T25:15:00Z", "2026-03-04T10:15:00+1", "2026-03-04T10:15:00ZZ"])
+    func refusesOthers(_ text: String) {
+        #expect(!Timestamp.isDateTime(text))
+    }
+
+    @Test func writesWhatItReads() {
+        #expect(Timestamp.isDateTime(Timestamp.format(Date())))
+    }
+}

@@ -1,0 +1,119 @@
+import AMQPBridge
+import Foundation
+import Hub
+import Testing
+
+/// What the hub accepted survives the hub and the broker going away.
+@Suite(.serialized) struct CrashRecoveryTests {
+    /// Messages accepted while the receiver's queue refuses them are still in the store when hubd
+    /// is killed; the restarted hubd delivers them once the queue takes messages again.
+    @Test func killedHubdDeliversAcceptedMessagesAfterRestart() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let receiverQueue = parties.asyncQueue(TestParties.register)
+        // A queue that refuses every publish: accepted messages cannot be sent.
+        _ = try await probe.client.declareQueue(receiverQueue, options: AMQPQueueOptions(arguments: [
+            "x-max-length": .int(0), "x-overflow": .string("reject-publish"),
+        ]))
+
+        let hubd = try HubdProcess(parties: parties)
+        try hubd.start()
+        let body = try TestEnvironment.example("innsyn_utlevering.xml")
+        var ids: [String] = []
+        for index in 0..<20 {
+            let msgBody = String(decoding: body, as: UTF8.self).replacingOccurrences(
+                of: "<MsgId>", with: "<MsgId>crash-\(index)-")
+            let id = try #require(try await probe.submit(
+                to: parties.submitQueue, body: Array(msgBody.utf8),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+            ids.append(id)
+        }
+        #expect(try await probe.waitUntilEmpty(parties.submitQueue))
+        // Let a few retries fail, then kill without warning.
+        try await Task.sleep(for: .seconds(1))
+        hubd.kill()
+        #expect(await probe.count(receiverQueue) == 0)
+
+        try await probe.client.deleteQueue(receiverQueue)
+        try hubd.start()
+        var received: Set<String> = []
+        while received.count < ids.count {
+            let delivery = try await probe.next(from: receiverQueue, timeout: .seconds(20))
+            received.insert(delivery.properties.messageId ?? "")
+        }
+        #expect(received == Set(ids))
+        #expect(hubd.terminate() == 0)
+    }
+
+    /// kill -9 in the middle of a stream: every accepted message arrives, duplicates keep their
+    /// message_id, and the store holds each message once.
+    @Test func repeatedKillsLoseNothing() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let hubd = try HubdProcess(parties: parties)
+        try hubd.start()
+
+        let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
+        let total = 600
+        var ids: [String] = []
+        for index in 0..<total {
+            let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>kill-\(index)-")
+            let id = try #require(try await probe.submit(
+                to: parties.submitQueue, body: Array(body.utf8),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+            ids.append(id)
+            if index % 150 == 75 {
+                hubd.kill()
+                try hubd.start()
+            }
+        }
+        let receiverQueue = parties.asyncQueue(TestParties.register)
+        var received: [String: Int] = [:]
+        while received.count < total {
+            let delivery = try await probe.next(from: receiverQueue, timeout: .seconds(30))
+            received[delivery.properties.messageId ?? "", default: 0] += 1
+        }
+        #expect(Set(received.keys) == Set(ids))
+        #expect(hubd.terminate() == 0)
+
+        let store = try HubStore(path: hubd.database)
+        for id in ids.prefix(50) {
+            #expect(try await store.reports(for: id).count == 1)
+        }
+        let counts = try await store.stateCounts()
+        #expect(counts["sent"] == total)
+        #expect(counts["pending"] == nil)
+    }
+
+    /// The broker restarted under a running hub: it reconnects by itself and goes on.
+    @Test func brokerRestartIsSurvived() async throws {
+        let parties = try TestParties()
+        let hub = try await InProcessHub(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        func submit(_ tag: String) async throws -> String {
+            let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-")
+            return try #require(try await probe.submit(
+                to: parties.submitQueue, body: Array(body.utf8),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        }
+        let before = try await submit("before")
+        try await hub.waitFor(.sent, of: before)
+
+        try TestEnvironment.broker("restart")
+        let restartedAt = ContinuousClock.now
+        var after: String?
+        while after == nil, ContinuousClock.now - restartedAt < .seconds(20) {
+            after = try? await submit("after")
+            if after == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let afterId = try #require(after)
+        try await hub.waitFor(.sent, of: afterId, timeout: .seconds(20))
+        let ids = Set(await probe.drain(parties.asyncQueue(TestParties.register)).compactMap(\.properties.messageId))
+        #expect(ids.contains(afterId))
+        try await hub.stop()
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hub
+import Testing
+
+/// The executable as a newcomer uses it: serve, send, status, registry, dead letters.
+@Suite(.serialized) struct HubdCommandTests {
+    @Test func sendThenStatusShowsAcceptedThenSent() async throws {
+        let parties = try TestParties()
+        let hubd = try HubdProcess(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try hubd.start()
+
+        let file = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/examples/messages/innsyn_bruk.xml").path
+        let sent = try hubd.command(["send", "--file", file, "--from", "10037002", "--to", "10037004"])
+        #expect(sent.status == 0, "\(sent.error)")
+        let messageId = sent.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(UUID(uuidString: messageId) != nil)
+
+        let delivery = try await probe.next(from: parties.asyncQueue(TestParties.register))
+        #expect(delivery.properties.messageId == messageId)
+        #expect(delivery.body == (try TestEnvironment.example("innsyn_bruk.xml")))
+
+        var status = try hubd.command(["status", messageId])
+        for _ in 0..<50 where !status.output.contains("  sent") {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try hubd.command(["status", messageId])
+        }
+        #expect(status.status == 0)
+        let accepted = try #require(status.output.range(of: "  accepted"))
+        let sentLine = try #require(status.output.range(of: "  sent"))
+        #expect(accepted.lowerBound < sentLine.lowerBound)
+
+        #expect(hubd.terminate() == 0)
+        #expect(hubd.log.contains("hubd exited cleanly"))
+    }
+
+    @Test func registryShowAndImportErrors() throws {
+        let parties = try TestParties()
+        let hubd = try HubdProcess(parties: parties)
+        let imported = try hubd.command(["registry", "import", hubd.environment["HUBD_REGISTRY"] ?? ""])
+        #expect(imported.status == 0)
+        #expect(imported.output.contains("imported 10 parties"))
+
+        let shown = try hubd.command(["registry", "show", "10037008"])
+        #expect(shown.status == 0)
+        #expect(shown.output.contains("Kvalitetsregister B"))
+        #expect(shown.output.contains("E_SB_ASYNC:     \(parties.prefix)_10037007_async (inherited)"))
+        #expect(shown.output.contains("can receive:    yes"))
+
+        let unknown = try hubd.command(["registry", "show", "12345"])
+        #expect(unknown.status == 1)
+        #expect(unknown.error == "hubd: HER-id 12345 is not in the registry\n")
+
+        let bad = hubd.directory.appendingPathComponent("bad.json")
+        try Data(#"[{"HerId": 1}, {"HerId": 1}]"#.utf8).write(to: bad)
+        let refused = try hubd.command(["registry", "import", bad.path])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("element 1: duplicate HerId 1"))
+        // The previous registry stays in force.
+        #expect(try hubd.command(["registry", "show", "10037008"]).status == 0)
+    }
+
+    @Test func badUsageExitsWithTwoAndUnknownMessageWithOne() throws {
+        let hubd = try HubdProcess(parties: try TestParties())
+        #expect(try hubd.command(["status"]).status == 2)
+        #expect(try hubd.command(["registry", "show", "not-a-number"]).status == 2)
+        #expect(try hubd.command(["no-such-command"]).status == 2)
+        let unknown = try hubd.command(["status", "no-such-message"])
+        #expect(unknown.status == 1)
+        #expect(unknown.error == "hubd: no message with id no-such-message\n")
+        let empty = try hubd.command(["dead", "list"])
+        #expect(empty.status == 0)
+        #expect(empty.output.hasPrefix("id\tmessage_id\tfrom\tto\tfunction\ttime\treason"))
+    }
+}

@@ -1,0 +1,77 @@
+import AMQPBridge
+import Foundation
+import Hub
+
+/// A test's own connection to the broker: submits like a party and reads receivers' queues.
+final class BrokerProbe: Sendable {
+    let client: AMQPClient
+
+    init() throws {
+        client = AMQPClient(settings: try TestEnvironment.amqpSettings(), name: "test probe", logger: TestEnvironment.quietLogger)
+    }
+
+    /// The headers a well-formed submission carries.
+    static func headers(from: Int, to: Int) -> [String: String] {
+        [
+            HeaderName.fromHerId: String(from), HeaderName.toHerId: String(to),
+            HeaderName.applicationTimeStamp: Timestamp.format(Date()),
+        ]
+    }
+
+    /// Publishes a submission and waits for the broker's confirm.
+    @discardableResult
+    func submit(
+        to queue: String, body: [UInt8], messageId: String? = UUID().uuidString.lowercased(),
+        headers: [String: String], contentType: String? = "application/xml", type: String? = nil,
+        expiration: String? = nil
+    ) async throws -> String? {
+        let message = AMQPOutboundMessage(
+            routingKey: queue, mandatory: true,
+            properties: AMQPProperties(
+                messageId: messageId, contentType: contentType, type: type, expiration: expiration,
+                deliveryMode: AMQPProperties.persistentDeliveryMode,
+                headers: headers.mapValues { .string($0) }),
+            body: body)
+        let outcome = await client.publish([message], declaring: AMQPQueueOptions()).first
+        guard outcome == .confirmed else { throw TestFailure("submission not confirmed: \(String(describing: outcome))") }
+        return messageId
+    }
+
+    /// The next message on `queue`, waiting up to `timeout` for one to arrive.
+    func next(from queue: String, timeout: Duration = .seconds(15)) async throws -> AMQPDelivery {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let delivery = try? await client.get(queue: queue) { return delivery }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("nothing arrived on \(queue) within \(timeout)")
+    }
+
+    /// Everything on `queue` now, without waiting.
+    func drain(_ queue: String) async -> [AMQPDelivery] {
+        var deliveries: [AMQPDelivery] = []
+        while let delivery = try? await client.get(queue: queue) { deliveries.append(delivery) }
+        return deliveries
+    }
+
+    /// Messages ready on `queue` (0 when it does not exist).
+    func count(_ queue: String) async -> UInt32 {
+        (try? await client.messageCount(queue: queue)) ?? 0
+    }
+
+    /// Waits until `queue` holds no ready message; false if it still does after `timeout`.
+    func waitUntilEmpty(_ queue: String, timeout: Duration = .seconds(15)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await count(queue) == 0 { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    func delete(_ queues: [String]) async {
+        for queue in queues { try? await client.deleteQueue(queue) }
+    }
+
+    func close() async { await client.close() }
+}

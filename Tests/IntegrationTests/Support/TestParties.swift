@@ -1,0 +1,40 @@
+import AddressRegistry
+import Foundation
+
+/// The example registry with every queue renamed to a per-test prefix, so tests never see
+/// each other's messages. HER-ids stay those of the examples.
+struct TestParties {
+    static let helsenorge = 10037002
+    static let hf = 10037003
+    static let register = 10037004
+    static let pts = 10037005
+    static let proms = 10037006
+    static let hf2 = 10037007
+    static let register2 = 10037008
+    static let inactive = 10037009
+    static let withoutQueues = 10037010
+    static let nhn = 10037001
+
+    let prefix: String
+    let registryJSON: Data
+
+    init(prefix: String = "t" + UUID().uuidString.prefix(8).lowercased()) throws {
+        self.prefix = prefix
+        let original = try String(contentsOf: TestEnvironment.exampleRegistry, encoding: .utf8)
+        registryJSON = Data(original.replacingOccurrences(of: "HubTest/", with: "HubTest/\(prefix)_").utf8)
+    }
+
+    var entries: [RegistryEntry] {
+        get throws { try RegistryFile.parse(registryJSON) }
+    }
+
+    func asyncQueue(_ herId: Int) -> String { "\(prefix)_\(herId)_async" }
+    func errorQueue(_ herId: Int) -> String { "\(prefix)_\(herId)_error" }
+    var submitQueue: String { "\(prefix).submit" }
+    var deadQueue: String { "\(prefix).dead" }
+
+    /// Every queue a test may have caused to exist.
+    var allQueues: [String] {
+        [submitQueue, deadQueue] + (10037001...10037010).flatMap { [asyncQueue($0), errorQueue($0), "\(prefix)_\($0)_sync"] }
+    }
+}
