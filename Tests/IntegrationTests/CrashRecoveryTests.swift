@@ -46,8 +46,8 @@ import Testing
         #expect(hubd.terminate() == 0)
     }
 
-    /// kill -9 in the middle of a stream: every accepted message arrives, duplicates keep their
-    /// message_id, and the store holds each message once.
+    /// kill -9 several times while messages stream through: every accepted message arrives,
+    /// a message seen twice keeps its message_id, and the store holds each message once.
     @Test func repeatedKillsLoseNothing() async throws {
         let parties = try TestParties()
         let probe = try BrokerProbe()
@@ -56,35 +56,52 @@ import Testing
         try hubd.start()
 
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
-        let total = 600
-        var ids: [String] = []
-        for index in 0..<total {
-            let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>kill-\(index)-")
-            let id = try #require(try await probe.submit(
-                to: parties.submitQueue, body: Array(body.utf8),
-                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
-            ids.append(id)
-            if index % 150 == 75 {
-                hubd.kill()
-                try hubd.start()
+        let total = 1500
+        let submitter = Task { () throws -> [String] in
+            let sender = try BrokerProbe()
+            var ids: [String] = []
+            for index in 0..<total {
+                let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>kill-\(index)-")
+                ids.append(try #require(try await sender.submit(
+                    to: parties.submitQueue, body: Array(body.utf8),
+                    headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register))))
             }
+            await sender.close()
+            return ids
         }
         let receiverQueue = parties.asyncQueue(TestParties.register)
+        // Kill while the stream is flowing: each time another 300 messages have been delivered.
+        for threshold in [300, 600, 900] {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while await probe.count(receiverQueue) < threshold, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            hubd.kill()
+            try hubd.start()
+        }
+        let ids = try await submitter.value
+
         var received: [String: Int] = [:]
+        var messageIdsByMsgId: [String: Set<String>] = [:]
         while received.count < total {
             let delivery = try await probe.next(from: receiverQueue, timeout: .seconds(30))
-            received[delivery.properties.messageId ?? "", default: 0] += 1
+            let messageId = delivery.properties.messageId ?? ""
+            received[messageId, default: 0] += 1
+            messageIdsByMsgId[delivery.properties.headers["X-MessageInfo-MsgId"]?.stringValue ?? "", default: []].insert(messageId)
         }
         #expect(Set(received.keys) == Set(ids))
+        #expect(messageIdsByMsgId.count == total)
+        #expect(messageIdsByMsgId.values.allSatisfy { $0.count == 1 })
         #expect(hubd.terminate() == 0)
+        #expect(hubd.log.components(separatedBy: "hubd serving").count - 1 == 4)
 
         let store = try HubStore(path: hubd.database)
-        for id in ids.prefix(50) {
-            #expect(try await store.reports(for: id).count == 1)
-        }
         let counts = try await store.stateCounts()
         #expect(counts["sent"] == total)
         #expect(counts["pending"] == nil)
+        for id in ids.prefix(100) {
+            #expect(try await store.reports(for: id).count == 1)
+        }
     }
 
     /// The broker restarted under a running hub: it reconnects by itself and goes on.
