@@ -20,6 +20,8 @@ import Testing
         var data: String
         /// What the error message's `X-MessageInfo-Type` and `type` must be.
         var function: String? = "DIALOG_INNBYGGER_HREG_INNSYN_BRUK"
+        /// The hub's size limit for this case.
+        var maxBytes = 16 * 1024 * 1024
 
         var testDescription: String { name }
     }
@@ -48,6 +50,14 @@ import Testing
         Case(name: "a DTD", body: "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>" + innsyn.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: ""),
              type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK",
              condition: "transport:not-well-formed-xml", description: "Could not deserialize payload", data: ""),
+        Case(name: "over the size limit", body: innsyn, type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK",
+             condition: "transport:not-well-formed-xml", description: "Could not deserialize payload", data: "",
+             maxBytes: 1000),
+        Case(name: "root is not a MsgHead or an AppRec", body: "<Bestilling xmlns=\"urn:example\"/>",
+             type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK",
+             condition: "transport:not-well-formed-xml", description: "Could not deserialize payload", data: ""),
+        Case(name: "MsgHead without MsgId", body: innsyn.replacingOccurrences(of: "<MsgId>35bf992d-c9e9-4616-a12e-7696a6cecc1b</MsgId>", with: ""),
+             condition: "transport:not-well-formed-xml", description: "line ", data: ""),
         Case(name: "schema violation", body: innsyn.replacingOccurrences(of: "<GenDate>2026-03-04T10:15:00+01:00</GenDate>", with: "<GenDate>19826606056</GenDate>"),
              condition: "transport:not-well-formed-xml", description: "line 6:", data: ""),
         Case(name: "spoofed sender", body: innsyn, from: TestParties.pts, errorTo: TestParties.pts,
@@ -78,7 +88,7 @@ import Testing
     @Test(arguments: cases)
     func checkAnswersWithItsErrorMessage(_ check: Case) async throws {
         let parties = try TestParties()
-        let hub = try await InProcessHub(parties: parties)
+        let hub = try await InProcessHub(parties: parties) { $0.maxMessageBytes = check.maxBytes }
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
 

@@ -32,9 +32,8 @@ public struct IngressValidator: Sendable {
         } catch {
             parsed = .failure(error)
         }
-        let payloadMessage = (try? parsed.get())?.message
         let declaredFunction = Self.nonEmpty(headers[HeaderName.messageType]) ?? Self.nonEmpty(properties.type)
-        let function = declaredFunction ?? payloadMessage?.messageFunction
+        let function = declaredFunction ?? Self.nonEmpty((try? parsed.get())?.messageFunction)
 
         // 1. Fields.
         var missing: [String] = []
@@ -73,12 +72,13 @@ public struct IngressValidator: Sendable {
         case .success(let value): document = value
         case .failure: return reject(Rejection(.notWellFormedXML, "Could not deserialize payload"))
         }
-        // 4. Schema.
-        guard let message = document.message else {
-            return reject(Rejection(.notWellFormedXML, "Payload is not a MsgHead or an AppRec"))
-        }
+        // 4. Schema. Validated before the routing fields are required, so a MsgHead without a
+        // MsgId gets the schema's precise reason.
         if let violation = document.validate(with: schemas) {
             return reject(Rejection(.notWellFormedXML, violation.description))
+        }
+        guard let message = document.message else {
+            return reject(Rejection(.notWellFormedXML, "Could not deserialize payload"))
         }
         // 5. Header against payload.
         guard message.sender.effective == from else {

@@ -1,0 +1,61 @@
+/// A message the hub routes: a MsgHead or an AppRec, reduced to what routing, duplicate
+/// detection and receipt correlation need.
+///
+/// ```swift
+/// let parsed = try DialogParser(maxBytes: 16 << 20).parse(body)
+/// if parsed.validate(with: schemas) == nil, let message = parsed.message {
+///     print(message.messageFunction, message.id, message.sender.effective ?? 0)
+/// }
+/// ```
+public enum DialogMessage: Sendable, Equatable {
+    /// A MsgHead (Hodemelding).
+    case msgHead(MsgHeadInfo)
+    /// An application receipt.
+    case appRec(AppRecInfo)
+
+    /// The message function: `MsgInfo/Type/@V`, or `APPREC` for an AppRec.
+    public var messageFunction: String {
+        switch self {
+        case .msgHead(let info): info.messageFunction
+        case .appRec: "APPREC"
+        }
+    }
+
+    /// The sender's id of the message (`MsgInfo/MsgId` or `AppRec/Id`), the duplicate key.
+    public var id: String {
+        switch self {
+        case .msgHead(let info): info.msgId
+        case .appRec(let info): info.id
+        }
+    }
+
+    /// The sending party's HER-ids.
+    public var sender: PartyIdent {
+        switch self {
+        case .msgHead(let info): info.sender
+        case .appRec(let info): info.sender
+        }
+    }
+
+    /// The receiving party's HER-ids.
+    public var receiver: PartyIdent {
+        switch self {
+        case .msgHead(let info): info.receiver
+        case .appRec(let info): info.receiver
+        }
+    }
+
+    /// The namespace of the root element (for `X-MessageInfo-SchemaNamespace`).
+    public var schemaNamespace: String {
+        switch self {
+        case .msgHead: KnownNamespace.msgHead
+        case .appRec(let info): info.namespace
+        }
+    }
+
+    /// Whether this is an application receipt.
+    public var isAppRec: Bool {
+        if case .appRec = self { return true }
+        return false
+    }
+}

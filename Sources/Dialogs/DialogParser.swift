@@ -1,0 +1,85 @@
+internal import CLibXML2
+
+/// Reads a message body into a `ParsedDialog`: size limit, hardened XML parsing, and the
+/// routing fields of a MsgHead or AppRec.
+///
+/// The parser never touches the network, never loads or expands a DTD, and rejects any
+/// document that has a DOCTYPE. It is a value that can be shared between threads; every call
+/// uses its own libxml2 parser context.
+///
+/// ```swift
+/// let parser = DialogParser(maxBytes: 16 << 20)
+/// let parsed = try parser.parse(body)          // throws DialogError
+/// if let violation = parsed.validate(with: schemas) { reject(violation.description) }
+/// let message = try parsed.requireMessage()
+/// ```
+public struct DialogParser: Sendable {
+    /// The largest body accepted, in bytes.
+    public let maxBytes: Int
+
+    /// Creates a parser for bodies of at most `maxBytes` bytes. libxml2 reads at most
+    /// `Int32.max` bytes, so a larger limit is lowered to that.
+    public init(maxBytes: Int) {
+        self.maxBytes = min(max(maxBytes, 0), Int(Int32.max))
+    }
+
+    /// Parses `body`, one XML document.
+    ///
+    /// - Throws: `.tooLarge` (checked before any parsing), `.doctypeForbidden`,
+    ///   `.notWellFormed` (including namespace errors) and `.notADialogMessage` when the root
+    ///   is not a MsgHead or an AppRec in a known namespace.
+    /// - Returns: the parsed tree. Its `message` is nil when a routing field is missing;
+    ///   `validate(with:)` then says what is wrong.
+    public func parse(_ body: [UInt8]) throws(DialogError) -> ParsedDialog {
+        guard body.count <= maxBytes else { throw .tooLarge(size: body.count, limit: maxBytes) }
+        return try body.withUnsafeBufferPointer { bytes throws(DialogError) in
+            try parse(bytes)
+        }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(DialogError) -> ParsedDialog {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else {
+            // The text libxml2 gives for a document with no element.
+            throw .notWellFormed(line: 1, reason: "Document is empty")
+        }
+        if DoctypeDetector.containsDoctype(bytes) { throw .doctypeForbidden }
+
+        _ = LibXML2.initialized
+        guard let context = xmlNewParserCtxt() else {
+            throw .notWellFormed(line: 0, reason: "libxml2 could not create a parser context")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let recorder = FirstErrorRecorder(quotesPayload: true)
+        // A per-context structured handler: libxml2 calls it with the context, whose
+        // `_private` leads back to the recorder.
+        context.pointee._private = recorder.contextPointer
+        context.pointee.sax.pointee.serror = FirstErrorRecorder.parserCallback
+        // Encoding errors are raised without the parser context: they reach the thread's
+        // structured handler, or else are printed to stderr with the offending payload bytes.
+        // libxml2 keeps that handler per thread, and parsing never suspends, so it is set for
+        // the duration of this call only.
+        let previousHandler = __xmlStructuredError().pointee
+        let previousContext = __xmlStructuredErrorContext().pointee
+        xmlSetStructuredErrorFunc(recorder.contextPointer, FirstErrorRecorder.contextCallback)
+        defer { xmlSetStructuredErrorFunc(previousContext, previousHandler) }
+
+        let document = withExtendedLifetime(recorder) {
+            start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                xmlCtxtReadMemory(context, characters, Int32(bytes.count), nil, nil, LibXML2.hardenedParseOptions)
+            }
+        }
+        guard let document, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {
+            // libxml2 returns a tree for namespace errors (an undeclared prefix); the hub
+            // reads names by namespace, so such a document cannot be read reliably.
+            if let document { xmlFreeDoc(document) }
+            let error = recorder.first
+            throw .notWellFormed(line: error?.line ?? 0, reason: error?.message ?? "the XML parser failed")
+        }
+        // The scan above should have caught every DOCTYPE; this catches encodings it cannot read.
+        if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
+            xmlFreeDoc(document)
+            throw .doctypeForbidden
+        }
+        return try ParsedDialog.reading(document)
+    }
+}
