@@ -38,6 +38,14 @@ public final class AMQPSubmissionSource: SubmissionSource {
         }
     }
 
+    public func pause() async {
+        await consumer.pause()
+    }
+
+    public func resume() async {
+        await consumer.resume()
+    }
+
     public func stop() async {
         await consumer.pause()
         continuation.withLock { $0?.finish() }

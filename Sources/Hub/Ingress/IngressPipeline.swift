@@ -2,6 +2,7 @@ import AddressRegistry
 import Dialogs
 import Foundation
 import Logging
+import Synchronization
 
 /// Takes submissions from a source batch by batch: checks each, commits the whole batch's
 /// decisions in one transaction, and only then settles (acknowledges) the batch.
@@ -15,6 +16,10 @@ public final class IngressPipeline: Sendable {
     private let registry: RegistryCache
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    private let writable = Mutex(true)
+
+    /// False while the store cannot write; submissions then stay with their source.
+    public var storeWritable: Bool { writable.withLock { $0 } }
 
     public init(
         source: any SubmissionSource, store: HubStore, validator: IngressValidator, registry: RegistryCache,
@@ -45,16 +50,22 @@ public final class IngressPipeline: Sendable {
         while true {
             do {
                 let outcomes = try await store.commitIngress(decisions, now: now)
-                if failingSince != nil { logger.notice("store writes again; taking submissions") }
                 await source.settle(batch)
+                if failingSince != nil {
+                    writable.withLock { $0 = true }
+                    logger.notice("store writes again; taking submissions")
+                    await source.resume()
+                }
                 log(batch, decisions, outcomes)
                 return true
             } catch {
                 if failingSince == nil {
                     failingSince = now
+                    writable.withLock { $0 = false }
                     logger.error(
-                        "store cannot write; submissions stay unacknowledged until it can",
+                        "store cannot write; consumption paused, submissions stay unacknowledged until it can",
                         metadata: ["error": "\(error)", "held": "\(batch.count)"])
+                    await source.pause()
                 }
                 if shouldStop() { return false }
                 try? await Task.sleep(for: delay)

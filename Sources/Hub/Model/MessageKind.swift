@@ -10,6 +10,8 @@ public enum MessageKind: String, Sendable, Codable {
     case errorNotice = "error-notice"
     /// A copy of a dead letter on the dead-letter queue.
     case deadLetterCopy = "dead-letter-copy"
+    /// A dead-lettered submission put back on the submission queue by a replay, to be checked again.
+    case resubmission
 
     /// Error messages are never answered with error messages; dead-letter copies neither.
     public var failuresAreReported: Bool { self == .dialog || self == .appRec }

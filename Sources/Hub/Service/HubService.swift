@@ -21,6 +21,8 @@ public final class HubService: Sendable {
     private let refreshWake = WakeSignal()
     private let stopping = Mutex(false)
     private let logger: Logger
+    private let settings: HubSettings
+    private let clock: @Sendable () -> Date
 
     public init(
         settings: HubSettings, store: HubStore, source: any SubmissionSource, transport: any OutboundTransport,
@@ -31,6 +33,8 @@ public final class HubService: Sendable {
         self.registry = registry
         self.source = source
         self.logger = logger
+        self.settings = settings
+        self.clock = clock
         ingress = IngressPipeline(
             source: source, store: store, validator: IngressValidator(settings: settings, schemas: schemas),
             registry: registry, logger: logger, clock: clock)
@@ -46,7 +50,7 @@ public final class HubService: Sendable {
         let isStopping: @Sendable () -> Bool = { [self] in stopping.withLock { $0 } }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [dispatcher, wake] in await dispatcher.run(wake: wake, shouldStop: isStopping) }
-            group.addTask { [self] in await self.refreshRegistry(shouldStop: isStopping) }
+            group.addTask { [self] in await self.housekeeping(shouldStop: isStopping) }
             await ingress.run(committed: { [wake] in wake.signal() }, shouldStop: isStopping)
             // Ingress has drained and settled what it took; let dispatch finish its batch and stop.
             stopping.withLock { $0 = true }
@@ -56,6 +60,9 @@ public final class HubService: Sendable {
         }
         logger.info("hub stopped")
     }
+
+    /// Ready to take submissions: false while the store cannot write.
+    public var isReady: Bool { ingress.storeWritable }
 
     /// Stops taking submissions; `run()` returns once what was taken is committed and settled
     /// and the dispatch batch in flight is recorded.
@@ -67,10 +74,10 @@ public final class HubService: Sendable {
         refreshWake.signal()
     }
 
-    private func refreshRegistry(shouldStop: @Sendable () -> Bool) async {
+    /// Keeps the registry current (every 2 s) and prunes what retention allows (every 10 min).
+    private func housekeeping(shouldStop: @Sendable () -> Bool) async {
+        var lastPrune: Date?
         while !shouldStop() {
-            await refreshWake.wait(timeout: .seconds(2))
-            if shouldStop() { return }
             do {
                 if try await registry.refresh(from: store) {
                     logger.notice("registry reloaded", metadata: ["parties": "\(registry.current.count)"])
@@ -78,6 +85,19 @@ public final class HubService: Sendable {
             } catch {
                 logger.warning("registry reload failed; keeping the loaded one", metadata: ["error": "\(error)"])
             }
+            let now = clock()
+            if lastPrune.map({ now.timeIntervalSince($0) >= 600 }) ?? true {
+                lastPrune = now
+                do {
+                    let removed = try await store.prune(
+                        duplicateKeysBefore: now.addingTimeInterval(-settings.duplicateRetention),
+                        messagesBefore: now.addingTimeInterval(-settings.messageRetention))
+                    if removed > 0 { logger.info("pruned the store", metadata: ["rows": "\(removed)"]) }
+                } catch {
+                    logger.warning("pruning failed; will try again", metadata: ["error": "\(error)"])
+                }
+            }
+            await refreshWake.wait(timeout: .seconds(2))
         }
     }
 }

@@ -16,11 +16,17 @@ public struct HubSettings: Sendable {
     public var retry: RetryPolicy
     /// How many due messages the dispatcher sends in one batch (publishes in flight at once).
     public var dispatchBatchSize: Int
+    /// How long a duplicate key is kept. It must outlast every way the same message can come
+    /// again: a sender's own resend within the message's expiry, plus a margin.
+    public var duplicateRetention: TimeInterval
+    /// How long finished messages (sent, expired, failed) and their histories are kept.
+    public var messageRetention: TimeInterval
 
     public init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
-        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 256
+        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 256,
+        duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600
     ) {
         self.herId = herId
         self.submitQueue = submitQueue
@@ -29,5 +35,7 @@ public struct HubSettings: Sendable {
         self.defaultExpiry = defaultExpiry
         self.retry = retry
         self.dispatchBatchSize = dispatchBatchSize
+        self.duplicateRetention = duplicateRetention
+        self.messageRetention = messageRetention
     }
 }

@@ -115,6 +115,76 @@ public final class HubStore: Sendable {
         }
     }
 
+    // MARK: Dead letters and retention
+
+    /// Puts a dead letter back: a message that was accepted returns to dispatch with a fresh
+    /// expiry and the same `message_id`; a submission that never passed the checks goes back to
+    /// the submission queue, to be checked again.
+    public func replayDeadLetter(_ id: Int64, expiry: TimeInterval, submitQueue: String, now: Date) async throws -> ReplayOutcome {
+        try await write("replay dead letter") { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT message, message_id, from_her_id, to_her_id, function, properties, body, replayed_at
+                FROM dead_letter WHERE id = ?
+                """, arguments: [id]) else { return .notFound }
+            if (row["replayed_at"] as Double?) != nil { return .alreadyReplayed }
+            let stamp = now.timeIntervalSince1970
+            try db.execute(sql: "UPDATE dead_letter SET replayed_at = ? WHERE id = ?", arguments: [stamp, id])
+            if let message: Int64 = row["message"] {
+                try db.execute(sql: """
+                    UPDATE message SET state = 'pending', next_attempt_at = ?, expires_at = ?, last_error = NULL
+                    WHERE id = ?
+                    """, arguments: [stamp, stamp + expiry, message])
+                return .redispatched(messageId: row["message_id"])
+            }
+            var properties = try Self.decoder.decode(MessageProperties.self, from: row["properties"] as Data)
+            properties.headers[HeaderName.deadLetterReason] = nil
+            let body: Data = row["body"]
+            let messageId: String? = row["message_id"]
+            try Self.insert(NewMessage(
+                messageId: messageId ?? UUID().uuidString.lowercased(), kind: .resubmission,
+                fromHerId: (row["from_her_id"] as String?).flatMap { Int($0) },
+                toHerId: (row["to_her_id"] as String?).flatMap { Int($0) },
+                messageFunction: row["function"], msgId: nil, target: .queue(submitQueue),
+                properties: properties, body: [UInt8](body), expiresAt: now.addingTimeInterval(expiry)), now: now, db: db)
+            return .resubmitted(messageId: messageId)
+        }
+    }
+
+    /// Ids of the dead letters not yet replayed, oldest first.
+    public func pendingDeadLetterIds() async throws -> [Int64] {
+        try await read("read dead letters") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM dead_letter WHERE replayed_at IS NULL ORDER BY id")
+        }
+    }
+
+    /// Forgets what can no longer matter, so the store does not grow without bound: duplicate
+    /// keys accepted before `duplicateKeysBefore`, and finished messages (sent, expired, failed)
+    /// accepted before `messagesBefore`, unless a dead letter still waits for their replay.
+    /// Deletes in slices so no transaction holds the writer for long. Returns rows removed.
+    @discardableResult
+    public func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws -> Int {
+        var removed = 0
+        while true {
+            let count = try await write("prune") { db in
+                try db.execute(sql: """
+                    DELETE FROM duplicate_key WHERE (from_her_id, key) IN (
+                        SELECT from_her_id, key FROM duplicate_key WHERE accepted_at < ? LIMIT 5000)
+                    """, arguments: [duplicateKeysBefore.timeIntervalSince1970])
+                var changes = db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM message WHERE id IN (
+                        SELECT id FROM message WHERE state != 'pending' AND accepted_at < ?
+                        AND id NOT IN (SELECT message FROM dead_letter WHERE message IS NOT NULL AND replayed_at IS NULL)
+                        LIMIT 5000)
+                    """, arguments: [messagesBefore.timeIntervalSince1970])
+                changes += db.changesCount
+                return changes
+            }
+            removed += count
+            if count == 0 { return removed }
+        }
+    }
+
     // MARK: Reports
 
     /// The messages with this `message_id` (or, failing that, this MsgHead `MsgId`), with histories.
@@ -146,12 +216,12 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// Dead letters, newest last.
+    /// Dead letters not yet replayed, newest last.
     public func deadLetters(limit: Int = 1000) async throws -> [DeadLetterRecord] {
         try await read("read dead letters") { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, message_id, from_her_id, to_her_id, function, reason, at FROM dead_letter
-                ORDER BY id DESC LIMIT ?
+                WHERE replayed_at IS NULL ORDER BY id DESC LIMIT ?
                 """, arguments: [limit]).reversed().map { row in
                 DeadLetterRecord(
                     id: row["id"], messageId: row["message_id"], fromHerId: row["from_her_id"],

@@ -74,6 +74,13 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-dead-letter-replay") { db in
+            try db.execute(sql: """
+                ALTER TABLE dead_letter ADD COLUMN replayed_at REAL;
+                CREATE INDEX duplicate_key_by_age ON duplicate_key(accepted_at);
+                CREATE INDEX message_finished_by_age ON message(accepted_at) WHERE state != 'pending';
+                """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,10 @@ public protocol SubmissionSource: Sendable {
     func submissions() -> AsyncStream<[Submission]>
     /// Removes every submission of the batch from the source (one group acknowledgement).
     func settle(_ batch: [Submission]) async
+    /// Takes no new submissions for now; unsettled ones stay with the source.
+    func pause() async
+    /// Takes submissions again after `pause()`.
+    func resume() async
     /// Stops taking new submissions; the stream ends after what it already holds.
     func stop() async
 }

@@ -19,6 +19,8 @@ struct HubdConfiguration {
     var defaultExpirySeconds: Double = 4 * 24 * 3600
     var retryInitialSeconds: Double = 1
     var retryMaxSeconds: Double = 300
+    var duplicateRetentionSeconds: Double = 5 * 24 * 3600
+    var messageRetentionSeconds: Double = 30 * 24 * 3600
     var prefetch = 512
     var batchSize = 256
     var logLevel = Logger.Level.info
@@ -40,6 +42,8 @@ struct HubdConfiguration {
         ("default_expiry_seconds", "how long delivery is tried when a submission sets no expiration"),
         ("retry_initial_seconds", "delay before the first retry"),
         ("retry_max_seconds", "longest delay between retries"),
+        ("duplicate_retention_seconds", "how long duplicate keys are kept"),
+        ("message_retention_seconds", "how long finished messages and their histories are kept"),
         ("prefetch", "unacknowledged submissions the broker may hand hubd at once"),
         ("batch_size", "submissions per transaction and messages per dispatch batch"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
@@ -99,6 +103,8 @@ struct HubdConfiguration {
         case "default_expiry_seconds": defaultExpirySeconds = try number(Double.self, minimum: 1)
         case "retry_initial_seconds": retryInitialSeconds = try number(Double.self, minimum: 0.01)
         case "retry_max_seconds": retryMaxSeconds = try number(Double.self, minimum: 0.01)
+        case "duplicate_retention_seconds": duplicateRetentionSeconds = try number(Double.self, minimum: 1)
+        case "message_retention_seconds": messageRetentionSeconds = try number(Double.self, minimum: 1)
         case "prefetch": prefetch = try number(Int.self, minimum: 1)
         case "batch_size": batchSize = try number(Int.self, minimum: 1)
         case "log_level":
@@ -120,6 +126,7 @@ struct HubdConfiguration {
             herId: herId, submitQueue: submitQueue, deadLetterQueue: deadLetterQueue,
             maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
             retry: RetryPolicy(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
-            dispatchBatchSize: batchSize)
+            dispatchBatchSize: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
+            messageRetention: messageRetentionSeconds)
     }
 }

@@ -1,0 +1,179 @@
+import AMQPBridge
+import Foundation
+import Hub
+import Testing
+
+/// Retries, expiry, permanent failure, dead letters and replay, receipts (§3–§5).
+@Suite(.serialized) struct DeliveryGuaranteeTests {
+    static let innsyn = (try? String(decoding: TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)) ?? ""
+
+    /// A dialog from the portal to `receiver` with its own MsgId.
+    static func dialog(_ tag: String, to receiver: Int = TestParties.register) -> [UInt8] {
+        var text = innsyn.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-")
+        if receiver != TestParties.register {
+            text = text.replacingOccurrences(of: "<Id>10037004</Id>", with: "<Id>\(receiver)</Id>")
+        }
+        return Array(text.utf8)
+    }
+
+    static let refusing = AMQPQueueOptions(arguments: ["x-max-length": .int(0), "x-overflow": .string("reject-publish")])
+
+    @Test func refusingReceiverDelaysNobodyElseAndIsServedWhenItAcceptsAgain() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let refusingQueue = parties.asyncQueue(TestParties.register)
+        let flowingQueue = parties.asyncQueue(TestParties.hf2)
+        _ = try await probe.client.declareQueue(refusingQueue, options: Self.refusing)
+        let hub = try await InProcessHub(parties: parties)
+
+        var refused: [String] = []
+        var flowing: [String] = []
+        for index in 0..<20 {
+            refused.append(try #require(try await probe.submit(
+                to: parties.submitQueue, body: Self.dialog("refused-\(index)"),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register))))
+            flowing.append(try #require(try await probe.submit(
+                to: parties.submitQueue, body: Self.dialog("flowing-\(index)", to: TestParties.hf2),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.hf2))))
+        }
+        let started = ContinuousClock.now
+        var arrived: Set<String> = []
+        while arrived.count < flowing.count {
+            arrived.insert(try await probe.next(from: flowingQueue, timeout: .seconds(5)).properties.messageId ?? "")
+        }
+        #expect(arrived == Set(flowing))
+        #expect(ContinuousClock.now - started < .seconds(3))
+
+        // The refused ones are being retried, with the attempts and the error on record.
+        try await Task.sleep(for: .seconds(1))
+        let report = try #require(try await hub.store.reports(for: refused[0]).first)
+        #expect(report.state == "pending")
+        #expect(report.attempts >= 1)
+        #expect(report.lastError?.contains("nack") == true)
+        #expect(report.nextAttemptAt != nil)
+
+        // The queue accepts again: everything refused is delivered.
+        try await probe.client.deleteQueue(refusingQueue)
+        _ = try await probe.client.declareQueue(refusingQueue, options: AMQPQueueOptions())
+        var delivered: Set<String> = []
+        while delivered.count < refused.count {
+            delivered.insert(try await probe.next(from: refusingQueue, timeout: .seconds(10)).properties.messageId ?? "")
+        }
+        #expect(delivered == Set(refused))
+        try await hub.waitFor(.sent, of: refused[19])
+        try await hub.stop()
+    }
+
+    @Test func expiredMessageIsDeadLetteredReportedAndReplayable() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let receiverQueue = parties.asyncQueue(TestParties.register)
+        _ = try await probe.client.declareQueue(receiverQueue, options: Self.refusing)
+        let hub = try await InProcessHub(parties: parties)
+
+        let messageId = try #require(try await probe.submit(
+            to: parties.submitQueue, body: Self.dialog("expiring"),
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register), expiration: "1500"))
+        let history = try await hub.waitFor(.expired, of: messageId)
+        #expect(history == [.accepted, .expired])
+
+        let error = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(error.properties.headers[HeaderName.errorCondition] == .string("transport:expired"))
+        #expect(error.properties.headers[HeaderName.originalMessageId] == .string(messageId))
+        #expect(error.properties.headers[HeaderName.toHerId] == .string("10037002"))
+        #expect(error.properties.headers[HeaderName.fromHerId] == .string("10037004"))
+        let copy = try await probe.next(from: parties.deadQueue)
+        #expect(copy.properties.messageId == messageId)
+        #expect(copy.properties.headers[HeaderName.deadLetterReason] == .string("not sent before its expiry"))
+        let letter = try #require(try await hub.store.deadLetters().first)
+        #expect(letter.messageId == messageId)
+        #expect(letter.reason == "not sent before its expiry")
+
+        // Replay once the receiver takes messages: same message_id, a fresh expiry, `sent`.
+        try await probe.client.deleteQueue(receiverQueue)
+        _ = try await probe.client.declareQueue(receiverQueue, options: AMQPQueueOptions())
+        let outcome = try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: Date())
+        #expect(outcome == .redispatched(messageId: messageId))
+        let delivered = try await probe.next(from: receiverQueue)
+        #expect(delivered.properties.messageId == messageId)
+        #expect(try await hub.waitFor(.sent, of: messageId) == [.accepted, .expired, .sent])
+        #expect(try await hub.store.deadLetters().isEmpty)
+        #expect(try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: Date()) == .alreadyReplayed)
+        try await hub.stop()
+    }
+
+    @Test func receiverThatStopsBeingValidFailsTheMessage() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let receiverQueue = parties.asyncQueue(TestParties.register)
+        _ = try await probe.client.declareQueue(receiverQueue, options: Self.refusing)
+        let hub = try await InProcessHub(parties: parties)
+
+        let messageId = try #require(try await probe.submit(
+            to: parties.submitQueue, body: Self.dialog("doomed"),
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        try await hub.waitFor(.accepted, of: messageId)
+        // The register is deactivated while its message waits for a retry.
+        var entries = try parties.entries
+        let index = try #require(entries.firstIndex { $0.party.herId == TestParties.register })
+        entries[index].party.active = false
+        entries[index].document = Data(String(decoding: entries[index].document, as: UTF8.self)
+            .replacingOccurrences(of: "\"Active\":true", with: "\"Active\":false").utf8)
+        try await hub.store.replaceRegistry(entries, source: "test", now: Date())
+
+        let history = try await hub.waitFor(.failed, of: messageId)
+        #expect(history == [.accepted, .failed])
+        let error = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(error.properties.headers[HeaderName.errorCondition] == .string("transport:delivery-failed"))
+        #expect(error.properties.headers[HeaderName.originalMessageId] == .string(messageId))
+        let copy = try await probe.next(from: parties.deadQueue)
+        #expect(copy.properties.messageId == messageId)
+        #expect(try await hub.store.deadLetters().first?.reason == "receiver 10037004 is no longer a valid communication party")
+        try await hub.stop()
+    }
+
+    @Test(arguments: [("1", MessageStatus.acknowledged), ("3", .acknowledgedWithErrors), ("2", .rejected)])
+    func appRecMovesTheOriginalsStatus(code: String, status: MessageStatus) async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let hub = try await InProcessHub(parties: parties)
+
+        let msgId = UUID().uuidString.lowercased()
+        let dialog = Self.innsyn.replacingOccurrences(of: "35bf992d-c9e9-4616-a12e-7696a6cecc1b", with: msgId)
+        let original = try #require(try await probe.submit(
+            to: parties.submitQueue, body: Array(dialog.utf8),
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        try await hub.waitFor(.sent, of: original)
+
+        var receipt = String(decoding: try TestEnvironment.example("apprec-rejected.xml"), as: UTF8.self)
+            .replacingOccurrences(of: "35bf992d-c9e9-4616-a12e-7696a6cecc1b", with: msgId)
+            .replacingOccurrences(of: "<Status V=\"2\" DN=\"Avvist\"/>", with: "<Status V=\"\(code)\" DN=\"x\"/>")
+        if code == "1" {
+            receipt = receipt.replacingOccurrences(of: #"<Error V="E35" S="2.16.578.1.12.4.1.1.8221" DN="Pasienten finnes ikke i mottakersystemet"/>"#, with: "")
+        }
+        try await probe.submit(
+            to: parties.submitQueue, body: Array(receipt.utf8),
+            headers: BrokerProbe.headers(from: TestParties.register, to: TestParties.helsenorge))
+        _ = try await probe.next(from: parties.asyncQueue(TestParties.helsenorge))
+        #expect(try await hub.waitFor(status, of: original) == [.accepted, .sent, status])
+        try await hub.stop()
+    }
+
+    @Test func receiptForAnUnknownOriginalIsRoutedAnyway() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let hub = try await InProcessHub(parties: parties)
+        let receipt = try TestEnvironment.example("apprec-ok.xml")
+        let id = try #require(try await probe.submit(
+            to: parties.submitQueue, body: receipt,
+            headers: BrokerProbe.headers(from: TestParties.register, to: TestParties.helsenorge)))
+        #expect(try await probe.next(from: parties.asyncQueue(TestParties.helsenorge)).body == receipt)
+        try await hub.waitFor(.sent, of: id)
+        try await hub.stop()
+    }
+}
