@@ -56,7 +56,7 @@ import Testing
         try hubd.start()
 
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
-        let total = 1500
+        let total = 3000
         let submitter = Task { () throws -> [String] in
             let sender = try BrokerProbe()
             var ids: [String] = []
@@ -70,8 +70,8 @@ import Testing
             return ids
         }
         let receiverQueue = parties.asyncQueue(TestParties.register)
-        // Kill while the stream is flowing: each time another 300 messages have been delivered.
-        for threshold in [300, 600, 900] {
+        // Kill while the stream is flowing, three times.
+        for threshold in [500, 1200, 2000] {
             let deadline = ContinuousClock.now + .seconds(60)
             while await probe.count(receiverQueue) < threshold, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
@@ -131,6 +131,44 @@ import Testing
         try await hub.waitFor(.sent, of: afterId, timeout: .seconds(20))
         let ids = Set(await probe.drain(parties.asyncQueue(TestParties.register)).compactMap(\.properties.messageId))
         #expect(ids.contains(afterId))
+        try await hub.stop()
+    }
+
+    /// The broker stopped and started while messages are in flight: hubd is back within 5 s of
+    /// the broker, and every accepted message arrives.
+    @Test func brokerOutageLosesNothing() async throws {
+        let parties = try TestParties()
+        let hub = try await InProcessHub(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let template = String(decoding: try TestEnvironment.example("sletting_eller_sperring.xml"), as: UTF8.self)
+        func submit(_ tag: String) async throws -> String {
+            try #require(try await probe.submit(
+                to: parties.submitQueue,
+                body: Array(template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-").utf8),
+                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        }
+        var ids: [String] = []
+        for index in 0..<300 { ids.append(try await submit("outage-\(index)")) }
+        try TestEnvironment.broker("stop")
+        try await Task.sleep(for: .seconds(2))
+        try TestEnvironment.broker("start")
+        let back = ContinuousClock.now
+
+        // A submission made once the broker is back is sent within 5 s.
+        var probeId: String?
+        while probeId == nil, ContinuousClock.now - back < .seconds(5) {
+            probeId = try? await submit("after-outage")
+        }
+        let afterId = try #require(probeId)
+        try await hub.waitFor(.sent, of: afterId, timeout: .seconds(5) - (ContinuousClock.now - back))
+        ids.append(afterId)
+
+        var received: Set<String> = []
+        while received.count < ids.count {
+            received.insert(try await probe.next(from: parties.asyncQueue(TestParties.register), timeout: .seconds(20)).properties.messageId ?? "")
+        }
+        #expect(received == Set(ids))
         try await hub.stop()
     }
 }

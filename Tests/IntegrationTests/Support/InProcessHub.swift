@@ -19,15 +19,16 @@ final class InProcessHub: Sendable {
     private let client: AMQPClient
     private let task: Task<Void, any Error>
 
-    init(parties: TestParties, configure: (inout HubSettings) -> Void = { _ in }) async throws {
+    /// Starts a hub whose store lives in `directory` (a fresh temporary one by default).
+    init(parties: TestParties, directory: URL? = nil, configure: (inout HubSettings) -> Void = { _ in }) async throws {
         self.parties = parties
-        directory = try TestEnvironment.temporaryDirectory()
+        self.directory = try directory ?? TestEnvironment.temporaryDirectory()
         var settings = HubSettings(
             herId: TestParties.nhn, submitQueue: parties.submitQueue, deadLetterQueue: parties.deadQueue,
             retry: RetryPolicy(initialDelay: 0.2, maximumDelay: 1))
         configure(&settings)
         self.settings = settings
-        store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)
+        store = try HubStore(path: self.directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)
         try await store.replaceRegistry(try parties.entries, source: "test", now: Date())
         let amqp = try TestEnvironment.amqpSettings()
         consumer = AMQPConsumer(
@@ -41,6 +42,9 @@ final class InProcessHub: Sendable {
         let service = self.service
         task = Task { try await service.run() }
     }
+
+    /// False while the hub's store cannot write.
+    var isReady: Bool { service.isReady }
 
     /// Graceful stop, as on SIGTERM.
     func stop() async throws {

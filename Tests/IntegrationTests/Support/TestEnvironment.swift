@@ -49,14 +49,20 @@ enum TestEnvironment {
 
     /// Runs the broker control script (`stop`, `start`, `restart`).
     static func broker(_ command: String) throws {
+        try run("/bin/bash", [brokerScript, command])
+    }
+
+    /// Runs a program to completion; throws when it fails.
+    static func run(_ program: String, _ arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [brokerScript, command]
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestFailure("scripts/broker \(command) exited with \(process.terminationStatus)")
+            throw TestFailure("\(program) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }
     }
 }
