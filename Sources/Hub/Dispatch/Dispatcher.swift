@@ -1,6 +1,7 @@
 import AddressRegistry
 import Foundation
 import Logging
+import Synchronization
 
 /// Sends what the store holds: due messages in batches (all of a batch in flight at once),
 /// recording `sent` only for what the transport confirmed, and scheduling the rest again with
@@ -14,6 +15,7 @@ public final class Dispatcher: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let random: @Sendable () -> Double
+    private let backoff = Mutex(QueueBackoff())
 
     public init(
         store: HubStore, transport: any OutboundTransport, registry: RegistryCache, settings: HubSettings,
@@ -60,6 +62,7 @@ public final class Dispatcher: Sendable {
         let due = try await store.dueMessages(now: now, limit: settings.dispatchBatchSize)
         guard !due.isEmpty else { return 0 }
         let routes = registry.current
+        let blocks = backoff.withLock { $0 }
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
         for message in due {
@@ -69,34 +72,62 @@ public final class Dispatcher: Sendable {
             }
             switch resolve(message.target, in: routes) {
             case .success(let queue):
-                sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties, body: message.body)))
+                if let block = blocks.block(for: queue, at: now) {
+                    results.append(.deferred(id: message.id, until: min(block.until, message.expiresAt)))
+                } else {
+                    sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties, body: message.body)))
+                }
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
         }
         let outcomes = sending.isEmpty ? [] : await transport.send(sending.map(\.envelope))
+        var queueOutcomes: [String: (succeeded: Bool, failure: String?, herIds: Set<Int>)] = [:]
         for (index, item) in sending.enumerated() {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
             let message = item.message
+            let queue = item.envelope.queue
             var metadata = Self.metadata(message)
-            metadata["queue"] = "\(item.envelope.queue)"
+            metadata["queue"] = "\(queue)"
+            var summary = queueOutcomes[queue] ?? (false, nil, [])
             switch outcome {
             case .sent:
                 results.append(.sent(id: message.id))
+                summary.succeeded = true
                 logger.debug("sent", metadata: metadata)
             case .transientFailure(let error):
                 let delay = settings.retry.delay(afterAttempt: message.attempts + 1, random: random())
                 let next = min(now.addingTimeInterval(delay), message.expiresAt)
                 results.append(.retry(id: message.id, error: error, nextAttempt: next))
+                summary.failure = error
+                if case .partyAsync(let herId) = message.target { summary.herIds.insert(herId) }
                 metadata["error"] = "\(error)"
                 metadata["attempt"] = "\(message.attempts + 1)"
                 logger.warning("send failed; will retry", metadata: metadata)
             case .permanentFailure(let error):
                 results.append(giveUp(message, .failed, reason: error, now: now))
             }
+            queueOutcomes[queue] = summary
         }
         try await store.recordDispatch(results, now: now)
+        try await holdBack(queueOutcomes, now: now)
         return due.count
+    }
+
+    /// Updates the per-queue back-off from a batch, and moves the waiting messages of a queue
+    /// that just refused out of the way, so they do not fill the next batches.
+    private func holdBack(_ outcomes: [String: (succeeded: Bool, failure: String?, herIds: Set<Int>)], now: Date) async throws {
+        for (queue, outcome) in outcomes where outcome.succeeded || outcome.failure != nil {
+            let block = backoff.withLock {
+                $0.record(queue: queue, succeeded: outcome.succeeded, failure: outcome.failure, now: now,
+                          policy: settings.retry, random: random())
+            }
+            guard let block else { continue }
+            logger.warning("queue refuses messages; holding its messages back", metadata: [
+                "queue": "\(queue)", "until": "\(Timestamp.format(block.until))", "error": "\(block.reason)",
+            ])
+            try await store.postpone(asyncTargets: Array(outcome.herIds), until: block.until)
+        }
     }
 
     private struct Unroutable: Error {

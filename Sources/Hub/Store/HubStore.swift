@@ -99,6 +99,9 @@ public final class HubStore: Sendable {
                                last_error = NULL WHERE id = ?
                         """).execute(arguments: [id])
                     try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
+                case .deferred(let id, let until):
+                    try db.cachedStatement(sql: "UPDATE message SET next_attempt_at = ? WHERE id = ?")
+                        .execute(arguments: [until.timeIntervalSince1970, id])
                 case .retry(let id, let error, let next):
                     try db.cachedStatement(sql: """
                         UPDATE message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?
@@ -111,6 +114,21 @@ public final class HubStore: Sendable {
                     if let draft { try self.insertDeadLetter(draft, now: now, db: db) }
                     if let notice { _ = try Self.insert(notice, now: now, db: db) }
                 }
+            }
+        }
+    }
+
+    /// Moves every pending message for these parties' async queues that is due before `until`
+    /// to `until`: their queue refuses messages, and trying each one would only fail again.
+    public func postpone(asyncTargets herIds: [Int], until: Date) async throws {
+        guard !herIds.isEmpty else { return }
+        try await write("defer messages of a refusing queue") { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE message SET next_attempt_at = ?
+                WHERE state = 'pending' AND next_attempt_at < ? AND target_kind = 'async' AND target_her_id = ?
+                """)
+            for herId in herIds {
+                try statement.execute(arguments: [until.timeIntervalSince1970, until.timeIntervalSince1970, herId])
             }
         }
     }
