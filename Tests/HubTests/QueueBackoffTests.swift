@@ -8,12 +8,14 @@ import Testing
 
     @Test func refusalsBlockTheQueueForGrowingPeriods() throws {
         var backoff = QueueBackoff()
-        let first = try #require(backoff.record(queue: "q", succeeded: false, failure: "nack", now: now, policy: policy, random: 0))
+        let recorded = backoff.record(queue: "q", succeeded: false, failure: "nack", now: now, policy: policy, random: 0)
+        let first = try #require(recorded)
         #expect(first.until == now.addingTimeInterval(1))
         #expect(backoff.block(for: "q", at: now)?.reason == "nack")
         #expect(backoff.block(for: "other", at: now) == nil)
         _ = backoff.record(queue: "q", succeeded: false, failure: "nack", now: now, policy: policy, random: 0)
-        let third = try #require(backoff.record(queue: "q", succeeded: false, failure: "nack", now: now, policy: policy, random: 0))
+        let thirdRecorded = backoff.record(queue: "q", succeeded: false, failure: "nack", now: now, policy: policy, random: 0)
+        let third = try #require(thirdRecorded)
         #expect(third.until == now.addingTimeInterval(4))
         #expect(backoff.block(for: "q", at: now.addingTimeInterval(5)) == nil)
     }
