@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hubd", targets: ["hubd"]),
+        .executable(name: "hubbench", targets: ["hubbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -44,6 +45,13 @@ let package = Package(
             name: "hubd",
             dependencies: [
                 "Hub", "AMQPBridge", "AddressRegistry", "Dialogs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "hubbench",
+            dependencies: [
+                "AMQPBridge", "Hub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

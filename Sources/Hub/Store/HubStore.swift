@@ -249,6 +249,13 @@ public final class HubStore: Sendable {
         }
     }
 
+    /// How many messages wait to be sent (counted from the due index, so cheap at any size).
+    public func pendingCount() async throws -> Int {
+        try await read("count pending messages") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_due WHERE state = 'pending'") ?? 0
+        }
+    }
+
     /// Counts of messages by state, for logs and readiness.
     public func stateCounts() async throws -> [String: Int] {
         try await read("count messages") { db in

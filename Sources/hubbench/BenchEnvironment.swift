@@ -1,0 +1,52 @@
+import AMQPBridge
+import Foundation
+import Hub
+import Logging
+
+/// Everything a scenario needs: the broker, the hubd executable, the example files, and fresh
+/// queue names and directories for each run.
+struct BenchEnvironment: Sendable {
+    let amqp: AMQPSettings
+    let hubd: URL
+    let examples: URL
+    let registry: URL
+    let logger: Logger
+
+    /// A fresh run: its own prefix on every queue, its own store, hubd's environment.
+    struct Run: Sendable {
+        let prefix: String
+        let directory: URL
+        let submitQueue: String
+        let receiverQueue: String
+        let environment: [String: String]
+        var database: String { directory.appendingPathComponent("hub.sqlite").path }
+    }
+
+    func makeRun(amqpURL: String) throws -> Run {
+        let prefix = "bench" + UUID().uuidString.prefix(8).lowercased()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubbench-\(prefix)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let original = try String(contentsOf: registry, encoding: .utf8)
+        let registryFile = directory.appendingPathComponent("registry.json")
+        try Data(original.replacingOccurrences(of: "HubTest/", with: "HubTest/\(prefix)_").utf8).write(to: registryFile)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HUBD_CONFIG"] = nil
+        environment["HUBD_AMQP_URL"] = amqpURL
+        environment["HUBD_DATABASE"] = directory.appendingPathComponent("hub.sqlite").path
+        environment["HUBD_REGISTRY"] = registryFile.path
+        environment["HUBD_HER_ID"] = "10037001"
+        environment["HUBD_SUBMIT_QUEUE"] = "\(prefix).submit"
+        environment["HUBD_DEAD_LETTER_QUEUE"] = "\(prefix).dead"
+        environment["HUBD_LOG_LEVEL"] = "warning"
+        return Run(
+            prefix: prefix, directory: directory, submitQueue: "\(prefix).submit",
+            receiverQueue: "\(prefix)_10037004_async", environment: environment)
+    }
+
+    func cleanUp(_ run: Run, client: AMQPClient) async {
+        for queue in [run.submitQueue, run.receiverQueue, "\(run.prefix).dead", "\(run.prefix)_10037002_error"] {
+            try? await client.deleteQueue(queue)
+        }
+        try? FileManager.default.removeItem(at: run.directory)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Realistic submissions: the example innsyn dialog, its question padded to the wanted size,
+/// each with its own MsgId.
+struct BenchMessages: Sendable {
+    let size: Int
+    private let head: String
+    private let tail: String
+    private let padding: String
+
+    init(exampleDirectory: URL, size: Int) throws {
+        self.size = size
+        let template = try String(contentsOf: exampleDirectory.appendingPathComponent("innsyn_bruk.xml"), encoding: .utf8)
+        let marker = "Hvem har brukt opplysningene mine?"
+        guard let range = template.range(of: marker) else {
+            throw BenchError("innsyn_bruk.xml has no question to pad")
+        }
+        head = String(template[..<range.upperBound])
+        tail = String(template[range.upperBound...])
+        let missing = max(0, size - template.utf8.count)
+        let sentence = " Jeg vil vite hvem som har sett journalen min."
+        padding = String(repeating: sentence, count: missing / sentence.utf8.count + 1).prefix(missing).description
+    }
+
+    /// The body for message number `index`: about `size` bytes, a unique MsgId.
+    func body(_ index: Int, run: String) -> [UInt8] {
+        let text = (head + padding + tail).replacingOccurrences(
+            of: "<MsgId>35bf992d-c9e9-4616-a12e-7696a6cecc1b</MsgId>", with: "<MsgId>\(run)-\(index)</MsgId>")
+        return Array(text.utf8)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

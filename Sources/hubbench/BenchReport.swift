@@ -1,0 +1,63 @@
+import Foundation
+
+/// The results of one hubbench run, printable and encodable.
+struct BenchReport: Codable {
+    struct Steady: Codable {
+        var size: Int
+        var baseline: [RunResult]
+        var hub: [RunResult]
+
+        var baselineThroughput: Statistics { Statistics(baseline.map(\.throughput)) }
+        var hubThroughput: Statistics { Statistics(hub.map(\.throughput)) }
+        /// hub / baseline, of the medians.
+        var ratio: Double { baselineThroughput.median > 0 ? hubThroughput.median / baselineThroughput.median : 0 }
+
+        var summary: String {
+            let rss = hub.compactMap(\.peakRSSBytes).max().map { "\($0 / (1024 * 1024)) MiB" } ?? "?"
+            let lost = hub.map { $0.messages - $0.received }.reduce(0, +)
+            return """
+                steady \(size) B: baseline \(describe(baselineThroughput)) msg/s; hub \(describe(hubThroughput)) msg/s; \
+                hub/baseline \(String(format: "%.2f", ratio)); hub p50/p95/p99 \(latency(hub)) ms; \
+                hubd peak RSS \(rss); missing \(lost)
+                """
+        }
+
+        enum CodingKeys: String, CodingKey { case size, baseline, hub }
+    }
+
+    struct Rate: Codable {
+        var rate: Double
+        var runs: [RunResult]
+
+        var summary: String {
+            "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), missing \(runs.map { $0.messages - $0.received }.reduce(0, +))"
+        }
+    }
+
+    var steady: [Steady] = []
+    var rate: Rate?
+    var backlog: Scenarios.BacklogResult?
+
+    static func summary(_ backlog: Scenarios.BacklogResult, steady: Double?) -> String {
+        let mib = { (bytes: Int?) in bytes.map { "\($0 / (1024 * 1024)) MiB" } ?? "?" }
+        let ratio = steady.map { String(format: "%.2f", backlog.drainThroughput / $0) } ?? "?"
+        return """
+            backlog \(backlog.messages): accepted in \(String(format: "%.1f", backlog.acceptSeconds)) s \
+            (\(Int(backlog.acceptThroughput)) msg/s, peak RSS \(mib(backlog.peakRSSWhileAcceptingBytes))); \
+            restart to dispatching \(String(format: "%.2f", backlog.restartToDispatchSeconds)) s; \
+            drained \(backlog.delivered) in \(String(format: "%.1f", backlog.drainSeconds)) s \
+            (\(Int(backlog.drainThroughput)) msg/s, \(ratio) of steady state, peak RSS \(mib(backlog.peakRSSWhileDrainingBytes)))
+            """
+    }
+}
+
+private func describe(_ statistics: Statistics) -> String {
+    "\(Int(statistics.median)) [\(Int(statistics.minimum))–\(Int(statistics.maximum))]"
+}
+
+private func latency(_ runs: [RunResult]) -> String {
+    let p50 = Statistics(runs.map(\.p50)).median
+    let p95 = Statistics(runs.map(\.p95)).median
+    let p99 = Statistics(runs.map(\.p99)).median
+    return String(format: "%.1f/%.1f/%.1f", p50, p95, p99)
+}

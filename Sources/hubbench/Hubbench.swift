@@ -1,0 +1,84 @@
+import AMQPBridge
+import ArgumentParser
+import Foundation
+import Logging
+
+/// hubbench: hubd against the raw broker, side by side, in the same run.
+@main
+struct Hubbench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hubbench",
+        abstract: "Measure hubd against a raw hop over the same AMQP layer, in one run.")
+
+    @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
+    @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
+    @Option(help: "Scenarios, comma-separated: steady, rate, backlog.") var scenarios = "steady,rate,backlog"
+    @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
+    @Option(help: "Messages per steady-state run.") var count = 20_000
+    @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
+    @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
+    @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
+    @Option(help: "Write the results as JSON to this file.") var json: String?
+    @Option(help: "The example messages and registry.") var examples = "deploy/examples"
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "hubbench")
+        logger.logLevel = .warning
+        let root = URL(fileURLWithPath: examples)
+        let environment = BenchEnvironment(
+            amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd),
+            examples: root.appendingPathComponent("messages"), registry: root.appendingPathComponent("registry.json"),
+            logger: logger)
+        guard FileManager.default.isExecutableFile(atPath: hubd) else {
+            throw BenchError("no hubd executable at \(hubd); build it with `swift build -c release`")
+        }
+        let bench = Scenarios(environment: environment, amqpURL: amqp)
+        let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        var report = BenchReport()
+        var steadyTwoKiB: Double?
+
+        if wanted.contains("steady") {
+            for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+                var baseline: [RunResult] = []
+                var hub: [RunResult] = []
+                for attempt in 1...repeats {
+                    // Alternate, so drift in the machine's speed touches both alike.
+                    baseline.append(try await bench.baseline(size: size, count: count))
+                    hub.append(try await bench.hub(size: size, count: count))
+                    print("  steady \(size) B, run \(attempt): baseline \(Int(baseline.last?.throughput ?? 0)) msg/s, hub \(Int(hub.last?.throughput ?? 0)) msg/s")
+                }
+                let entry = BenchReport.Steady(size: size, baseline: baseline, hub: hub)
+                report.steady.append(entry)
+                if size == 2048 { steadyTwoKiB = entry.hubThroughput.median }
+                print(entry.summary)
+            }
+        }
+        if wanted.contains("rate") {
+            let maximum: Double
+            if let steadyTwoKiB { maximum = steadyTwoKiB } else { maximum = try await bench.hub(size: 2048, count: count).throughput }
+            let rate = maximum / 2
+            var runs: [RunResult] = []
+            for attempt in 1...repeats {
+                runs.append(try await bench.hub(size: 2048, count: rateCount, rate: rate))
+                print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms")
+            }
+            let entry = BenchReport.Rate(rate: rate, runs: runs)
+            report.rate = entry
+            print(entry.summary)
+        }
+        if wanted.contains("backlog") {
+            let result = try await bench.backlog(size: 2048, count: backlogCount)
+            report.backlog = result
+            print(BenchReport.summary(result, steady: steadyTwoKiB))
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            print("results written to \(json)")
+        }
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// hubd as a separate process, configured through its environment, with its memory watched.
+final class HubdRunner: @unchecked Sendable {
+    let executable: URL
+    let environment: [String: String]
+    private var process: Process?
+    private let log: URL
+
+    init(executable: URL, environment: [String: String], log: URL) {
+        self.executable = executable
+        self.environment = environment
+        self.log = log
+    }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve"]
+        process.environment = environment
+        if !FileManager.default.fileExists(atPath: log.path) {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+    }
+
+    /// Peak resident set size so far, in bytes (VmHWM).
+    var peakRSS: Int? {
+        guard let pid = process?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+        return kilobytes.map { $0 * 1024 }
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,127 @@
+import AMQPBridge
+import Foundation
+import Hub
+
+/// The measurements. Each run uses fresh queues and a fresh store.
+struct Scenarios: Sendable {
+    let environment: BenchEnvironment
+    let amqpURL: String
+
+    /// The raw hop without hubd: producer → queue → relay (confirm, then ack) → queue → sink.
+    func baseline(size: Int, count: Int) async throws -> RunResult {
+        let run = try environment.makeRun(amqpURL: amqpURL)
+        let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
+        let source = "\(run.prefix).in"
+        let target = "\(run.prefix).out"
+        _ = try await client.declareQueue(source, options: AMQPQueueOptions())
+        _ = try await client.declareQueue(target, options: AMQPQueueOptions())
+        let relay = Relay(settings: environment.amqp, from: source, to: target, logger: environment.logger)
+        let relaying = Task { await relay.run() }
+        let sink = Sink(settings: environment.amqp, queue: target, logger: environment.logger)
+        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
+        let started = ContinuousClock.now
+        async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
+        try await Producer(client: client, queue: source).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
+        let result = RunResult(messages: count, sink: await collected, started: started, peakRSS: nil)
+        await sink.close()
+        await relay.close()
+        relaying.cancel()
+        try? await client.deleteQueue(source)
+        try? await client.deleteQueue(target)
+        await environment.cleanUp(run, client: client)
+        await client.close()
+        return result
+    }
+
+    /// Submissions through a running hubd to the register's queue, as fast as it takes them or
+    /// at `rate` messages per second.
+    func hub(size: Int, count: Int, rate: Double? = nil) async throws -> RunResult {
+        let run = try environment.makeRun(amqpURL: amqpURL)
+        let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
+        _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
+        let hubd = HubdRunner(executable: environment.hubd, environment: run.environment, log: run.directory.appendingPathComponent("hubd.log"))
+        try hubd.start()
+        let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
+        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
+        try await warmUp(client: client, run: run, messages: messages, sink: sink)
+        let started = ContinuousClock.now
+        async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
+        try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: rate) { messages.body($0, run: run.prefix) }
+        let sinkResult = await collected
+        let result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: hubd.peakRSS)
+        await sink.close()
+        hubd.stop()
+        await environment.cleanUp(run, client: client)
+        await client.close()
+        return result
+    }
+
+    /// One message through before the clock starts, so connection set-up is not measured.
+    private func warmUp(client: AMQPClient, run: BenchEnvironment.Run, messages: BenchMessages, sink: Sink) async throws {
+        try await Producer(client: client, queue: run.submitQueue).publish(count: 1, rate: nil) { _ in messages.body(-1, run: run.prefix + "warm") }
+        let warm = await sink.collect(expected: 1, idleTimeout: .seconds(30))
+        guard warm.received == 1 else { throw BenchError("hubd did not deliver the warm-up message; see \(run.directory.path)/hubd.log") }
+    }
+
+    struct BacklogResult: Sendable, Codable {
+        var messages: Int
+        var acceptSeconds: Double
+        var acceptThroughput: Double
+        var peakRSSWhileAcceptingBytes: Int?
+        var restartToDispatchSeconds: Double
+        var drainSeconds: Double
+        var drainThroughput: Double
+        var delivered: Int
+        var peakRSSWhileDrainingBytes: Int?
+    }
+
+    /// A backlog of `count` accepted but unsent messages (the receiver's queue refuses them),
+    /// hubd restarted with the backlog in its store, then the queue released and drained.
+    func backlog(size: Int, count: Int) async throws -> BacklogResult {
+        let run = try environment.makeRun(amqpURL: amqpURL)
+        let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
+        _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
+        _ = try await client.declareQueue(run.receiverQueue, options: AMQPQueueOptions(arguments: [
+            "x-max-length": .int(0), "x-overflow": .string("reject-publish"),
+        ]))
+        let log = run.directory.appendingPathComponent("hubd.log")
+        let first = HubdRunner(executable: environment.hubd, environment: run.environment, log: log)
+        try first.start()
+        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
+        let acceptStart = ContinuousClock.now
+        try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
+        let store = try HubStore(path: run.database)
+        while try await store.pendingCount() < count {
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let acceptSeconds = Self.seconds(ContinuousClock.now - acceptStart)
+        let acceptRSS = first.peakRSS
+        first.stop()
+
+        try await client.deleteQueue(run.receiverQueue)
+        _ = try await client.declareQueue(run.receiverQueue, options: AMQPQueueOptions())
+        let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
+        let second = HubdRunner(executable: environment.hubd, environment: run.environment, log: log)
+        let restarted = ContinuousClock.now
+        try second.start()
+        let drained = await sink.collect(expected: count, idleTimeout: .seconds(60))
+        let firstArrival = drained.firstArrival ?? restarted
+        let lastArrival = drained.lastArrival ?? restarted
+        let drainSeconds = Self.seconds(lastArrival - firstArrival)
+        let result = BacklogResult(
+            messages: count, acceptSeconds: acceptSeconds, acceptThroughput: Double(count) / acceptSeconds,
+            peakRSSWhileAcceptingBytes: acceptRSS,
+            restartToDispatchSeconds: Self.seconds(firstArrival - restarted),
+            drainSeconds: drainSeconds, drainThroughput: drainSeconds > 0 ? Double(drained.received) / drainSeconds : 0,
+            delivered: drained.received, peakRSSWhileDrainingBytes: second.peakRSS)
+        await sink.close()
+        second.stop()
+        await environment.cleanUp(run, client: client)
+        await client.close()
+        return result
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,46 @@
+/// Median and spread of repeated measurements, and percentiles of latencies.
+struct Statistics: Sendable, Codable {
+    var median: Double
+    var minimum: Double
+    var maximum: Double
+
+    init(_ values: [Double]) {
+        let sorted = values.sorted()
+        median = Self.percentile(sorted, 50)
+        minimum = sorted.first ?? 0
+        maximum = sorted.last ?? 0
+    }
+
+    /// The `p`-th percentile of already sorted values (nearest rank).
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+}
+
+/// One measured run.
+struct RunResult: Sendable, Codable {
+    var messages: Int
+    var received: Int
+    var seconds: Double
+    var throughput: Double
+    var p50: Double
+    var p95: Double
+    var p99: Double
+    var peakRSSBytes: Int?
+
+    init(messages: Int, sink: Sink.Result, started: ContinuousClock.Instant, peakRSS: Int?) {
+        self.messages = messages
+        received = sink.received
+        let end = sink.lastArrival ?? started
+        let duration = end - started
+        seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        throughput = seconds > 0 ? Double(sink.received) / seconds : 0
+        let sorted = sink.latencies.sorted()
+        p50 = Statistics.percentile(sorted, 50)
+        p95 = Statistics.percentile(sorted, 95)
+        p99 = Statistics.percentile(sorted, 99)
+        peakRSSBytes = peakRSS
+    }
+}
