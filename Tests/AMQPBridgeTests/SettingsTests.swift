@@ -16,7 +16,7 @@ struct SettingsTests {
         #expect(s.rpcTimeout == .seconds(10))
         #expect(s.verifyPeer && s.verifyHostname)
         #expect(s.reconnectMinDelay == .milliseconds(100))
-        #expect(s.reconnectMaxDelay == .seconds(5))
+        #expect(s.reconnectMaxDelay == .seconds(2))
     }
 
     @Test func fullURL() throws {
