@@ -22,12 +22,7 @@ import Testing
         let body = try TestEnvironment.example("innsyn_utlevering.xml")
         var ids: [String] = []
         for index in 0..<20 {
-            let msgBody = String(decoding: body, as: UTF8.self).replacingOccurrences(
-                of: "<MsgId>", with: "<MsgId>crash-\(index)-")
-            let id = try #require(try await probe.submit(
-                to: parties.submitQueue, body: Array(msgBody.utf8),
-                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
-            ids.append(id)
+            ids.append(try await probe.submitExample(String(decoding: body, as: UTF8.self), tag: "crash-\(index)", to: parties.submitQueue))
         }
         #expect(try await probe.waitUntilEmpty(parties.submitQueue))
         // Let a few retries fail, then kill without warning.
@@ -61,10 +56,7 @@ import Testing
             let sender = try BrokerProbe()
             var ids: [String] = []
             for index in 0..<total {
-                let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>kill-\(index)-")
-                ids.append(try #require(try await sender.submit(
-                    to: parties.submitQueue, body: Array(body.utf8),
-                    headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register))))
+                ids.append(try await sender.submitExample(template, tag: "kill-\(index)", to: parties.submitQueue))
             }
             await sender.close()
             return ids
@@ -112,10 +104,7 @@ import Testing
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
         func submit(_ tag: String) async throws -> String {
-            let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-")
-            return try #require(try await probe.submit(
-                to: parties.submitQueue, body: Array(body.utf8),
-                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+            try await probe.submitExample(template, tag: tag, to: parties.submitQueue)
         }
         let before = try await submit("before")
         try await hub.waitFor(.sent, of: before)
@@ -143,10 +132,7 @@ import Testing
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let template = String(decoding: try TestEnvironment.example("sletting_eller_sperring.xml"), as: UTF8.self)
         func submit(_ tag: String) async throws -> String {
-            try #require(try await probe.submit(
-                to: parties.submitQueue,
-                body: Array(template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-").utf8),
-                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+            try await probe.submitExample(template, tag: tag, to: parties.submitQueue)
         }
         var ids: [String] = []
         for index in 0..<300 { ids.append(try await submit("outage-\(index)")) }

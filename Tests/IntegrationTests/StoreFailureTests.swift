@@ -17,10 +17,7 @@ import Testing
         let receiverQueue = parties.asyncQueue(TestParties.register)
         let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
         func submit(_ tag: String) async throws -> String {
-            try #require(try await probe.submit(
-                to: parties.submitQueue,
-                body: Array(template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-").utf8),
-                headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+            try await probe.submitExample(template, tag: tag, to: parties.submitQueue)
         }
         let warm = try await submit("warm")
         try await hub.waitFor(.sent, of: warm)

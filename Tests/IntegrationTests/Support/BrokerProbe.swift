@@ -37,6 +37,16 @@ final class BrokerProbe: Sendable {
         return messageId
     }
 
+    /// Submits an example from the portal to the register, its MsgId made unique by `tag`.
+    func submitExample(_ template: String, tag: String, to queue: String, expiration: String? = nil) async throws -> String {
+        let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-")
+        let id = try await submit(
+            to: queue, body: Array(body.utf8),
+            headers: Self.headers(from: TestParties.helsenorge, to: TestParties.register), expiration: expiration)
+        guard let id else { throw TestFailure("submission without a message_id") }
+        return id
+    }
+
     /// The next message on `queue`, waiting up to `timeout` for one to arrive.
     func next(from queue: String, timeout: Duration = .seconds(15)) async throws -> AMQPDelivery {
         let deadline = ContinuousClock.now + timeout
