@@ -73,4 +73,40 @@ import Testing
         #expect(empty.status == 0)
         #expect(empty.output.hasPrefix("id\tmessage_id\tfrom\tto\tfunction\ttime\treason"))
     }
+
+    @Test func deadLettersAreListedAndReplayed() async throws {
+        let parties = try TestParties()
+        let hubd = try HubdProcess(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try hubd.start()
+
+        // From a sender the registry does not know: a dead letter.
+        let body = try TestEnvironment.example("innsyn_bruk.xml")
+        let messageId = try #require(try await probe.submit(
+            to: parties.submitQueue, body: body, headers: BrokerProbe.headers(from: 10_037_099, to: TestParties.register)))
+        _ = try await probe.next(from: parties.deadQueue)
+        let listed = try hubd.command(["dead", "list"])
+        let line = try #require(listed.output.split(separator: "\n").dropFirst().first.map(String.init))
+        let columns = line.split(separator: "\t").map(String.init)
+        #expect(columns.count == 7)
+        #expect(Array(columns.prefix(5)) == ["1", messageId, "10037099", "10037004", "DIALOG_INNBYGGER_HREG_INNSYN_BRUK"])
+        #expect(columns.last == "sender 10037099 is not in the registry")
+
+        // Replayed, it is checked again: still unknown, so a new dead letter, and the old one is gone.
+        let replayed = try hubd.command(["dead", "replay", "1"])
+        #expect(replayed.status == 0)
+        #expect(replayed.output == "1\tresubmitted\t\(messageId)\n")
+        let again = try await probe.next(from: parties.deadQueue)
+        #expect(again.properties.messageId == messageId)
+        #expect(again.body == body)
+        let relisted = try hubd.command(["dead", "list"])
+        #expect(relisted.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").first.map(String.init) } == ["2"])
+
+        let twice = try hubd.command(["dead", "replay", "1"])
+        #expect(twice.status == 1)
+        #expect(twice.error == "hubd: dead letter 1 was already replayed\n")
+        #expect(try hubd.command(["dead", "replay"]).status == 2)
+        #expect(hubd.terminate() == 0)
+    }
 }
