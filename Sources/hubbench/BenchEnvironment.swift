@@ -22,7 +22,7 @@ struct BenchEnvironment: Sendable {
         var database: String { directory.appendingPathComponent("hub.sqlite").path }
     }
 
-    func makeRun(amqpURL: String) throws -> Run {
+    func makeRun(amqpURL: String, batch: Int) throws -> Run {
         let prefix = "bench" + UUID().uuidString.prefix(8).lowercased()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubbench-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -38,6 +38,8 @@ struct BenchEnvironment: Sendable {
         environment["HUBD_SUBMIT_QUEUE"] = "\(prefix).submit"
         environment["HUBD_DEAD_LETTER_QUEUE"] = "\(prefix).dead"
         environment["HUBD_LOG_LEVEL"] = "warning"
+        environment["HUBD_BATCH_SIZE"] = String(batch)
+        environment["HUBD_PREFETCH"] = String(batch * 2)
         return Run(
             prefix: prefix, directory: directory, submitQueue: "\(prefix).submit",
             receiverQueue: "\(prefix)_10037004_async", environment: environment)

@@ -17,6 +17,8 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
     @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
+    @Option(help: "Messages per batch for the baseline relay and for hubd (its batch_size; prefetch twice that).") var batch = 1000
+    @Option(help: "Relays side by side in the baseline, each with its own consumer and publisher connection.") var relays = 1
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
     @Option(help: "Write the results as JSON to this file.") var json: String?
     @Option(help: "The example messages and registry.") var examples = "deploy/examples"
@@ -33,7 +35,7 @@ struct Hubbench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: hubd) else {
             throw BenchError("no hubd executable at \(hubd); build it with `swift build -c release`")
         }
-        let bench = Scenarios(environment: environment, amqpURL: amqp)
+        let bench = Scenarios(environment: environment, amqpURL: amqp, batch: batch, relayCount: relays)
         let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var report = BenchReport()
         var steadyTwoKiB: Double?

@@ -8,7 +8,7 @@ struct Producer: Sendable {
     let queue: String
 
     /// Publishes `count` messages, at most `rate` per second when given. Returns when all are confirmed.
-    func publish(count: Int, rate: Double?, batchSize: Int = 200, body: @Sendable (Int) -> [UInt8]) async throws {
+    func publish(count: Int, rate: Double?, batchSize: Int = 1000, body: @Sendable (Int) -> [UInt8]) async throws {
         let start = ContinuousClock.now
         var index = 0
         let batch = rate.map { max(1, min(batchSize, Int($0 / 100))) } ?? batchSize

@@ -1,5 +1,6 @@
 import AMQPBridge
 import Foundation
+import Hub
 import Logging
 
 /// The baseline: a raw hop over the same AMQP layer, without hubd. Consumes from one queue,
@@ -9,16 +10,28 @@ final class Relay: Sendable {
     private let consumer: AMQPConsumer
     private let client: AMQPClient
     private let target: String
+    private let limit: Int
 
-    init(settings: AMQPSettings, from source: String, to target: String, logger: Logger) {
+    init(settings: AMQPSettings, from source: String, to target: String, batch: Int, logger: Logger) {
         consumer = AMQPConsumer(
-            settings: settings, queue: source, options: AMQPQueueOptions(), prefetch: 512, maxBatch: 256, logger: logger)
+            settings: settings, queue: source, options: AMQPQueueOptions(), prefetch: UInt16(clamping: batch * 2),
+            maxBatch: batch, logger: logger)
         client = AMQPClient(settings: settings, name: "bench relay", logger: logger)
         self.target = target
+        limit = max(batch, 1000)
     }
 
+    /// Relays until closed. Like hubd, it takes everything that arrived while it waited for the
+    /// last confirms as its next batch, so both sides batch alike.
     func run() async {
-        for await batch in consumer.batches() {
+        let buffer = BatchBuffer<AMQPDelivery>()
+        let deliveries = consumer.batches()
+        let feeder = Task {
+            for await batch in deliveries { buffer.append(batch) }
+            buffer.finish()
+        }
+        defer { feeder.cancel() }
+        while let batch = await buffer.take(limit: limit) {
             let messages = batch.map { delivery in
                 var properties = delivery.properties
                 properties.deliveryMode = AMQPProperties.persistentDeliveryMode

@@ -6,17 +6,23 @@ import Hub
 struct Scenarios: Sendable {
     let environment: BenchEnvironment
     let amqpURL: String
+    /// Messages per batch, the same for the relay and for hubd (`batch_size`, prefetch twice that).
+    let batch: Int
+    /// Relays working side by side in the baseline, each with its own connections.
+    let relayCount: Int
 
     /// The raw hop without hubd: producer → queue → relay (confirm, then ack) → queue → sink.
     func baseline(size: Int, count: Int) async throws -> RunResult {
-        let run = try environment.makeRun(amqpURL: amqpURL)
+        let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         let source = "\(run.prefix).in"
         let target = "\(run.prefix).out"
         _ = try await client.declareQueue(source, options: AMQPQueueOptions())
         _ = try await client.declareQueue(target, options: AMQPQueueOptions())
-        let relay = Relay(settings: environment.amqp, from: source, to: target, logger: environment.logger)
-        let relaying = Task { await relay.run() }
+        let relays = (0..<relayCount).map { _ in
+            Relay(settings: environment.amqp, from: source, to: target, batch: batch, logger: environment.logger)
+        }
+        let relaying = relays.map { relay in Task { await relay.run() } }
         let sink = Sink(settings: environment.amqp, queue: target, logger: environment.logger)
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         let started = ContinuousClock.now
@@ -24,8 +30,8 @@ struct Scenarios: Sendable {
         try await Producer(client: client, queue: source).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
         let result = RunResult(messages: count, sink: await collected, started: started, peakRSS: nil)
         await sink.close()
-        await relay.close()
-        relaying.cancel()
+        for relay in relays { await relay.close() }
+        for task in relaying { task.cancel() }
         try? await client.deleteQueue(source)
         try? await client.deleteQueue(target)
         await environment.cleanUp(run, client: client)
@@ -36,7 +42,7 @@ struct Scenarios: Sendable {
     /// Submissions through a running hubd to the register's queue, as fast as it takes them or
     /// at `rate` messages per second.
     func hub(size: Int, count: Int, rate: Double? = nil) async throws -> RunResult {
-        let run = try environment.makeRun(amqpURL: amqpURL)
+        let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
         let hubd = HubdRunner(executable: environment.hubd, environment: run.environment, log: run.directory.appendingPathComponent("hubd.log"))
@@ -78,7 +84,7 @@ struct Scenarios: Sendable {
     /// A backlog of `count` accepted but unsent messages (the receiver's queue refuses them),
     /// hubd restarted with the backlog in its store, then the queue released and drained.
     func backlog(size: Int, count: Int) async throws -> BacklogResult {
-        let run = try environment.makeRun(amqpURL: amqpURL)
+        let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
         _ = try await client.declareQueue(run.receiverQueue, options: AMQPQueueOptions(arguments: [

@@ -16,6 +16,7 @@ public final class IngressPipeline: Sendable {
     private let registry: RegistryCache
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    private let batchLimit: Int
     private let writable = Mutex(true)
 
     /// False while the store cannot write; submissions then stay with their source.
@@ -23,8 +24,9 @@ public final class IngressPipeline: Sendable {
 
     public init(
         source: any SubmissionSource, store: HubStore, validator: IngressValidator, registry: RegistryCache,
-        logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
+        logger: Logger, batchLimit: Int = 1000, clock: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.batchLimit = batchLimit
         self.source = source
         self.store = store
         self.validator = validator
@@ -35,10 +37,17 @@ public final class IngressPipeline: Sendable {
 
     /// Runs until the source's stream ends. `committed` is called after each committed batch.
     func run(committed: @Sendable () -> Void, shouldStop: @Sendable () -> Bool) async {
-        for await batch in source.submissions() {
+        let buffer = BatchBuffer<Submission>()
+        let stream = source.submissions()
+        let feeder = Task {
+            for await batch in stream { buffer.append(batch) }
+            buffer.finish()
+        }
+        while let batch = await buffer.take(limit: batchLimit) {
             guard await handle(batch, shouldStop: shouldStop) else { continue }
             committed()
         }
+        feeder.cancel()
     }
 
     /// Decides, commits and settles one batch. False when it stopped before committing.

@@ -37,7 +37,7 @@ public final class HubService: Sendable {
         self.clock = clock
         ingress = IngressPipeline(
             source: source, store: store, validator: IngressValidator(settings: settings, schemas: schemas),
-            registry: registry, logger: logger, clock: clock)
+            registry: registry, logger: logger, batchLimit: settings.ingressBatchLimit, clock: clock)
         dispatcher = Dispatcher(
             store: store, transport: transport, registry: registry, settings: settings, logger: logger, clock: clock)
     }

@@ -16,6 +16,9 @@ public struct HubSettings: Sendable {
     public var retry: RetryPolicy
     /// How many due messages the dispatcher sends in one batch (publishes in flight at once).
     public var dispatchBatchSize: Int
+    /// The most submissions committed in one transaction; what arrives while a transaction
+    /// commits waits for the next one, up to this many.
+    public var ingressBatchLimit: Int
     /// How long a duplicate key is kept. It must outlast every way the same message can come
     /// again: a sender's own resend within the message's expiry, plus a margin.
     public var duplicateRetention: TimeInterval
@@ -25,7 +28,7 @@ public struct HubSettings: Sendable {
     public init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
-        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 256,
+        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,
         duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600
     ) {
         self.herId = herId
@@ -35,6 +38,7 @@ public struct HubSettings: Sendable {
         self.defaultExpiry = defaultExpiry
         self.retry = retry
         self.dispatchBatchSize = dispatchBatchSize
+        self.ingressBatchLimit = ingressBatchLimit
         self.duplicateRetention = duplicateRetention
         self.messageRetention = messageRetention
     }

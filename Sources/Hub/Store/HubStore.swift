@@ -154,7 +154,7 @@ public final class HubStore: Sendable {
                     """, arguments: [stamp, stamp + expiry, message])
                 return .redispatched(messageId: row["message_id"])
             }
-            var properties = try Self.decoder.decode(MessageProperties.self, from: row["properties"] as Data)
+            var properties = try PropertiesCodec.decode(row["properties"] as Data)
             properties.headers[HeaderName.deadLetterReason] = nil
             let body: Data = row["body"]
             let messageId: String? = row["message_id"]
@@ -312,9 +312,6 @@ public final class HubStore: Sendable {
 
     // MARK: Rows
 
-    private static let encoder = JSONEncoder()
-    private static let decoder = JSONDecoder()
-
     @discardableResult
     static func insert(_ message: NewMessage, now: Date, db: Database) throws -> Int64 {
         let (kind, herId, queue): (String, Int?, String?) = switch message.target {
@@ -331,7 +328,7 @@ public final class HubStore: Sendable {
             """).execute(arguments: [
                 message.messageId, message.kind.rawValue, message.fromHerId, message.toHerId,
                 message.messageFunction, message.msgId, kind, herId, queue,
-                try encoder.encode(message.properties), Data(message.body), stamp, stamp,
+                PropertiesCodec.encode(message.properties), Data(message.body), stamp, stamp,
                 message.expiresAt.timeIntervalSince1970,
             ])
         let id = db.lastInsertedRowID
@@ -345,7 +342,7 @@ public final class HubStore: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 draft.storedMessage, draft.messageId, draft.fromHerId, draft.toHerId, draft.messageFunction,
-                draft.reason, now.timeIntervalSince1970, try Self.encoder.encode(draft.properties), Data(draft.body),
+                draft.reason, now.timeIntervalSince1970, PropertiesCodec.encode(draft.properties), Data(draft.body),
             ])
         // The copy on the dead-letter queue carries the original properties plus the reason.
         var properties = draft.properties
@@ -404,7 +401,7 @@ public final class HubStore: Sendable {
         return DueMessage(
             id: row["id"], messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
             fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
-            target: target, properties: try decoder.decode(MessageProperties.self, from: properties),
+            target: target, properties: try PropertiesCodec.decode(properties),
             body: [UInt8](body), attempts: row["attempts"],
             acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
             expiresAt: Date(timeIntervalSince1970: row["expires_at"]))

@@ -21,8 +21,8 @@ struct HubdConfiguration {
     var retryMaxSeconds: Double = 300
     var duplicateRetentionSeconds: Double = 5 * 24 * 3600
     var messageRetentionSeconds: Double = 30 * 24 * 3600
-    var prefetch = 512
-    var batchSize = 256
+    var prefetch = 2000
+    var batchSize = 1000
     var logLevel = Logger.Level.info
 
     enum QueueType: String {
@@ -126,7 +126,7 @@ struct HubdConfiguration {
             herId: herId, submitQueue: submitQueue, deadLetterQueue: deadLetterQueue,
             maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
             retry: RetryPolicy(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
-            dispatchBatchSize: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
+            dispatchBatchSize: batchSize, ingressBatchLimit: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
             messageRetention: messageRetentionSeconds)
     }
 }

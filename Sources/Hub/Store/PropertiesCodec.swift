@@ -1,0 +1,100 @@
+import Foundation
+
+/// The stored form of `MessageProperties`: length-prefixed UTF-8 fields, read and written on
+/// every dispatch, so kept far cheaper than JSON.
+///
+/// Layout: a version byte (1); six optional fields (messageId, correlationId, replyTo,
+/// contentType, type, expiration), each a presence byte and, when present, a string; a header
+/// count; then name and value strings. A string is a LEB128 length and its UTF-8 bytes.
+enum PropertiesCodec {
+    static let version: UInt8 = 1
+
+    static func encode(_ properties: MessageProperties) -> Data {
+        var bytes: [UInt8] = [version]
+        bytes.reserveCapacity(512)
+        for field in [properties.messageId, properties.correlationId, properties.replyTo,
+                      properties.contentType, properties.type, properties.expiration] {
+            if let field {
+                bytes.append(1)
+                append(field, to: &bytes)
+            } else {
+                bytes.append(0)
+            }
+        }
+        appendLength(properties.headers.count, to: &bytes)
+        // Sorted, so equal properties always store as equal bytes.
+        for (name, value) in properties.headers.sorted(by: { $0.key < $1.key }) {
+            append(name, to: &bytes)
+            append(value, to: &bytes)
+        }
+        return Data(bytes)
+    }
+
+    static func decode(_ data: Data) throws -> MessageProperties {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> MessageProperties in
+            var reader = Reader(bytes: raw)
+            guard try reader.byte() == version else { throw StoreError("read properties", "unknown properties format") }
+            var fields: [String?] = []
+            for _ in 0..<6 {
+                fields.append(try reader.byte() == 1 ? try reader.string() : nil)
+            }
+            let count = try reader.length()
+            var headers: [String: String] = [:]
+            headers.reserveCapacity(count)
+            for _ in 0..<count {
+                let name = try reader.string()
+                headers[name] = try reader.string()
+            }
+            return MessageProperties(
+                messageId: fields[0], correlationId: fields[1], replyTo: fields[2], contentType: fields[3],
+                type: fields[4], expiration: fields[5], headers: headers)
+        }
+    }
+
+    private static func append(_ string: String, to bytes: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { utf8 in
+            appendLength(utf8.count, to: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
+        var value = UInt(length)
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        mutating func byte() throws -> UInt8 {
+            guard offset < bytes.count else { throw StoreError("read properties", "truncated properties") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func length() throws -> Int {
+            var value = 0
+            var shift = 0
+            while true {
+                let next = try byte()
+                value |= Int(next & 0x7F) << shift
+                if next < 0x80 { return value }
+                shift += 7
+                guard shift < 63 else { throw StoreError("read properties", "corrupt length") }
+            }
+        }
+
+        mutating func string() throws -> String {
+            let count = try length()
+            guard count <= bytes.count - offset else { throw StoreError("read properties", "truncated properties") }
+            defer { offset += count }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+@testable import Hub
+import Testing
+
+@Suite struct PropertiesCodecTests {
+    @Test func roundTripsEveryField() throws {
+        let properties = MessageProperties(
+            messageId: "id-1", correlationId: nil, replyTo: "q_async", contentType: "application/xml",
+            type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", expiration: "",
+            headers: ["fromHerId": "10037002", "errorDescription": "linje 3: 'æøå' — \u{1F600}", "empty": "", String(repeating: "k", count: 300): "long key"])
+        #expect(try PropertiesCodec.decode(PropertiesCodec.encode(properties)) == properties)
+        #expect(try PropertiesCodec.decode(PropertiesCodec.encode(MessageProperties())) == MessageProperties())
+    }
+
+    @Test func refusesDamagedBytes() {
+        let encoded = PropertiesCodec.encode(MessageProperties(messageId: "abc", headers: ["a": "b"]))
+        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(encoded.prefix(encoded.count - 1)) }
+        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(Data([9])) }
+        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(Data()) }
+    }
+}
