@@ -113,4 +113,19 @@ import Testing
         let reopened = try HubStore(path: store.path)
         #expect(try await reopened.dueMessages(now: now, limit: 10).count == 1)
     }
+
+    @Test func lanesSeparateTargets() async throws {
+        _ = try await store.commitIngress([
+            .accept(message("a1", key: "k1", to: 2)), .accept(message("b1", key: "k2", to: 3)),
+            .accept(message("a2", key: "k3", to: 2)),
+        ], now: now)
+        let all = try await store.pendingTargets(afterId: 0)
+        #expect(all.targets == [.partyAsync(herId: 2), .partyAsync(herId: 3)])
+        #expect(try await store.pendingTargets(afterId: all.highestId).targets.isEmpty)
+        let lane = try await store.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10)
+        #expect(lane.map(\.messageId) == ["a1", "a2"])
+        #expect(try await store.dueMessages(for: .partyAsync(herId: 2), now: now.addingTimeInterval(-1), limit: 10).isEmpty)
+        #expect(try await store.nextDueTime(for: .partyAsync(herId: 3)) == now)
+        #expect(try await store.nextDueTime(for: .queue("nothing")) == nil)
+    }
 }

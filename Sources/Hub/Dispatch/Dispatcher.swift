@@ -5,8 +5,11 @@ import Synchronization
 
 /// Sends what the store holds: due messages in batches (all of a batch in flight at once),
 /// recording `sent` only for what the transport confirmed, and scheduling the rest again with
-/// back-off until they expire. Each message has its own schedule, so a failing receiver does
-/// not hold back messages to anyone else.
+/// back-off until they expire.
+///
+/// Messages are taken target by target (a lane per receiver queue), starting with a different
+/// lane each batch, and a lane whose queue refuses messages is skipped while it backs off, so
+/// one receiver's backlog or failure never holds back another's messages.
 public final class Dispatcher: Sendable {
     private let store: HubStore
     private let transport: any OutboundTransport
@@ -16,6 +19,15 @@ public final class Dispatcher: Sendable {
     private let clock: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private let backoff = Mutex(QueueBackoff())
+    private let lanes = Mutex(Lanes())
+
+    /// The targets that have pending messages, as far as the dispatcher knows.
+    private struct Lanes {
+        var targets: Set<DeliveryTarget> = []
+        var highestId: Int64 = 0
+        var lastFullScan: Date = .distantPast
+        var rotation = 0
+    }
 
     public init(
         store: HubStore, transport: any OutboundTransport, registry: RegistryCache, settings: HubSettings,
@@ -41,9 +53,8 @@ public final class Dispatcher: Sendable {
                     logger.notice("dispatch works again")
                     failingSince = nil
                 }
-                if handled == settings.dispatchBatchSize { continue }
-                let next = try await store.nextDueTime()
-                let wait = next.map { max(0, min(1, $0.timeIntervalSince(clock()))) } ?? 1
+                if handled > 0 { continue }
+                let wait = max(0, min(1, try await nextWake().timeIntervalSince(clock())))
                 if wait > 0 { await wake.wait(timeout: .milliseconds(Int(wait * 1000) + 1)) }
             } catch {
                 if failingSince == nil {
@@ -59,10 +70,10 @@ public final class Dispatcher: Sendable {
     @discardableResult
     public func dispatchOnce() async throws -> Int {
         let now = clock()
-        let due = try await store.dueMessages(now: now, limit: settings.dispatchBatchSize)
-        guard !due.isEmpty else { return 0 }
         let routes = registry.current
         let blocks = backoff.withLock { $0 }
+        let due = try await collectDue(now: now, routes: routes, blocks: blocks)
+        guard !due.isEmpty else { return 0 }
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
         for message in due {
@@ -72,24 +83,20 @@ public final class Dispatcher: Sendable {
             }
             switch resolve(message.target, in: routes) {
             case .success(let queue):
-                if let block = blocks.block(for: queue, at: now) {
-                    results.append(.deferred(id: message.id, until: min(block.until, message.expiresAt)))
-                } else {
-                    sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties, body: message.body)))
-                }
+                sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties, body: message.body)))
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
         }
         let outcomes = sending.isEmpty ? [] : await transport.send(sending.map(\.envelope))
-        var queueOutcomes: [String: (succeeded: Bool, failure: String?, herIds: Set<Int>)] = [:]
+        var queueOutcomes: [String: (succeeded: Bool, failure: String?)] = [:]
         for (index, item) in sending.enumerated() {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
             let message = item.message
             let queue = item.envelope.queue
             var metadata = Self.metadata(message)
             metadata["queue"] = "\(queue)"
-            var summary = queueOutcomes[queue] ?? (false, nil, [])
+            var summary = queueOutcomes[queue] ?? (false, nil)
             switch outcome {
             case .sent:
                 results.append(.sent(id: message.id))
@@ -100,7 +107,6 @@ public final class Dispatcher: Sendable {
                 let next = min(now.addingTimeInterval(delay), message.expiresAt)
                 results.append(.retry(id: message.id, error: error, nextAttempt: next))
                 summary.failure = error
-                if case .partyAsync(let herId) = message.target { summary.herIds.insert(herId) }
                 metadata["error"] = "\(error)"
                 metadata["attempt"] = "\(message.attempts + 1)"
                 logger.warning("send failed; will retry", metadata: metadata)
@@ -110,13 +116,57 @@ public final class Dispatcher: Sendable {
             queueOutcomes[queue] = summary
         }
         try await store.recordDispatch(results, now: now)
-        try await holdBack(queueOutcomes, now: now)
+        holdBack(queueOutcomes, now: now)
         return due.count
     }
 
-    /// Updates the per-queue back-off from a batch, and moves the waiting messages of a queue
-    /// that just refused out of the way, so they do not fill the next batches.
-    private func holdBack(_ outcomes: [String: (succeeded: Bool, failure: String?, herIds: Set<Int>)], now: Date) async throws {
+    /// Up to a batch of due messages, lane by lane from a rotating start, skipping lanes whose
+    /// queue is backing off. Learns of new lanes from rows added since the last look, and
+    /// rescans all pending rows now and then (replays and other processes add lanes too).
+    private func collectDue(now: Date, routes: AddressRegistry, blocks: QueueBackoff) async throws -> [DueMessage] {
+        let fullScan = lanes.withLock { now.timeIntervalSince($0.lastFullScan) >= 10 }
+        let known = lanes.withLock { $0.highestId }
+        let found = try await store.pendingTargets(afterId: fullScan ? 0 : known)
+        let (ordered, start) = lanes.withLock { state -> ([DeliveryTarget], Int) in
+            if fullScan {
+                state.targets = found.targets
+                state.lastFullScan = now
+            } else {
+                state.targets.formUnion(found.targets)
+            }
+            state.highestId = max(state.highestId, found.highestId)
+            state.rotation &+= 1
+            return (state.targets.sorted { "\($0)" < "\($1)" }, state.rotation)
+        }
+        guard !ordered.isEmpty else { return [] }
+        var due: [DueMessage] = []
+        for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize {
+            let target = ordered[(start + offset) % ordered.count]
+            if case .success(let queue) = resolve(target, in: routes), blocks.block(for: queue, at: now) != nil { continue }
+            due += try await store.dueMessages(for: target, now: now, limit: settings.dispatchBatchSize - due.count)
+        }
+        return due
+    }
+
+    /// When to look again: the earliest due time of a lane that is not backing off, or the end
+    /// of the earliest back-off.
+    private func nextWake() async throws -> Date {
+        let now = clock()
+        let routes = registry.current
+        let blocks = backoff.withLock { $0 }
+        var earliest = now.addingTimeInterval(1)
+        for target in lanes.withLock({ $0.targets }) {
+            if case .success(let queue) = resolve(target, in: routes), let block = blocks.block(for: queue, at: now) {
+                earliest = min(earliest, block.until)
+            } else if let next = try await store.nextDueTime(for: target) {
+                earliest = min(earliest, next)
+            }
+        }
+        return earliest
+    }
+
+    /// Updates the per-queue back-off from a batch's outcomes.
+    private func holdBack(_ outcomes: [String: (succeeded: Bool, failure: String?)], now: Date) {
         for (queue, outcome) in outcomes where outcome.succeeded || outcome.failure != nil {
             let block = backoff.withLock {
                 $0.record(queue: queue, succeeded: outcome.succeeded, failure: outcome.failure, now: now,
@@ -126,7 +176,6 @@ public final class Dispatcher: Sendable {
             logger.warning("queue refuses messages; holding its messages back", metadata: [
                 "queue": "\(queue)", "until": "\(Timestamp.format(block.until))", "error": "\(block.reason)",
             ])
-            try await store.postpone(asyncTargets: Array(outcome.herIds), until: block.until)
         }
     }
 

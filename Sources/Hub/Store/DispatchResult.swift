@@ -5,8 +5,6 @@ public enum DispatchResult: Sendable {
     case sent(id: Int64)
     /// Try again at `nextAttempt`.
     case retry(id: Int64, error: String, nextAttempt: Date)
-    /// Not attempted, because its queue is backing off; offered again at `until`.
-    case deferred(id: Int64, until: Date)
     /// Given up: the message ends with `status` (`expired` or `failed`) for `reason`, goes to the
     /// dead letters when `deadLetter` is set (not for a dead-letter copy itself), and its sender
     /// gets `notice` when there is one.

@@ -79,6 +79,63 @@ public final class HubStore: Sendable {
         }
     }
 
+    /// The targets of pending messages with an id above `afterId`, and the highest such id:
+    /// how the dispatcher learns of new lanes without scanning what it already knows.
+    public func pendingTargets(afterId: Int64) async throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
+        try await read("read pending targets") { db in
+            var targets: Set<DeliveryTarget> = []
+            var highest = afterId
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, target_kind, target_her_id, target_queue FROM message
+                WHERE id > ? AND state = 'pending'
+                """), arguments: [afterId])
+            while let row = try rows.next() {
+                highest = max(highest, row["id"])
+                targets.insert(Self.target(row))
+            }
+            return (targets, highest)
+        }
+    }
+
+    /// Pending messages of one target due by `now`, oldest due first.
+    public func dueMessages(for target: DeliveryTarget, now: Date, limit: Int) async throws -> [DueMessage] {
+        try await read("read due messages") { db in
+            let (condition, argument) = Self.laneCondition(target)
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
+                           target_queue, properties, body, attempts, accepted_at, expires_at
+                    FROM message INDEXED BY message_lane
+                    WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """),
+                arguments: [argument, now.timeIntervalSince1970, limit])
+            return try rows.map(Self.dueMessage)
+        }
+    }
+
+    /// When the next pending message of `target` falls due; nil when it has none pending.
+    public func nextDueTime(for target: DeliveryTarget) async throws -> Date? {
+        try await read("read next due time") { db in
+            let (condition, argument) = Self.laneCondition(target)
+            return try Double.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT next_attempt_at FROM message INDEXED BY message_lane
+                    WHERE \(condition) AND state = 'pending' ORDER BY next_attempt_at LIMIT 1
+                    """),
+                arguments: [argument]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    private static func laneCondition(_ target: DeliveryTarget) -> (String, any DatabaseValueConvertible) {
+        switch target {
+        case .partyAsync(let herId): ("target_kind = 'async' AND target_her_id = ? AND target_queue IS NULL", herId)
+        case .partyError(let herId): ("target_kind = 'error' AND target_her_id = ? AND target_queue IS NULL", herId)
+        case .queue(let name): ("target_kind = 'queue' AND target_her_id IS NULL AND target_queue = ?", name)
+        }
+    }
+
     /// When the next pending message falls due, if any is pending.
     public func nextDueTime() async throws -> Date? {
         try await read("read next due time") { db in
@@ -99,9 +156,6 @@ public final class HubStore: Sendable {
                                last_error = NULL WHERE id = ?
                         """).execute(arguments: [id])
                     try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
-                case .deferred(let id, let until):
-                    try db.cachedStatement(sql: "UPDATE message SET next_attempt_at = ? WHERE id = ?")
-                        .execute(arguments: [until.timeIntervalSince1970, id])
                 case .retry(let id, let error, let next):
                     try db.cachedStatement(sql: """
                         UPDATE message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?
@@ -114,21 +168,6 @@ public final class HubStore: Sendable {
                     if let draft { try self.insertDeadLetter(draft, now: now, db: db) }
                     if let notice { _ = try Self.insert(notice, now: now, db: db) }
                 }
-            }
-        }
-    }
-
-    /// Moves every pending message for these parties' async queues that is due before `until`
-    /// to `until`: their queue refuses messages, and trying each one would only fail again.
-    public func postpone(asyncTargets herIds: [Int], until: Date) async throws {
-        guard !herIds.isEmpty else { return }
-        try await write("defer messages of a refusing queue") { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE message SET next_attempt_at = ?
-                WHERE state = 'pending' AND next_attempt_at < ? AND target_kind = 'async' AND target_her_id = ?
-                """)
-            for herId in herIds {
-                try statement.execute(arguments: [until.timeIntervalSince1970, until.timeIntervalSince1970, herId])
             }
         }
     }
@@ -388,14 +427,17 @@ public final class HubStore: Sendable {
             .execute(arguments: [id, status.rawValue, at, detail])
     }
 
-    private static func dueMessage(_ row: Row) throws -> DueMessage {
-        let target: DeliveryTarget
+    private static func target(_ row: Row) -> DeliveryTarget {
         let targetKind: String = row["target_kind"]
         switch targetKind {
-        case "async": target = .partyAsync(herId: row["target_her_id"])
-        case "error": target = .partyError(herId: row["target_her_id"])
-        default: target = .queue(row["target_queue"] ?? "")
+        case "async": return .partyAsync(herId: row["target_her_id"])
+        case "error": return .partyError(herId: row["target_her_id"])
+        default: return .queue(row["target_queue"] ?? "")
         }
+    }
+
+    private static func dueMessage(_ row: Row) throws -> DueMessage {
+        let target = target(row)
         let properties: Data = row["properties"]
         let body: Data = row["body"]
         return DueMessage(

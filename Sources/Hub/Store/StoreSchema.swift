@@ -81,6 +81,14 @@ enum StoreSchema {
                 CREATE INDEX message_finished_by_age ON message(accepted_at) WHERE state != 'pending';
                 """)
         }
+        migrator.registerMigration("v3-dispatch-lanes") { db in
+            // Dispatch takes due messages target by target (round robin), so that one target's
+            // backlog never stands in front of another's.
+            try db.execute(sql: """
+                CREATE INDEX message_lane ON message(target_kind, target_her_id, target_queue, next_attempt_at, id)
+                WHERE state = 'pending';
+                """)
+        }
         return migrator
     }
 }
