@@ -36,7 +36,23 @@ struct BenchReport: Codable {
 
     var steady: [Steady] = []
     var rate: Rate?
-    var backlog: Scenarios.BacklogResult?
+    var backlog: [Scenarios.BacklogResult] = []
+
+    /// The median and spread of several backlog runs.
+    static func summary(_ runs: [Scenarios.BacklogResult], steady: Double?) -> String {
+        let mib = { (bytes: [Int?]) in bytes.compactMap { $0 }.max().map { "\($0 / (1024 * 1024)) MiB" } ?? "?" }
+        let drain = Statistics(runs.map(\.drainThroughput))
+        let restart = Statistics(runs.map(\.restartToDispatchSeconds))
+        let accept = Statistics(runs.map(\.acceptThroughput))
+        let ratio = steady.map { String(format: "%.2f", drain.median / $0) } ?? "?"
+        return """
+            backlog \(runs.first?.messages ?? 0) × \(runs.count): accepted at \(describe(accept)) msg/s \
+            (peak RSS \(mib(runs.map(\.peakRSSWhileAcceptingBytes)))); restart to dispatching \
+            \(String(format: "%.2f [%.2f–%.2f]", restart.median, restart.minimum, restart.maximum)) s; \
+            drained at \(describe(drain)) msg/s (\(ratio) of steady state; peak RSS \(mib(runs.map(\.peakRSSWhileDrainingBytes)))); \
+            delivered \(runs.map(\.delivered).min() ?? 0) of \(runs.first?.messages ?? 0) at least
+            """
+    }
 
     static func summary(_ backlog: Scenarios.BacklogResult, steady: Double?) -> String {
         let mib = { (bytes: Int?) in bytes.map { "\($0 / (1024 * 1024)) MiB" } ?? "?" }

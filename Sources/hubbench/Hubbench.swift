@@ -70,9 +70,13 @@ struct Hubbench: AsyncParsableCommand {
             print(entry.summary)
         }
         if wanted.contains("backlog") {
-            let result = try await bench.backlog(size: 2048, count: backlogCount)
-            report.backlog = result
-            print(BenchReport.summary(result, steady: steadyTwoKiB))
+            var runs: [Scenarios.BacklogResult] = []
+            for attempt in 1...repeats {
+                runs.append(try await bench.backlog(size: 2048, count: backlogCount))
+                print("  backlog run \(attempt): " + BenchReport.summary(runs[runs.count - 1], steady: steadyTwoKiB))
+            }
+            report.backlog = runs
+            print(BenchReport.summary(runs, steady: steadyTwoKiB))
         }
         if let json {
             let encoder = JSONEncoder()

@@ -27,7 +27,7 @@ import Testing
             Issue.record("not accepted: \(outcomes)")
             return
         }
-        let due = try await store.dueMessages(now: now, limit: 10)
+        let due = try await store.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10)
         #expect(due.map(\.id) == [id])
         #expect(due.first?.properties.headers == ["a": "b"])
         #expect(due.first?.body == Array("<x/>".utf8))
@@ -46,13 +46,13 @@ import Testing
 
     @Test func dispatchOutcomesMoveStateAndHistory() async throws {
         _ = try await store.commitIngress([.accept(message("m1")), .accept(message("m2", key: "msg-2"))], now: now)
-        let due = try await store.dueMessages(now: now, limit: 10)
+        let due = try await store.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10)
         try await store.recordDispatch([
             .sent(id: due[0].id),
             .retry(id: due[1].id, error: "queue full", nextAttempt: now.addingTimeInterval(5)),
         ], now: now)
-        #expect(try await store.dueMessages(now: now, limit: 10).isEmpty)
-        #expect(try await store.nextDueTime() == now.addingTimeInterval(5))
+        #expect(try await store.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).isEmpty)
+        #expect(try await store.nextDueTime(for: .partyAsync(herId: 2)) == now.addingTimeInterval(5))
         let retried = try #require(try await store.reports(for: "m2").first)
         #expect(retried.attempts == 1)
         #expect(retried.lastError == "queue full")
@@ -61,14 +61,14 @@ import Testing
 
     @Test func givingUpMakesADeadLetterAndItsCopy() async throws {
         _ = try await store.commitIngress([.accept(message("m1"))], now: now)
-        let due = try #require(try await store.dueMessages(now: now, limit: 1).first)
+        let due = try #require(try await store.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 1).first)
         let draft = DeadLetterDraft(
             storedMessage: due.id, messageId: "m1", fromHerId: "1", toHerId: "2", messageFunction: "F",
             reason: "not sent before its expiry", properties: due.properties, body: due.body)
         try await store.recordDispatch([.givenUp(id: due.id, status: .expired, reason: draft.reason, deadLetter: draft, notice: nil)], now: now)
         #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .expired])
         #expect(try await store.deadLetters().map(\.reason) == ["not sent before its expiry"])
-        let copy = try #require(try await store.dueMessages(now: now, limit: 10).first)
+        let copy = try #require(try await store.dueMessages(for: .queue("test.dead"), now: now, limit: 10).first)
         #expect(copy.kind == .deadLetterCopy)
         #expect(copy.target == .queue("test.dead"))
         #expect(copy.properties.headers[HeaderName.deadLetterReason] == "not sent before its expiry")
@@ -111,7 +111,7 @@ import Testing
     @Test func storeSurvivesReopening() async throws {
         _ = try await store.commitIngress([.accept(message("m1"))], now: now)
         let reopened = try HubStore(path: store.path)
-        #expect(try await reopened.dueMessages(now: now, limit: 10).count == 1)
+        #expect(try await reopened.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).count == 1)
     }
 
     @Test func lanesSeparateTargets() async throws {

@@ -20,6 +20,8 @@ public final class Dispatcher: Sendable {
     private let random: @Sendable () -> Double
     private let backoff = Mutex(QueueBackoff())
     private let lanes = Mutex(Lanes())
+    /// Bodies in flight per batch, at most: large messages make smaller batches, which bounds memory.
+    static let batchBytes = 32 * 1024 * 1024
 
     /// The targets that have pending messages, as far as the dispatcher knows.
     private struct Lanes {
@@ -140,10 +142,14 @@ public final class Dispatcher: Sendable {
         }
         guard !ordered.isEmpty else { return [] }
         var due: [DueMessage] = []
-        for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize {
+        var bytes = 0
+        for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize && bytes < Self.batchBytes {
             let target = ordered[(start + offset) % ordered.count]
             if case .success(let queue) = resolve(target, in: routes), blocks.block(for: queue, at: now) != nil { continue }
-            due += try await store.dueMessages(for: target, now: now, limit: settings.dispatchBatchSize - due.count)
+            let lane = try await store.dueMessages(
+                for: target, now: now, limit: settings.dispatchBatchSize - due.count, maxBytes: Self.batchBytes - bytes)
+            bytes += lane.reduce(0) { $0 + $1.body.count }
+            due += lane
         }
         return due
     }

@@ -34,13 +34,20 @@ public final class BatchBuffer<Element: Sendable>: Sendable {
         waiter?.resume()
     }
 
-    /// Up to `limit` items, oldest first, waiting while there are none;
-    /// nil once the source has finished and everything was taken.
-    public func take(limit: Int) async -> [Element]? {
+    /// Up to `limit` items, oldest first, and no more than `maxWeight` in total (at least one
+    /// item), waiting while there are none; nil once the producer has finished and everything
+    /// was taken.
+    public func take(limit: Int, maxWeight: Int = .max, weight: (Element) -> Int = { _ in 0 }) async -> [Element]? {
         while true {
             let taken = state.withLock { state -> [Element]?? in
                 if !state.items.isEmpty {
-                    let count = min(limit, state.items.count)
+                    var count = 0
+                    var total = 0
+                    for item in state.items.prefix(limit) {
+                        total += weight(item)
+                        if count > 0, total > maxWeight { break }
+                        count += 1
+                    }
                     let batch = Array(state.items.prefix(count))
                     state.items.removeFirst(count)
                     return .some(batch)

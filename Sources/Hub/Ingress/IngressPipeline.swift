@@ -18,6 +18,8 @@ public final class IngressPipeline: Sendable {
     private let clock: @Sendable () -> Date
     private let batchLimit: Int
     private let writable = Mutex(true)
+    /// Bodies per transaction, at most: large messages make smaller batches, which bounds memory.
+    static let batchBytes = 32 * 1024 * 1024
 
     /// False while the store cannot write; submissions then stay with their source.
     public var storeWritable: Bool { writable.withLock { $0 } }
@@ -43,7 +45,7 @@ public final class IngressPipeline: Sendable {
             for await batch in stream { buffer.append(batch) }
             buffer.finish()
         }
-        while let batch = await buffer.take(limit: batchLimit) {
+        while let batch = await buffer.take(limit: batchLimit, maxWeight: Self.batchBytes, weight: { $0.body.count }) {
             guard await handle(batch, shouldStop: shouldStop) else { continue }
             committed()
         }

@@ -64,21 +64,6 @@ public final class HubStore: Sendable {
 
     // MARK: Dispatch
 
-    /// Pending messages due by `now`, oldest due first.
-    public func dueMessages(now: Date, limit: Int) async throws -> [DueMessage] {
-        try await read("read due messages") { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
-                           target_queue, properties, body, attempts, accepted_at, expires_at
-                    FROM message WHERE state = 'pending' AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at, id LIMIT ?
-                    """),
-                arguments: [now.timeIntervalSince1970, limit])
-            return try rows.map(Self.dueMessage)
-        }
-    }
-
     /// The targets of pending messages with an id above `afterId`, and the highest such id:
     /// how the dispatcher learns of new lanes without scanning what it already knows.
     public func pendingTargets(afterId: Int64) async throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
@@ -97,11 +82,12 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// Pending messages of one target due by `now`, oldest due first.
-    public func dueMessages(for target: DeliveryTarget, now: Date, limit: Int) async throws -> [DueMessage] {
+    /// Pending messages of one target due by `now`, oldest due first: at most `limit`, and
+    /// stopping once their bodies pass `maxBytes` (at least one is returned when any is due).
+    public func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int = .max) async throws -> [DueMessage] {
         try await read("read due messages") { db in
             let (condition, argument) = Self.laneCondition(target)
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: """
                     SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
                            target_queue, properties, body, attempts, accepted_at, expires_at
@@ -110,7 +96,14 @@ public final class HubStore: Sendable {
                     ORDER BY next_attempt_at, id LIMIT ?
                     """),
                 arguments: [argument, now.timeIntervalSince1970, limit])
-            return try rows.map(Self.dueMessage)
+            var due: [DueMessage] = []
+            var bytes = 0
+            while bytes < maxBytes, let row = try rows.next() {
+                let message = try Self.dueMessage(row)
+                bytes += message.body.count
+                due.append(message)
+            }
+            return due
         }
     }
 
@@ -133,14 +126,6 @@ public final class HubStore: Sendable {
         case .partyAsync(let herId): ("target_kind = 'async' AND target_her_id = ? AND target_queue IS NULL", herId)
         case .partyError(let herId): ("target_kind = 'error' AND target_her_id = ? AND target_queue IS NULL", herId)
         case .queue(let name): ("target_kind = 'queue' AND target_her_id IS NULL AND target_queue = ?", name)
-        }
-    }
-
-    /// When the next pending message falls due, if any is pending.
-    public func nextDueTime() async throws -> Date? {
-        try await read("read next due time") { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM message WHERE state = 'pending'")
-                .map(Date.init(timeIntervalSince1970:))
         }
     }
 
@@ -288,10 +273,10 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// How many messages wait to be sent (counted from the due index, so cheap at any size).
+    /// How many messages wait to be sent (counted from the lane index, which holds only those).
     public func pendingCount() async throws -> Int {
         try await read("count pending messages") { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_due WHERE state = 'pending'") ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_lane WHERE state = 'pending'") ?? 0
         }
     }
 

@@ -89,6 +89,10 @@ enum StoreSchema {
                 WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("v4-drop-due-index") { db in
+            // Dispatch reads by lane since v3; one index less to maintain on every write.
+            try db.execute(sql: "DROP INDEX message_due")
+        }
         return migrator
     }
 }
