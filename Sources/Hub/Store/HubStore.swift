@@ -64,11 +64,21 @@ public final class HubStore: Sendable {
 
     // MARK: Dispatch
 
-    /// The targets of pending messages with an id above `afterId`, and the highest such id:
-    /// how the dispatcher learns of new lanes without scanning what it already knows.
+    /// The targets of pending messages with an id above `afterId`, and the highest id seen:
+    /// how the dispatcher learns of new lanes by reading only the rows added since it last looked.
+    /// With `afterId` 0 it reads every pending message's target, from the lane index alone.
     public func pendingTargets(afterId: Int64) async throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
         try await read("read pending targets") { db in
             var targets: Set<DeliveryTarget> = []
+            guard afterId > 0 else {
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                    SELECT DISTINCT target_kind, target_her_id, target_queue FROM message INDEXED BY message_lane
+                    WHERE state = 'pending'
+                    """))
+                while let row = try rows.next() { targets.insert(Self.target(row)) }
+                let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
+                return (targets, highest)
+            }
             var highest = afterId
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT id, target_kind, target_her_id, target_queue FROM message
