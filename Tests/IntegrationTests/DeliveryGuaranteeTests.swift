@@ -18,6 +18,14 @@ import Testing
 
     static let refusing = AMQPQueueOptions(arguments: ["x-max-length": .int(0), "x-overflow": .string("reject-publish")])
 
+    /// A hub whose register's queue refuses every message until a test replaces it.
+    static func startWithRefusingRegister() async throws -> (TestParties, BrokerProbe, InProcessHub) {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        _ = try await probe.client.declareQueue(parties.asyncQueue(TestParties.register), options: refusing)
+        return (parties, probe, try await InProcessHub(parties: parties))
+    }
+
     @Test func refusingReceiverDelaysNobodyElseAndIsServedWhenItAcceptsAgain() async throws {
         let parties = try TestParties()
         let probe = try BrokerProbe()
@@ -66,12 +74,9 @@ import Testing
     }
 
     @Test func expiredMessageIsDeadLetteredReportedAndReplayable() async throws {
-        let parties = try TestParties()
-        let probe = try BrokerProbe()
+        let (parties, probe, hub) = try await Self.startWithRefusingRegister()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let receiverQueue = parties.asyncQueue(TestParties.register)
-        _ = try await probe.client.declareQueue(receiverQueue, options: Self.refusing)
-        let hub = try await InProcessHub(parties: parties)
 
         let messageId = try #require(try await probe.submit(
             to: parties.submitQueue, body: Self.dialog("expiring"),
@@ -105,12 +110,8 @@ import Testing
     }
 
     @Test func receiverThatStopsBeingValidFailsTheMessage() async throws {
-        let parties = try TestParties()
-        let probe = try BrokerProbe()
+        let (parties, probe, hub) = try await Self.startWithRefusingRegister()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
-        let receiverQueue = parties.asyncQueue(TestParties.register)
-        _ = try await probe.client.declareQueue(receiverQueue, options: Self.refusing)
-        let hub = try await InProcessHub(parties: parties)
 
         let messageId = try #require(try await probe.submit(
             to: parties.submitQueue, body: Self.dialog("doomed"),
