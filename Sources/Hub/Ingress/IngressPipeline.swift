@@ -46,7 +46,9 @@ public final class IngressPipeline: Sendable {
             buffer.finish()
         }
         while let batch = await buffer.take(limit: batchLimit, maxWeight: Self.batchBytes, weight: { $0.body.count }) {
-            guard await handle(batch, shouldStop: shouldStop) else { continue }
+            // A batch left uncommitted at shutdown must stay unacknowledged, and acknowledging a
+            // later batch would acknowledge it too (acks are cumulative): stop here.
+            guard await handle(batch, shouldStop: shouldStop) else { break }
             committed()
         }
         feeder.cancel()
