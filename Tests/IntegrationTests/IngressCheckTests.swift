@@ -173,7 +173,12 @@ import Testing
         #expect(letters.first?.messageId == messageId)
         #expect(letters.first?.fromHerId == "99999999")
         #expect(letters.first?.reason == "sender 99999999 is not in the registry")
-        // Once only: no redelivery, no second dead letter.
+        // Once only: no redelivery, and the same transmission again (as after a crash before the
+        // acknowledgement) makes no second dead letter.
+        try await probe.submit(
+            to: parties.submitQueue, body: body, messageId: messageId,
+            headers: BrokerProbe.headers(from: 99_999_999, to: TestParties.register))
+        #expect(try await probe.waitUntilEmpty(parties.submitQueue))
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await hub.store.deadLetters().count == 1)
         #expect(await probe.count(parties.deadQueue) == 0)
@@ -224,6 +229,18 @@ import Testing
         for (name, value) in headers { #expect(routed.properties.headers[name] == .string(value)) }
         #expect(try await hub.waitFor(.rejected, of: original) == [.accepted, .sent, .rejected])
 
+        // An error message from a party that never received the original moves nothing.
+        let other = try #require(try await probe.submit(
+            to: parties.submitQueue, body: TestEnvironment.example("innsyn_bruk.xml"),
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        try await hub.waitFor(.sent, of: other)
+        var stranger = headers
+        stranger[HeaderName.fromHerId] = "10037005"
+        stranger[HeaderName.originalMessageId] = other
+        try await probe.submit(to: parties.submitQueue, body: [], headers: stranger, contentType: "text/plain")
+        _ = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(try await hub.statuses(other) == [.accepted, .sent])
+
         // Never answered: nothing goes back to the register's error queue.
         try await Task.sleep(for: .milliseconds(500))
         #expect(await probe.count(parties.errorQueue(TestParties.register)) == 0)
@@ -234,6 +251,42 @@ import Testing
         try await probe.submit(to: parties.submitQueue, body: [], headers: unroutable, contentType: "text/plain")
         let dead = try await probe.next(from: parties.deadQueue)
         #expect(dead.properties.headers[HeaderName.deadLetterReason] == .string("party 10037010 has no error queue"))
+        #expect(await probe.count(parties.errorQueue(TestParties.register)) == 0)
+        try await hub.stop()
+    }
+
+    @Test func aRedeliveredRefusalIsAnsweredOnce() async throws {
+        let parties = try TestParties()
+        let hub = try await InProcessHub(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let headers = BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)
+        let messageId = UUID().uuidString.lowercased()
+        for _ in 0..<2 {
+            try await probe.submit(
+                to: parties.submitQueue, body: Array("not xml".utf8), messageId: messageId, headers: headers,
+                type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK")
+        }
+        let error = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(error.properties.headers[HeaderName.originalMessageId] == .string(messageId))
+        #expect(try await probe.waitUntilEmpty(parties.submitQueue))
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(await probe.count(parties.errorQueue(TestParties.helsenorge)) == 0)
+        try await hub.stop()
+    }
+
+    @Test func anErrorConditionOnAFullMessageIsCheckedAsAMessage() async throws {
+        let parties = try TestParties()
+        let hub = try await InProcessHub(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        var headers = BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)
+        headers[HeaderName.errorCondition] = "transport:invalid-field-value"
+        let body = Self.innsyn.replacingOccurrences(of: "<Id>10037002</Id>", with: "<Id>10037005</Id>")
+        try await probe.submit(to: parties.submitQueue, body: Array(body.utf8), headers: headers)
+        // Not routed to an error queue as a receiver's error message: refused as a spoofed message.
+        let error = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(error.properties.headers[HeaderName.errorCondition] == .string("abuse:spoofing-attack"))
         #expect(await probe.count(parties.errorQueue(TestParties.register)) == 0)
         try await hub.stop()
     }

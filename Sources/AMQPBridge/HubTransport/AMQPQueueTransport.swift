@@ -19,7 +19,7 @@ public final class AMQPQueueTransport: OutboundTransport {
                 properties: AMQPProperties(
                     messageId: properties.messageId, correlationId: properties.correlationId,
                     replyTo: properties.replyTo, contentType: properties.contentType, type: properties.type,
-                    deliveryMode: AMQPProperties.persistentDeliveryMode,
+                    expiration: properties.expiration, deliveryMode: AMQPProperties.persistentDeliveryMode,
                     headers: properties.headers.mapValues { .string($0) }),
                 body: envelope.body)
         }

@@ -21,7 +21,11 @@ public final class AMQPSubmissionSource: SubmissionSource {
             }
             continuation.finish()
         }
-        continuation.onTermination = { _ in pump.cancel() }
+        // Only when the hub stops listening: after `stop()` (a finish) the consumer must stay
+        // open until the hub has acknowledged what it already took; hubd closes it afterwards.
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { pump.cancel() }
+        }
         return stream
     }
 
@@ -51,11 +55,23 @@ public final class AMQPSubmissionSource: SubmissionSource {
         continuation.withLock { $0?.finish() }
     }
 
+    /// Header values as text: the contract's headers are long strings, but a party that sends a
+    /// number, a boolean or UTF-8 bytes means the same text.
+    static func text(_ value: AMQPFieldValue) -> String? {
+        switch value {
+        case .bool(let flag): return flag ? "true" : "false"
+        case .double(let number): return String(number)
+        case .timestamp(let seconds): return String(seconds)
+        case .bytes(let bytes): return String(validating: bytes, as: UTF8.self)
+        default: return value.stringValue
+        }
+    }
+
     static func submission(_ delivery: AMQPDelivery) -> Submission {
         let properties = delivery.properties
         var headers: [String: String] = [:]
         for (name, value) in properties.headers {
-            if let text = value.stringValue { headers[name] = text }
+            if let text = Self.text(value) { headers[name] = text }
         }
         return Submission(
             properties: MessageProperties(

@@ -20,6 +20,9 @@ public final class Dispatcher: Sendable {
     private let random: @Sendable () -> Double
     private let backoff = Mutex(QueueBackoff())
     private let lanes = Mutex(Lanes())
+    /// Outcomes the store could not record yet. Recorded before anything else is sent, so a
+    /// store that cannot write does not make the same messages go out again every second.
+    private let unrecorded = Mutex<(results: [DispatchResult], at: Date)?>(nil)
     /// Bodies in flight per batch, at most: large messages make smaller batches, which bounds memory.
     static let batchBytes = 32 * 1024 * 1024
 
@@ -71,6 +74,10 @@ public final class Dispatcher: Sendable {
     /// Sends one batch of due messages and records the outcomes. Returns how many it handled.
     @discardableResult
     public func dispatchOnce() async throws -> Int {
+        if let pending = unrecorded.withLock({ $0 }) {
+            try await store.recordDispatch(pending.results, now: pending.at)
+            unrecorded.withLock { $0 = nil }
+        }
         let now = clock()
         let routes = registry.current
         let blocks = backoff.withLock { $0 }
@@ -117,8 +124,13 @@ public final class Dispatcher: Sendable {
             }
             queueOutcomes[queue] = summary
         }
-        try await store.recordDispatch(results, now: now)
         holdBack(queueOutcomes, now: now)
+        do {
+            try await store.recordDispatch(results, now: now)
+        } catch {
+            unrecorded.withLock { $0 = (results, now) }
+            throw error
+        }
         return due.count
     }
 

@@ -10,6 +10,8 @@ public struct DeadLetterDraft: Sendable {
     public var reason: String
     public var properties: MessageProperties
     public var body: [UInt8]
+    /// When set, the dead letter is written only if none with this key was written before.
+    public var duplicateKey: DuplicateKey?
 
     public init(
         storedMessage: Int64? = nil, messageId: String?, fromHerId: String?, toHerId: String?,

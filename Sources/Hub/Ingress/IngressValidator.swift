@@ -16,7 +16,7 @@ public struct IngressValidator: Sendable {
 
     public func evaluate(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
         let headers = submission.properties.headers
-        if let condition = headers[HeaderName.errorCondition], !condition.isEmpty {
+        if let condition = headers[HeaderName.errorCondition], !condition.isEmpty, submission.body.isEmpty {
             return evaluateReceiverError(submission, registry: registry, now: now)
         }
         let properties = submission.properties
@@ -57,7 +57,10 @@ public struct IngressValidator: Sendable {
             messageId: properties.messageId, fromHerId: from, toHerId: toText, messageFunction: function)
         func reject(_ rejection: Rejection) -> IngressDecision {
             let factory = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
-            return .reject(rejection, notice: factory.notice(for: original, rejection: rejection, now: now))
+            var notice = factory.notice(for: original, rejection: rejection, now: now)
+            // A redelivered refusal (a crash before its acknowledgement) is answered once.
+            notice.duplicateKey = properties.messageId.map { DuplicateKey.refusal(senderHerId: from, messageId: $0) }
+            return .reject(rejection, notice: notice)
         }
         if !missing.isEmpty {
             return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
@@ -148,22 +151,30 @@ public struct IngressValidator: Sendable {
         if let reason = Self.senderProblem(from, registry: registry) {
             return .deadLetter(deadLetter(submission, function: function, reason: reason))
         }
+        // Routed unchanged, except `expiration`: it tells the hub how long to try, and must not
+        // become a time-to-live on the receiver's queue.
+        var routed = properties
+        routed.expiration = nil
         return .accept(NewMessage(
             messageId: messageId, kind: .receiverError, fromHerId: from, toHerId: to,
             messageFunction: function, msgId: nil, target: .partyError(herId: to),
-            properties: properties, body: submission.body,
+            properties: routed, body: submission.body,
             expiresAt: expiry(of: properties, now: now),
-            duplicateKey: DuplicateKey(senderHerId: from, key: "message_id:" + messageId),
-            correlation: .errorMessage(originalMessageId: originalMessageId)))
+            duplicateKey: .receiverError(senderHerId: from, messageId: messageId),
+            correlation: .errorMessage(originalMessageId: originalMessageId, errorSender: from, errorReceiver: to)))
     }
 
     private func deadLetter(_ submission: Submission, function: String?, reason: String) -> DeadLetterDraft {
         let headers = submission.properties.headers
-        return DeadLetterDraft(
+        let from = headers[HeaderName.fromHerId]
+        var draft = DeadLetterDraft(
             messageId: submission.properties.messageId,
-            fromHerId: headers[HeaderName.fromHerId], toHerId: headers[HeaderName.toHerId],
+            fromHerId: from, toHerId: headers[HeaderName.toHerId],
             messageFunction: function, reason: reason,
             properties: submission.properties, body: submission.body)
+        // A redelivered one (a crash before its acknowledgement) becomes one dead letter, not two.
+        draft.duplicateKey = submission.properties.messageId.map { DuplicateKey.deadLetter(fromHeader: from, messageId: $0) }
+        return draft
     }
 
     /// The submission's `expiration` (milliseconds) when it is a usable number, else the default.

@@ -8,4 +8,20 @@ public struct DuplicateKey: Sendable, Hashable {
         self.senderHerId = senderHerId
         self.key = key
     }
+
+    /// A refused submission: answered once, however often it is redelivered.
+    static func refusal(senderHerId: Int, messageId: String) -> DuplicateKey {
+        DuplicateKey(senderHerId: senderHerId, key: "refused:" + messageId)
+    }
+
+    /// A dead-lettered submission, keyed by its `fromHerId` header as given (it may be no HER-id).
+    static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
+        let herId = fromHeader.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
+        return DuplicateKey(senderHerId: herId ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
+    }
+
+    /// A receiver's error message.
+    static func receiverError(senderHerId: Int, messageId: String) -> DuplicateKey {
+        DuplicateKey(senderHerId: senderHerId, key: "message_id:" + messageId)
+    }
 }

@@ -44,17 +44,19 @@ public final class HubStore: Sendable {
                 case .accept(let message):
                     if let key = message.duplicateKey, try Self.isDuplicate(key, db: db) { return .duplicate }
                     let id = try Self.insert(message, now: now, db: db)
-                    if let key = message.duplicateKey {
-                        try db.cachedStatement(sql: """
-                            INSERT INTO duplicate_key (from_her_id, key, message, accepted_at) VALUES (?, ?, ?, ?)
-                            """).execute(arguments: [key.senderHerId, key.key, id, now.timeIntervalSince1970])
-                    }
+                    if let key = message.duplicateKey { _ = try Self.claim(key, message: id, now: now, db: db) }
                     let correlated = try message.correlation.map { try Self.correlate($0, now: now, db: db) }
                     return .accepted(id: id, correlated: correlated)
                 case .reject(_, let notice):
+                    if let key = notice.duplicateKey {
+                        guard try Self.claim(key, message: nil, now: now, db: db) else { return .duplicate }
+                    }
                     _ = try Self.insert(notice, now: now, db: db)
                     return .rejected
                 case .deadLetter(let draft):
+                    if let key = draft.duplicateKey {
+                        guard try Self.claim(key, message: nil, now: now, db: db) else { return .duplicate }
+                    }
                     try self.insertDeadLetter(draft, now: now, db: db)
                     return .deadLettered
                 }
@@ -183,15 +185,21 @@ public final class HubStore: Sendable {
             try db.execute(sql: "UPDATE dead_letter SET replayed_at = ? WHERE id = ?", arguments: [stamp, id])
             if let message: Int64 = row["message"] {
                 try db.execute(sql: """
-                    UPDATE message SET state = 'pending', next_attempt_at = ?, expires_at = ?, last_error = NULL
+                    UPDATE message SET state = 'pending', next_attempt_at = ?, expires_at = ?, last_error = NULL,
+                                       attempts = 0
                     WHERE id = ?
                     """, arguments: [stamp, stamp + expiry, message])
                 return .redispatched(messageId: row["message_id"])
             }
             var properties = try PropertiesCodec.decode(row["properties"] as Data)
             properties.headers[HeaderName.deadLetterReason] = nil
-            let body: Data = row["body"]
             let messageId: String? = row["message_id"]
+            // Checked again from the start: if it fails again, that is a new dead letter.
+            if let messageId {
+                let key = DuplicateKey.deadLetter(fromHeader: row["from_her_id"], messageId: messageId)
+                try db.execute(sql: "DELETE FROM duplicate_key WHERE from_her_id = ? AND key = ?", arguments: [key.senderHerId, key.key])
+            }
+            let body: Data = row["body"]
             try Self.insert(NewMessage(
                 messageId: messageId ?? UUID().uuidString.lowercased(), kind: .resubmission,
                 fromHerId: (row["from_her_id"] as String?).flatMap { Int($0) },
@@ -381,12 +389,23 @@ public final class HubStore: Sendable {
         // The copy on the dead-letter queue carries the original properties plus the reason.
         var properties = draft.properties
         properties.headers[HeaderName.deadLetterReason] = draft.reason
+        // A dead letter stays on its queue until someone takes it: no time-to-live.
+        properties.expiration = nil
         let copy = NewMessage(
             messageId: draft.messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
             fromHerId: draft.fromHerId.flatMap { Int($0) }, toHerId: draft.toHerId.flatMap { Int($0) },
             messageFunction: draft.messageFunction, msgId: nil, target: .queue(deadLetterQueue),
             properties: properties, body: draft.body, expiresAt: .distantFuture)
         try Self.insert(copy, now: now, db: db)
+    }
+
+    /// Records a duplicate key; false when it was there already.
+    private static func claim(_ key: DuplicateKey, message: Int64?, now: Date, db: Database) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO duplicate_key (from_her_id, key, message, accepted_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """).execute(arguments: [key.senderHerId, key.key, message, now.timeIntervalSince1970])
+        return db.changesCount > 0
     }
 
     private static func isDuplicate(_ key: DuplicateKey, db: Database) throws -> Bool {
@@ -406,11 +425,12 @@ public final class HubStore: Sendable {
                 SELECT id FROM message WHERE msg_id = ? AND from_her_id = ? AND to_her_id = ?
                 AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
                 """), arguments: [msgId, sender, receiver])
-        case .errorMessage(let messageId):
+        case .errorMessage(let messageId, let errorSender, let errorReceiver):
             status = .rejected
             original = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT id FROM message WHERE message_id = ? AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
-                """), arguments: [messageId])
+                SELECT id FROM message WHERE message_id = ? AND from_her_id = ? AND to_her_id = ?
+                AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
+                """), arguments: [messageId, errorReceiver, errorSender])
         }
         guard let original else { return false }
         try appendStatus(status, to: original, at: now.timeIntervalSince1970, detail: nil, db: db)
