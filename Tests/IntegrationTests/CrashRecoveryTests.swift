@@ -157,4 +157,42 @@ import Testing
         #expect(received == Set(ids))
         try await hub.stop()
     }
+
+    /// SIGTERM while submissions stream in: every submission hubd committed is acknowledged
+    /// before it exits, and every one it did not is still on the submission queue: each is in
+    /// exactly one place.
+    @Test func gracefulStopLeavesEachSubmissionInOnePlace() async throws {
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let hubd = try HubdProcess(parties: parties)
+        try hubd.start()
+        let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
+        let total = 1500
+        let submitter = Task {
+            let sender = try BrokerProbe()
+            for index in 0..<total {
+                _ = try await sender.submitExample(template, tag: "term-\(index)", to: parties.submitQueue)
+            }
+            await sender.close()
+        }
+        // Stop while the stream is flowing.
+        while await probe.count(parties.asyncQueue(TestParties.register)) < 300 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(hubd.terminate() == 0)
+        try await submitter.value
+
+        let store = try HubStore(path: hubd.database)
+        let stored = try await store.stateCounts().values.reduce(0, +)
+        #expect(stored > 0 && stored < total)
+        // Unacknowledged deliveries return to the queue when hubd's connection closes.
+        var waiting: UInt32 = 0
+        for _ in 0..<50 {
+            waiting = await probe.count(parties.submitQueue)
+            if stored + Int(waiting) >= total { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(stored + Int(waiting) == total)
+    }
 }
