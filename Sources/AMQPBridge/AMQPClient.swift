@@ -550,12 +550,9 @@ final class ClientCore {
                 pipe.noteReturn(code: code, text: text, exchange: ex, routingKey: rk, messageId: mid, batch: batch)
             case .channelClosed(let ch, let code, let text) where ch == c.channel:
                 throw .channelClosed(code: code, text: text)
-            case .blocked(let reason):
-                logger.warning("AMQP broker blocks publishing (resource alarm)", metadata: ["amqp.reason": "\(reason)"])
-            case .unblocked:
-                logger.notice("AMQP broker unblocked publishing")
             default:
-                break
+                // Flow control (blocked, unblocked) is reported as when idle.
+                handleIdleEvent(ev, c)
             }
         }
 

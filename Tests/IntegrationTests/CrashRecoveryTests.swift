@@ -52,15 +52,7 @@ import Testing
 
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
         let total = 3000
-        let submitter = Task { () throws -> [String] in
-            let sender = try BrokerProbe()
-            var ids: [String] = []
-            for index in 0..<total {
-                ids.append(try await sender.submitExample(template, tag: "kill-\(index)", to: parties.submitQueue))
-            }
-            await sender.close()
-            return ids
-        }
+        let submitter = BrokerProbe.stream(template, count: total, tag: "kill", to: parties.submitQueue)
         let receiverQueue = parties.asyncQueue(TestParties.register)
         // Kill while the stream is flowing, three times.
         for threshold in [500, 1200, 2000] {
@@ -169,19 +161,13 @@ import Testing
         try hubd.start()
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
         let total = 1500
-        let submitter = Task {
-            let sender = try BrokerProbe()
-            for index in 0..<total {
-                _ = try await sender.submitExample(template, tag: "term-\(index)", to: parties.submitQueue)
-            }
-            await sender.close()
-        }
+        let submitter = BrokerProbe.stream(template, count: total, tag: "term", to: parties.submitQueue)
         // Stop while the stream is flowing.
         while await probe.count(parties.asyncQueue(TestParties.register)) < 300 {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(hubd.terminate() == 0)
-        try await submitter.value
+        _ = try await submitter.value
 
         let store = try HubStore(path: hubd.database)
         let stored = try await store.stateCounts().values.reduce(0, +)

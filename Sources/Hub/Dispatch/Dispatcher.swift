@@ -28,7 +28,11 @@ public final class Dispatcher: Sendable {
 
     /// The targets that have pending messages, as far as the dispatcher knows.
     private struct Lanes {
-        var targets: Set<DeliveryTarget> = []
+        var targets: Set<DeliveryTarget> = [] {
+            didSet { if targets != oldValue { ordered = targets.sorted { "\($0)" < "\($1)" } } }
+        }
+        /// `targets` in a fixed order, so that the rotating start visits every lane in turn.
+        private(set) var ordered: [DeliveryTarget] = []
         var highestId: Int64 = 0
         var lastFullScan: Date = .distantPast
         var rotation = 0
@@ -150,7 +154,7 @@ public final class Dispatcher: Sendable {
             }
             state.highestId = max(state.highestId, found.highestId)
             state.rotation &+= 1
-            return (state.targets.sorted { "\($0)" < "\($1)" }, state.rotation)
+            return (state.ordered, state.rotation)
         }
         guard !ordered.isEmpty else { return [] }
         var due: [DueMessage] = []

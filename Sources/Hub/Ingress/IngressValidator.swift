@@ -50,8 +50,10 @@ public struct IngressValidator: Sendable {
             return .deadLetter(deadLetter(submission, function: function, reason: "fromHerId is missing or not a HER-id"))
         }
         // 2. Sender: without a routable error queue nobody can be told, so it becomes a dead letter.
-        if let reason = Self.senderProblem(from, registry: registry) {
-            return .deadLetter(deadLetter(submission, function: function, reason: reason))
+        let sender: CommunicationParty
+        switch Self.sender(from, in: registry) {
+        case .success(let party): sender = party
+        case .failure(let problem): return .deadLetter(deadLetter(submission, function: function, reason: problem.reason))
         }
         let original = ErrorMessageFactory.Original(
             messageId: properties.messageId, fromHerId: from, toHerId: toText, messageFunction: function)
@@ -62,10 +64,7 @@ public struct IngressValidator: Sendable {
             notice.duplicateKey = properties.messageId.map { DuplicateKey.refusal(senderHerId: from, messageId: $0) }
             return .reject(rejection, notice: notice)
         }
-        if !missing.isEmpty {
-            return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
-        }
-        guard let to, let function, let messageId = properties.messageId else {
+        guard missing.isEmpty, let to, let messageId = properties.messageId else {
             return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
         }
 
@@ -111,9 +110,6 @@ public struct IngressValidator: Sendable {
                 data: [message.messageFunction]))
         }
         // 8. Duplicates: checked against the store when the decision is committed.
-        guard let sender = registry.party(herId: from) else {
-            return .deadLetter(deadLetter(submission, function: function, reason: "sender \(from) is not in the registry"))
-        }
         return .accept(NewMessage(
             messageId: messageId,
             kind: message.isAppRec ? .appRec : .dialog,
@@ -148,8 +144,8 @@ public struct IngressValidator: Sendable {
             let reason = "error message without " + missing.joined(separator: ", ") + " cannot be routed"
             return .deadLetter(deadLetter(submission, function: function, reason: reason))
         }
-        if let reason = Self.senderProblem(from, registry: registry) {
-            return .deadLetter(deadLetter(submission, function: function, reason: reason))
+        if case .failure(let problem) = Self.sender(from, in: registry) {
+            return .deadLetter(deadLetter(submission, function: function, reason: problem.reason))
         }
         // Routed unchanged, except `expiration`: it tells the hub how long to try, and must not
         // become a time-to-live on the receiver's queue.
@@ -185,12 +181,21 @@ public struct IngressValidator: Sendable {
         return now.addingTimeInterval(settings.defaultExpiry)
     }
 
-    static func senderProblem(_ herId: Int, registry: AddressRegistry) -> String? {
-        guard let party = registry.party(herId: herId) else { return "sender \(herId) is not in the registry" }
-        if !party.active { return "sender \(herId) is not active" }
-        if !party.isValidCommunicationParty { return "sender \(herId) is not a valid communication party" }
-        if party.queue(.error) == nil { return "sender \(herId) has no error queue" }
-        return nil
+    struct SenderProblem: Error {
+        var reason: String
+    }
+
+    /// The sending party, when errors about its submissions can be routed back to it.
+    static func sender(_ herId: Int, in registry: AddressRegistry) -> Result<CommunicationParty, SenderProblem> {
+        guard let party = registry.party(herId: herId) else {
+            return .failure(SenderProblem(reason: "sender \(herId) is not in the registry"))
+        }
+        if !party.active { return .failure(SenderProblem(reason: "sender \(herId) is not active")) }
+        if !party.isValidCommunicationParty {
+            return .failure(SenderProblem(reason: "sender \(herId) is not a valid communication party"))
+        }
+        if party.queue(.error) == nil { return .failure(SenderProblem(reason: "sender \(herId) has no error queue")) }
+        return .success(party)
     }
 
     static func correlation(of message: DialogMessage) -> ReceiptCorrelation? {

@@ -16,8 +16,7 @@ public struct DuplicateKey: Sendable, Hashable {
 
     /// A dead-lettered submission, keyed by its `fromHerId` header as given (it may be no HER-id).
     static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
-        let herId = fromHeader.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
-        return DuplicateKey(senderHerId: herId ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
+        DuplicateKey(senderHerId: IngressValidator.herId(fromHeader) ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
     }
 
     /// A receiver's error message.

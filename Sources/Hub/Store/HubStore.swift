@@ -42,20 +42,21 @@ public final class HubStore: Sendable {
             try decisions.map { decision in
                 switch decision {
                 case .accept(let message):
-                    if let key = message.duplicateKey, try Self.isDuplicate(key, db: db) { return .duplicate }
+                    if let key = message.duplicateKey {
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
+                    }
                     let id = try Self.insert(message, now: now, db: db)
-                    if let key = message.duplicateKey { _ = try Self.claim(key, message: id, now: now, db: db) }
                     let correlated = try message.correlation.map { try Self.correlate($0, now: now, db: db) }
                     return .accepted(id: id, correlated: correlated)
                 case .reject(_, let notice):
                     if let key = notice.duplicateKey {
-                        guard try Self.claim(key, message: nil, now: now, db: db) else { return .duplicate }
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
                     }
                     _ = try Self.insert(notice, now: now, db: db)
                     return .rejected
                 case .deadLetter(let draft):
                     if let key = draft.duplicateKey {
-                        guard try Self.claim(key, message: nil, now: now, db: db) else { return .duplicate }
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
                     }
                     try self.insertDeadLetter(draft, now: now, db: db)
                     return .deadLettered
@@ -399,19 +400,13 @@ public final class HubStore: Sendable {
         try Self.insert(copy, now: now, db: db)
     }
 
-    /// Records a duplicate key; false when it was there already.
-    private static func claim(_ key: DuplicateKey, message: Int64?, now: Date, db: Database) throws -> Bool {
+    /// Records a duplicate key; false when it was there already. The one check of §2's last
+    /// step: inside the batch's transaction, so a key seen twice in one batch counts too.
+    private static func claim(_ key: DuplicateKey, now: Date, db: Database) throws -> Bool {
         try db.cachedStatement(sql: """
-            INSERT INTO duplicate_key (from_her_id, key, message, accepted_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            """).execute(arguments: [key.senderHerId, key.key, message, now.timeIntervalSince1970])
+            INSERT INTO duplicate_key (from_her_id, key, accepted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            """).execute(arguments: [key.senderHerId, key.key, now.timeIntervalSince1970])
         return db.changesCount > 0
-    }
-
-    private static func isDuplicate(_ key: DuplicateKey, db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?"),
-            arguments: [key.senderHerId, key.key]) ?? false
     }
 
     /// Moves the original's status for a receipt; false when the original is not known here.

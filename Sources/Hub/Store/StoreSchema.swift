@@ -44,7 +44,6 @@ enum StoreSchema {
                 CREATE TABLE duplicate_key (
                     from_her_id INTEGER NOT NULL,
                     key TEXT NOT NULL,
-                    message INTEGER,
                     accepted_at REAL NOT NULL,
                     PRIMARY KEY (from_her_id, key)
                 ) WITHOUT ROWID;

@@ -1,5 +1,7 @@
+import AMQPBridge
 import ArgumentParser
 import Foundation
+import Hub
 import Logging
 
 /// Options every command takes: where the configuration is.
@@ -26,5 +28,21 @@ extension Logger {
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger
+    }
+}
+
+extension HubdConfiguration {
+    /// The store this configuration names.
+    func openStore() throws -> HubStore {
+        try HubStore(path: database, deadLetterQueue: deadLetterQueue)
+    }
+
+    /// The broker this configuration names.
+    func amqpSettings() throws -> AMQPSettings {
+        do {
+            return try AMQPSettings(url: amqpURL)
+        } catch {
+            throw CommandFailure("amqp_url: \(error)")
+        }
     }
 }

@@ -12,8 +12,7 @@ struct Dead: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let configuration = try options.load()
-            let store = try HubStore(path: configuration.database)
+            let store = try options.load().openStore()
             let letters = try await store.deadLetters()
             print(["id", "message_id", "from", "to", "function", "time", "reason"].joined(separator: "\t"))
             for letter in letters {
@@ -39,7 +38,7 @@ struct Dead: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try HubStore(path: configuration.database, deadLetterQueue: configuration.deadLetterQueue)
+            let store = try configuration.openStore()
             let ids = if let id { [id] } else { try await store.pendingDeadLetterIds() }
             for id in ids {
                 let outcome = try await store.replayDeadLetter(

@@ -17,7 +17,7 @@ struct Registry: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let count = try await RegistryImport.run(file: file, database: configuration.database, deadLetterQueue: configuration.deadLetterQueue)
+            let count = try await RegistryImport.run(file: file, into: configuration.openStore())
             print("imported \(count) parties from \(file)")
         }
     }
@@ -29,8 +29,7 @@ struct Registry: AsyncParsableCommand {
         @Argument(help: "The party's HER-id.") var herId: Int
 
         func run() async throws {
-            let configuration = try options.load()
-            let store = try HubStore(path: configuration.database)
+            let store = try options.load().openStore()
             guard let document = try await store.partyDocument(herId: herId) else {
                 throw CommandFailure("HER-id \(herId) is not in the registry")
             }
@@ -58,7 +57,7 @@ struct Registry: AsyncParsableCommand {
 
 /// Reads a registry file and replaces the store's copy.
 enum RegistryImport {
-    static func run(file: String, database: String, deadLetterQueue: String) async throws -> Int {
+    static func run(file: String, into store: HubStore) async throws -> Int {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -71,7 +70,6 @@ enum RegistryImport {
         } catch {
             throw CommandFailure("\(file): \(error)")
         }
-        let store = try HubStore(path: database, deadLetterQueue: deadLetterQueue)
         try await store.replaceRegistry(entries, source: file, now: Date())
         return entries.count
     }

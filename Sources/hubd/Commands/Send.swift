@@ -23,12 +23,7 @@ struct Send: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot read \(file): \((error as NSError).localizedDescription)")
         }
-        let amqp: AMQPSettings
-        do {
-            amqp = try AMQPSettings(url: configuration.amqpURL)
-        } catch {
-            throw CommandFailure("amqp_url: \(error)")
-        }
+        let amqp = try configuration.amqpSettings()
         let id = messageId ?? UUID().uuidString.lowercased()
         var headers: [String: AMQPFieldValue] = [
             HeaderName.fromHerId: .string(String(from)),

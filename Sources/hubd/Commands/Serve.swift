@@ -15,16 +15,10 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.load()
         let settings = try configuration.hubSettings()
         let logger = Logger.hubd("hubd", level: configuration.logLevel)
-        let amqp: AMQPSettings
-        do {
-            amqp = try AMQPSettings(url: configuration.amqpURL)
-        } catch {
-            throw CommandFailure("amqp_url: \(error)")
-        }
-        let store = try HubStore(path: configuration.database, deadLetterQueue: configuration.deadLetterQueue)
+        let amqp = try configuration.amqpSettings()
+        let store = try configuration.openStore()
         if let registry = configuration.registry {
-            let count = try await RegistryImport.run(
-                file: registry, database: configuration.database, deadLetterQueue: configuration.deadLetterQueue)
+            let count = try await RegistryImport.run(file: registry, into: store)
             logger.info("registry imported", metadata: ["file": "\(registry)", "parties": "\(count)"])
         }
         let schemas: DialogSchemas

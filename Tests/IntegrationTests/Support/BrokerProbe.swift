@@ -47,6 +47,20 @@ final class BrokerProbe: Sendable {
         return id
     }
 
+    /// Submits `count` tagged examples one after another on a connection of its own, in the
+    /// background; the task's value is their message ids, in order.
+    static func stream(_ template: String, count: Int, tag: String, to queue: String) -> Task<[String], any Error> {
+        Task {
+            let sender = try BrokerProbe()
+            var ids: [String] = []
+            for index in 0..<count {
+                ids.append(try await sender.submitExample(template, tag: "\(tag)-\(index)", to: queue))
+            }
+            await sender.close()
+            return ids
+        }
+    }
+
     /// The next message on `queue`, waiting up to `timeout` for one to arrive.
     func next(from queue: String, timeout: Duration = .seconds(15)) async throws -> AMQPDelivery {
         let deadline = ContinuousClock.now + timeout
