@@ -3,19 +3,19 @@ import Foundation
 import Logging
 
 /// Tuning of `AMQPClient.publish`.
-public struct AMQPPublishPolicy: Sendable, Equatable {
+package struct AMQPPublishPolicy: Sendable, Equatable {
     /// Attempts per batch (the first one included). Each reconnect or channel error costs one.
-    public var maxAttempts: Int = 3
+    package var maxAttempts: Int = 3
     /// Time budget per batch for reconnecting and republishing; after it, the rest is `.failed`.
-    public var retryWindow: Duration = .seconds(30)
+    package var retryWindow: Duration = .seconds(30)
     /// No confirm at all for this long while some are outstanding: the connection is presumed
     /// broken, dropped, and the unconfirmed messages are republished on a new one.
-    public var confirmTimeout: Duration = .seconds(15)
+    package var confirmTimeout: Duration = .seconds(15)
     /// Publish window: at most this many unconfirmed messages / bytes in flight.
-    public var maxOutstanding: Int = 1000
-    public var maxOutstandingBytes: Int = 64 << 20
+    package var maxOutstanding: Int = 1000
+    package var maxOutstandingBytes: Int = 64 << 20
 
-    public init() {}
+    package init() {}
 }
 
 /// One AMQP connection on one dedicated thread, for publishing (publisher confirms) and
@@ -26,7 +26,7 @@ public struct AMQPPublishPolicy: Sendable, Equatable {
 /// capped exponential back-off (`AMQPSettings.reconnectMinDelay/MaxDelay`), logged once per
 /// outage. Queues declared through this client are re-declared lazily on the next
 /// connection when published to.
-public final class AMQPClient: Sendable {
+package final class AMQPClient: Sendable {
     enum Job: Sendable {
         case run(@Sendable (ClientCore) -> Void)
         case close(CheckedContinuation<Void, Never>?)
@@ -34,10 +34,10 @@ public final class AMQPClient: Sendable {
 
     private let mailbox = Mailbox<Job>()
     private let status = LinkStatus()
-    public let name: String
-    public let settings: AMQPSettings
+    package let name: String
+    package let settings: AMQPSettings
 
-    public init(settings: AMQPSettings, name: String, logger: Logger,
+    package init(settings: AMQPSettings, name: String, logger: Logger,
                 publishPolicy: AMQPPublishPolicy = AMQPPublishPolicy()) {
         self.name = name
         self.settings = settings
@@ -81,7 +81,7 @@ public final class AMQPClient: Sendable {
     /// (406 PRECONDITION_FAILED) is reported as `.existsWithDifferentArguments` — not an
     /// error: it exists and can be published to; the channel is reopened.
     @discardableResult
-    public func declareQueue(_ name: String, options: AMQPQueueOptions = .durable) async throws(AMQPError) -> AMQPDeclareResult {
+    package func declareQueue(_ name: String, options: AMQPQueueOptions = .durable) async throws(AMQPError) -> AMQPDeclareResult {
         try await submit { core throws(AMQPError) in try core.declareQueueJob(name, options: options) }
     }
 
@@ -92,7 +92,7 @@ public final class AMQPClient: Sendable {
     /// If the connection breaks, the client reconnects and republishes what was not yet
     /// confirmed (same message_id), within the policy's attempt/time budget; the rest is
     /// `.failed`. Never throws.
-    public func publish(_ batch: [AMQPOutboundMessage], declaring options: AMQPQueueOptions? = nil) async -> [AMQPPublishOutcome] {
+    package func publish(_ batch: [AMQPOutboundMessage], declaring options: AMQPQueueOptions? = nil) async -> [AMQPPublishOutcome] {
         if batch.isEmpty { return [] }
         do {
             return try await submit { core in core.publishJob(batch, declaring: options) }
@@ -102,39 +102,39 @@ public final class AMQPClient: Sendable {
     }
 
     /// Number of ready messages in a queue (passive declare). `.queueNotFound` if it does not exist.
-    public func messageCount(queue: String) async throws(AMQPError) -> UInt32 {
+    package func messageCount(queue: String) async throws(AMQPError) -> UInt32 {
         try await submit { core throws(AMQPError) in try core.messageCountJob(queue) }
     }
 
     /// basic.get with auto-ack (for tests and tools). nil when the queue is empty.
-    public func get(queue: String) async throws(AMQPError) -> AMQPDelivery? {
+    package func get(queue: String) async throws(AMQPError) -> AMQPDelivery? {
         try await submit { core throws(AMQPError) in try core.getJob(queue) }
     }
 
     /// Removes all ready messages; returns how many.
     @discardableResult
-    public func purge(queue: String) async throws(AMQPError) -> UInt32 {
+    package func purge(queue: String) async throws(AMQPError) -> UInt32 {
         try await submit { core throws(AMQPError) in try core.purgeJob(queue) }
     }
 
     /// Deletes a queue (deleting a missing queue succeeds).
-    public func deleteQueue(_ name: String) async throws(AMQPError) {
+    package func deleteQueue(_ name: String) async throws(AMQPError) {
         try await submit { core throws(AMQPError) in try core.deleteQueueJob(name) }
     }
 
     /// Whether the client currently has an open connection (for readiness probes). Non-blocking.
-    public var isConnected: Bool { status.snapshot.connected }
+    package var isConnected: Bool { status.snapshot.connected }
 
     /// The last connection error while disconnected (operator-readable), nil when connected.
-    public var lastError: String? { status.snapshot.lastError }
+    package var lastError: String? { status.snapshot.lastError }
 
     /// How many times a connection was established (1 after the first connect; each
     /// reconnect adds one). Useful as a metric; `AMQPDelivery.epoch` of `get` is this value.
-    public var connectionGeneration: UInt64 { status.snapshot.epoch }
+    package var connectionGeneration: UInt64 { status.snapshot.epoch }
 
     /// Closes channel and connection politely and stops the thread. Calls made afterwards
     /// fail with `.closed` (publish: `.failed`).
-    public func close() async {
+    package func close() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             if !mailbox.postFinal(.close(cont)) { cont.resume() }
         }

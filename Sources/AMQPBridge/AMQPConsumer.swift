@@ -15,7 +15,7 @@ import Synchronization
 /// keeps yielding into the same stream. Deliveries of an older epoch can no longer be acked
 /// (the broker has requeued them; they come again with `redelivered == true`): such acks are
 /// dropped.
-public final class AMQPConsumer: Sendable {
+package final class AMQPConsumer: Sendable {
     enum Job: Sendable {
         case ack(UInt64, epoch: UInt64, multiple: Bool)
         case reject(UInt64, epoch: UInt64, requeue: Bool)
@@ -36,7 +36,7 @@ public final class AMQPConsumer: Sendable {
 
     private enum RunState { case idle, running, closed }
 
-    public let queue: String
+    package let queue: String
     private let config: Config
     private let mailbox = Mailbox<Job>()
     private let status = LinkStatus()
@@ -44,7 +44,7 @@ public final class AMQPConsumer: Sendable {
     private let stream: AsyncStream<[AMQPDelivery]>
     private let continuation: AsyncStream<[AMQPDelivery]>.Continuation
 
-    public init(settings: AMQPSettings, queue: String, options: AMQPQueueOptions = .durable,
+    package init(settings: AMQPSettings, queue: String, options: AMQPQueueOptions = .durable,
                 prefetch: UInt16 = 200, maxBatch: Int = 100, logger: Logger, name: String? = nil) {
         self.queue = queue
         var logger = logger
@@ -71,7 +71,7 @@ public final class AMQPConsumer: Sendable {
     /// The stream of delivery batches (one stream per consumer; iterate it from one task).
     /// The first call starts the consumer. The stream finishes after `close()`. Cancelling
     /// the task that iterates it also closes the consumer (unacked deliveries are requeued).
-    public func batches() -> AsyncStream<[AMQPDelivery]> {
+    package func batches() -> AsyncStream<[AMQPDelivery]> {
         let start = runState.withLock { s -> Bool in
             guard s == .idle else { return false }
             s = .running
@@ -92,18 +92,18 @@ public final class AMQPConsumer: Sendable {
     }
 
     /// Acknowledges every delivery up to and including `tag` (basic.ack multiple=1).
-    public func ack(upTo tag: UInt64, epoch: UInt64) {
+    package func ack(upTo tag: UInt64, epoch: UInt64) {
         mailbox.post(.ack(tag, epoch: epoch, multiple: true))
     }
 
     /// Acknowledges one delivery.
-    public func ack(_ tag: UInt64, epoch: UInt64) {
+    package func ack(_ tag: UInt64, epoch: UInt64) {
         mailbox.post(.ack(tag, epoch: epoch, multiple: false))
     }
 
     /// Rejects one delivery; with `requeue` it goes back to the queue, else it is dropped
     /// (or dead-lettered if the queue has a dead-letter exchange).
-    public func reject(_ tag: UInt64, epoch: UInt64, requeue: Bool) {
+    package func reject(_ tag: UInt64, epoch: UInt64, requeue: Bool) {
         mailbox.post(.reject(tag, epoch: epoch, requeue: requeue))
     }
 
@@ -111,31 +111,31 @@ public final class AMQPConsumer: Sendable {
     /// acked or rejected. Deliveries that were already on their way are held back and
     /// yielded after `resume()`. Batches yielded before the call may still be in the stream.
     /// Returns once the broker confirmed the cancel (or at once when disconnected).
-    public func pause() async {
+    package func pause() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             if !mailbox.post(.pause(cont)) { cont.resume() }
         }
     }
 
     /// Receives again (basic.consume) after `pause()`.
-    public func resume() async {
+    package func resume() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             if !mailbox.post(.resume(cont)) { cont.resume() }
         }
     }
 
     /// Whether the consumer currently has a connection with an active channel. Non-blocking.
-    public var isConnected: Bool { status.snapshot.connected }
+    package var isConnected: Bool { status.snapshot.connected }
 
     /// The current epoch (channel generation); 0 before the first connection.
-    public var epoch: UInt64 { status.snapshot.epoch }
+    package var epoch: UInt64 { status.snapshot.epoch }
 
     /// The last connection error while disconnected, nil when connected.
-    public var lastError: String? { status.snapshot.lastError }
+    package var lastError: String? { status.snapshot.lastError }
 
     /// Cancels the consumer, closes channel and connection (unacked deliveries go back to the
     /// queue) and finishes the stream. Acks posted before `close()` are sent first.
-    public func close() async {
+    package func close() async {
         let wasRunning = runState.withLock { s -> Bool in
             let r = s == .running
             s = .closed

@@ -11,32 +11,32 @@
 ///   `verify` (`verify_peer` | `verify_none`), `verify_hostname` (`true` | `false`),
 ///   `reconnect_min_delay` (ms), `reconnect_max_delay` (ms).
 ///   Unknown parameters are rejected so that typos do not pass silently.
-public struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    public var host: String
-    public var port: Int
-    public var vhost: String
-    public var user: String
-    public var password: String
-    public var useTLS: Bool
+package struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    package var host: String
+    package var port: Int
+    package var vhost: String
+    package var user: String
+    package var password: String
+    package var useTLS: Bool
     /// Heartbeat interval requested from the broker (whole seconds; zero disables).
-    public var heartbeat: Duration
-    public var connectTimeout: Duration
+    package var heartbeat: Duration
+    package var connectTimeout: Duration
     /// Timeout for synchronous AMQP methods (declare, qos, consume, ...).
-    public var rpcTimeout: Duration
+    package var rpcTimeout: Duration
     /// Shown in the broker's management UI; the client's/consumer's own name is appended.
-    public var connectionName: String?
+    package var connectionName: String?
     // TLS
-    public var caCertPath: String?
-    public var certPath: String?
-    public var keyPath: String?
-    public var verifyPeer: Bool
-    public var verifyHostname: Bool
+    package var caCertPath: String?
+    package var certPath: String?
+    package var keyPath: String?
+    package var verifyPeer: Bool
+    package var verifyHostname: Bool
     // Reconnection back-off: starts at `reconnectMinDelay`, doubles up to `reconnectMaxDelay`
     // (2 s by default, so a returning broker is in use again within about 2 s).
-    public var reconnectMinDelay: Duration
-    public var reconnectMaxDelay: Duration
+    package var reconnectMinDelay: Duration
+    package var reconnectMaxDelay: Duration
 
-    public init(host: String = "localhost", port: Int? = nil, vhost: String = "/",
+    package init(host: String = "localhost", port: Int? = nil, vhost: String = "/",
                 user: String = "guest", password: String = "guest", useTLS: Bool = false) {
         self.host = host
         self.port = port ?? (useTLS ? 5671 : 5672)
@@ -57,24 +57,24 @@ public struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, Custom
         self.reconnectMaxDelay = .seconds(2)
     }
 
-    public init(url: String) throws(AMQPError) {
+    package init(url: String) throws(AMQPError) {
         self = try AMQPURLParser.parse(url)
     }
 
     /// `host:port` (IPv6 literals in brackets).
-    public var address: String {
+    package var address: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// The URL without the password: safe to log.
-    public var redacted: String {
+    package var redacted: String {
         let scheme = useTLS ? "amqps" : "amqp"
         let vhostPart = vhost == "/" ? "/" : "/" + percentEncode(vhost)
         return "\(scheme)://\(percentEncode(user))@\(address)\(vhostPart)"
     }
 
-    public var description: String { redacted }
-    public var debugDescription: String { "AMQPSettings(\(redacted))" }
+    package var description: String { redacted }
+    package var debugDescription: String { "AMQPSettings(\(redacted))" }
 }
 
 private func percentEncode(_ s: String) -> String {

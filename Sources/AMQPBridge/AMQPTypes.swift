@@ -8,7 +8,7 @@
 /// Decoding (wire → Swift) also accepts every other integer width (signed and unsigned),
 /// 32-bit floats (as `.double`) and decimals (as their decimal `.string`). Unsigned 64-bit
 /// values above `Int64.max` decode as their decimal `.string`.
-public enum AMQPFieldValue: Sendable, Hashable {
+package enum AMQPFieldValue: Sendable, Hashable {
     case string(String)
     case int(Int64)
     case bool(Bool)
@@ -20,7 +20,7 @@ public enum AMQPFieldValue: Sendable, Hashable {
     indirect case table([String: AMQPFieldValue])
 
     /// The string, or the decimal form of an integer; nil for every other kind.
-    public var stringValue: String? {
+    package var stringValue: String? {
         switch self {
         case .string(let s): return s
         case .int(let i): return String(i)
@@ -29,7 +29,7 @@ public enum AMQPFieldValue: Sendable, Hashable {
     }
 
     /// The integer, or a string that parses as a decimal integer.
-    public var intValue: Int64? {
+    package var intValue: Int64? {
         switch self {
         case .int(let i): return i
         case .string(let s): return Int64(s)
@@ -39,31 +39,31 @@ public enum AMQPFieldValue: Sendable, Hashable {
 }
 
 extension AMQPFieldValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .int(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
 /// Basic content properties of a message (AMQP 0-9-1 `basic` class).
-public struct AMQPProperties: Sendable, Equatable {
-    public var messageId: String?
-    public var correlationId: String?
-    public var replyTo: String?
-    public var contentType: String?
-    public var contentEncoding: String?
-    public var type: String?
-    public var expiration: String?
-    public var userId: String?
-    public var appId: String?
+package struct AMQPProperties: Sendable, Equatable {
+    package var messageId: String?
+    package var correlationId: String?
+    package var replyTo: String?
+    package var contentType: String?
+    package var contentEncoding: String?
+    package var type: String?
+    package var expiration: String?
+    package var userId: String?
+    package var appId: String?
     /// 1 = transient, 2 = persistent.
-    public var deliveryMode: UInt8?
-    public var priority: UInt8?
+    package var deliveryMode: UInt8?
+    package var priority: UInt8?
     /// Seconds since the Unix epoch (AMQP timestamps have second resolution).
-    public var timestamp: UInt64?
+    package var timestamp: UInt64?
     /// Empty means "no headers table".
-    public var headers: [String: AMQPFieldValue]
+    package var headers: [String: AMQPFieldValue]
 
-    public init(
+    package init(
         messageId: String? = nil, correlationId: String? = nil, replyTo: String? = nil,
         contentType: String? = nil, contentEncoding: String? = nil, type: String? = nil,
         expiration: String? = nil, userId: String? = nil, appId: String? = nil,
@@ -86,21 +86,21 @@ public struct AMQPProperties: Sendable, Equatable {
     }
 
     /// `delivery_mode` 2.
-    public static let persistentDeliveryMode: UInt8 = 2
-    public var isPersistent: Bool { deliveryMode == Self.persistentDeliveryMode }
+    package static let persistentDeliveryMode: UInt8 = 2
+    package var isPersistent: Bool { deliveryMode == Self.persistentDeliveryMode }
 }
 
 /// A message to publish.
-public struct AMQPOutboundMessage: Sendable {
+package struct AMQPOutboundMessage: Sendable {
     /// "" is the default exchange: the routing key is the queue name.
-    public var exchange: String
-    public var routingKey: String
+    package var exchange: String
+    package var routingKey: String
     /// When true, an unroutable message comes back as `.returned` instead of being dropped.
-    public var mandatory: Bool
-    public var properties: AMQPProperties
-    public var body: [UInt8]
+    package var mandatory: Bool
+    package var properties: AMQPProperties
+    package var body: [UInt8]
 
-    public init(exchange: String = "", routingKey: String, mandatory: Bool = true,
+    package init(exchange: String = "", routingKey: String, mandatory: Bool = true,
                 properties: AMQPProperties = AMQPProperties(deliveryMode: 2), body: [UInt8]) {
         self.exchange = exchange
         self.routingKey = routingKey
@@ -111,7 +111,7 @@ public struct AMQPOutboundMessage: Sendable {
 }
 
 /// What became of one published message.
-public enum AMQPPublishOutcome: Sendable, Equatable {
+package enum AMQPPublishOutcome: Sendable, Equatable {
     /// The broker confirmed it (basic.ack): it is on a queue (and on disk for persistent
     /// messages on durable queues).
     case confirmed
@@ -125,22 +125,22 @@ public enum AMQPPublishOutcome: Sendable, Equatable {
     /// have reached the broker: publish it again (receivers deduplicate on message_id).
     case failed(String)
 
-    public var isConfirmed: Bool { self == .confirmed }
+    package var isConfirmed: Bool { self == .confirmed }
 }
 
 /// A message received by an `AMQPConsumer` (or fetched by `AMQPClient.get`).
-public struct AMQPDelivery: Sendable {
-    public var deliveryTag: UInt64
+package struct AMQPDelivery: Sendable {
+    package var deliveryTag: UInt64
     /// Channel generation the tag belongs to. Acks carrying an older epoch are dropped
     /// (the broker has already requeued those deliveries).
-    public var epoch: UInt64
-    public var redelivered: Bool
-    public var exchange: String
-    public var routingKey: String
-    public var properties: AMQPProperties
-    public var body: [UInt8]
+    package var epoch: UInt64
+    package var redelivered: Bool
+    package var exchange: String
+    package var routingKey: String
+    package var properties: AMQPProperties
+    package var body: [UInt8]
 
-    public init(deliveryTag: UInt64, epoch: UInt64, redelivered: Bool, exchange: String,
+    package init(deliveryTag: UInt64, epoch: UInt64, redelivered: Bool, exchange: String,
                 routingKey: String, properties: AMQPProperties, body: [UInt8]) {
         self.deliveryTag = deliveryTag
         self.epoch = epoch
@@ -153,24 +153,24 @@ public struct AMQPDelivery: Sendable {
 }
 
 /// How a queue is declared.
-public struct AMQPQueueOptions: Sendable, Equatable {
-    public var durable: Bool
+package struct AMQPQueueOptions: Sendable, Equatable {
+    package var durable: Bool
     /// e.g. `["x-queue-type": "quorum"]`, `["x-max-length": 1000, "x-overflow": "reject-publish"]`.
-    public var arguments: [String: AMQPFieldValue]
+    package var arguments: [String: AMQPFieldValue]
 
-    public init(durable: Bool = true, arguments: [String: AMQPFieldValue] = [:]) {
+    package init(durable: Bool = true, arguments: [String: AMQPFieldValue] = [:]) {
         self.durable = durable
         self.arguments = arguments
     }
 
     /// Durable classic queue.
-    public static let durable = AMQPQueueOptions()
+    package static let durable = AMQPQueueOptions()
     /// Durable quorum queue.
-    public static let quorum = AMQPQueueOptions(arguments: ["x-queue-type": "quorum"])
+    package static let quorum = AMQPQueueOptions(arguments: ["x-queue-type": "quorum"])
 }
 
 /// Result of `AMQPClient.declareQueue`.
-public enum AMQPDeclareResult: Sendable, Equatable {
+package enum AMQPDeclareResult: Sendable, Equatable {
     /// Declared (created, or it already existed with equivalent arguments).
     case declared
     /// The queue exists with different arguments (406 PRECONDITION_FAILED). It exists and
@@ -180,7 +180,7 @@ public enum AMQPDeclareResult: Sendable, Equatable {
 
 /// Errors of the AMQP bridge. `description` is meant for operators; it never contains a
 /// password.
-public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The URL could not be parsed.
     case invalidURL(String)
     /// TCP connection refused / host unreachable / name not resolvable.
@@ -204,7 +204,7 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Unexpected protocol state.
     case protocolError(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidURL(let s): return "invalid AMQP URL: \(s)"
         case .connectionRefused(let a, let d): return "cannot connect to AMQP broker \(a): \(d)"
@@ -221,7 +221,7 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True when the channel alone is affected and the connection is still usable.
-    public var isChannelLevel: Bool {
+    package var isChannelLevel: Bool {
         switch self {
         case .channelClosed, .queueNotFound: return true
         default: return false

@@ -1,5 +1,5 @@
 /// The service-bus address kinds hubd routes to.
-public enum AddressKind: String, Sendable, CaseIterable {
+package enum AddressKind: String, Sendable, CaseIterable {
     case async = "E_SB_ASYNC"
     case sync = "E_SB_SYNC"
     case error = "E_SB_ERROR"

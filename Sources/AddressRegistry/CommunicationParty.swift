@@ -7,20 +7,20 @@ import Foundation
 ///     publish(to: party.queue(.async)!)
 /// }
 /// ```
-public struct CommunicationParty: Sendable, Hashable {
-    public var herId: Int
-    public var name: String
-    public var displayName: String?
-    public var parentHerId: Int?
-    public var parentName: String?
-    public var type: PartyType
-    public var active: Bool
-    public var isValidCommunicationParty: Bool
-    public var electronicAddresses: [ElectronicAddress]
+package struct CommunicationParty: Sendable, Hashable {
+    package var herId: Int
+    package var name: String
+    package var displayName: String?
+    package var parentHerId: Int?
+    package var parentName: String?
+    package var type: PartyType
+    package var active: Bool
+    package var isValidCommunicationParty: Bool
+    package var electronicAddresses: [ElectronicAddress]
     /// Message functions the party accepts (hubd's `Receives` extension); nil means "no capability check".
-    public var receives: Set<String>?
+    package var receives: Set<String>?
 
-    public init(
+    package init(
         herId: Int, name: String, displayName: String? = nil, parentHerId: Int? = nil,
         parentName: String? = nil, type: PartyType, active: Bool, isValidCommunicationParty: Bool,
         electronicAddresses: [ElectronicAddress], receives: Set<String>? = nil
@@ -38,24 +38,24 @@ public struct CommunicationParty: Sendable, Hashable {
     }
 
     /// The name to show: `DisplayName` wins when set.
-    public var shownName: String {
+    package var shownName: String {
         if let displayName, !displayName.isEmpty { return displayName }
         return name
     }
 
     /// The queue for an address kind, taken from the first address of that type.
-    public func queue(_ kind: AddressKind) -> String? {
+    package func queue(_ kind: AddressKind) -> String? {
         electronicAddresses.first { $0.typeCode == kind.rawValue }?.queueName
     }
 
     /// Active, valid, and with an error queue: a party whose errors can be routed back to it.
-    public var canSend: Bool { active && isValidCommunicationParty && queue(.error) != nil }
+    package var canSend: Bool { active && isValidCommunicationParty && queue(.error) != nil }
 
     /// Active, valid, and with an async queue.
-    public var canReceive: Bool { active && isValidCommunicationParty && queue(.async) != nil }
+    package var canReceive: Bool { active && isValidCommunicationParty && queue(.async) != nil }
 
     /// Whether the party takes a message function. AppRecs are always accepted.
-    public func accepts(messageFunction: String) -> Bool {
+    package func accepts(messageFunction: String) -> Bool {
         guard let receives else { return true }
         return messageFunction == "APPREC" || receives.contains(messageFunction)
     }

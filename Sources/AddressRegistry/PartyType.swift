@@ -1,5 +1,5 @@
 /// The kind of a communication party, as the Address Register names it.
-public enum PartyType: Sendable, Hashable, CustomStringConvertible {
+package enum PartyType: Sendable, Hashable, CustomStringConvertible {
     case organization
     case person
     case service
@@ -8,7 +8,7 @@ public enum PartyType: Sendable, Hashable, CustomStringConvertible {
     case other(String)
 
     /// Maps the Address Register's spelling (`Organization`, `Person`, ...), case-insensitively.
-    public init(registryName: String) {
+    package init(registryName: String) {
         switch registryName.lowercased() {
         case "organization", "organisation": self = .organization
         case "person": self = .person
@@ -18,7 +18,7 @@ public enum PartyType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .organization: "Organization"
         case .person: "Person"

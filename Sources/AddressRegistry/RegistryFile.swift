@@ -2,9 +2,9 @@ import Foundation
 
 /// Reads the registry format: a JSON array of Address Register communication parties,
 /// bare or wrapped as `{"herId", "parentHerId", "type", "communicationParty": {...}}`.
-public enum RegistryFile {
+package enum RegistryFile {
     /// Parses a whole file. Any bad element fails the whole file, naming its index.
-    public static func parse(_ data: Data) throws(RegistryImportError) -> [RegistryEntry] {
+    package static func parse(_ data: Data) throws(RegistryImportError) -> [RegistryEntry] {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -26,7 +26,7 @@ public enum RegistryFile {
     }
 
     /// Parses one element as the store keeps it.
-    public static func parseStored(_ document: Data) throws(RegistryImportError) -> CommunicationParty {
+    package static func parseStored(_ document: Data) throws(RegistryImportError) -> CommunicationParty {
         let element: JSONValue
         do {
             element = try JSONDecoder().decode(JSONValue.self, from: document)

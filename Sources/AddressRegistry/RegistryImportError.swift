@@ -1,5 +1,5 @@
 /// Why a registry file was refused. The whole import fails; the previous registry stays in force.
-public enum RegistryImportError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum RegistryImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case notJSON(String)
     case notAnArray
     case notAnObject(index: Int)
@@ -7,7 +7,7 @@ public enum RegistryImportError: Error, Sendable, Equatable, CustomStringConvert
     case invalidHerId(index: Int)
     case duplicateHerId(index: Int, herId: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notJSON(let reason): "registry file is not valid JSON: \(reason)"
         case .notAnArray: "registry file is not a JSON array of communication parties"

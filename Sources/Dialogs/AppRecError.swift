@@ -1,13 +1,13 @@
 /// One `AppRec/Error` entry (code list 8221), without any free text beyond the code's
 /// display name.
-public struct AppRecError: Sendable, Equatable, Hashable {
+package struct AppRecError: Sendable, Equatable, Hashable {
     /// The error code, `Error/@V` (e.g. `E35`); nil when the entry has none.
-    public var code: String?
+    package var code: String?
     /// The code's display name, `Error/@DN`.
-    public var description: String?
+    package var description: String?
 
     /// Creates an error entry.
-    public init(code: String?, description: String?) {
+    package init(code: String?, description: String?) {
         self.code = code
         self.description = description
     }

@@ -1,5 +1,5 @@
 /// The status of an application receipt, `AppRec/Status/@V` (code list 8258).
-public enum AppRecStatus: Sendable, Equatable, Hashable {
+package enum AppRecStatus: Sendable, Equatable, Hashable {
     /// `1`: OK.
     case ok
     /// `2`: Avvist, the message was rejected.
@@ -10,7 +10,7 @@ public enum AppRecStatus: Sendable, Equatable, Hashable {
     case other(String)
 
     /// Reads a code from code list 8258.
-    public init(code: String) {
+    package init(code: String) {
         switch code {
         case "1": self = .ok
         case "2": self = .rejected
@@ -20,7 +20,7 @@ public enum AppRecStatus: Sendable, Equatable, Hashable {
     }
 
     /// The code as it appears in `Status/@V`.
-    public var code: String {
+    package var code: String {
         switch self {
         case .ok: "1"
         case .rejected: "2"

@@ -2,7 +2,7 @@
 ///
 /// Every text in an error is safe to log and to send back to the sender: it names elements
 /// and positions, never payload values, and any run of exactly 11 digits is masked.
-public enum DialogError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum DialogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The body is larger than the parser's limit; it was not parsed.
     case tooLarge(size: Int, limit: Int)
     /// The body is not well-formed (namespace-aware) XML. `reason` is libxml2's first error,
@@ -16,7 +16,7 @@ public enum DialogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A field the hub routes on is missing or empty, e.g. `MsgInfo/MsgId`.
     case missingElement(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .tooLarge(let size, let limit):
             "message of \(size) bytes is over the limit of \(limit) bytes"

@@ -7,14 +7,14 @@
 ///     print(message.messageFunction, message.id, message.sender.effective ?? 0)
 /// }
 /// ```
-public enum DialogMessage: Sendable, Equatable {
+package enum DialogMessage: Sendable, Equatable {
     /// A MsgHead (Hodemelding).
     case msgHead(MsgHeadInfo)
     /// An application receipt.
     case appRec(AppRecInfo)
 
     /// The message function: `MsgInfo/Type/@V`, or `APPREC` for an AppRec.
-    public var messageFunction: String {
+    package var messageFunction: String {
         switch self {
         case .msgHead(let info): info.messageFunction
         case .appRec: "APPREC"
@@ -22,7 +22,7 @@ public enum DialogMessage: Sendable, Equatable {
     }
 
     /// The sender's id of the message (`MsgInfo/MsgId` or `AppRec/Id`), the duplicate key.
-    public var id: String {
+    package var id: String {
         switch self {
         case .msgHead(let info): info.msgId
         case .appRec(let info): info.id
@@ -30,7 +30,7 @@ public enum DialogMessage: Sendable, Equatable {
     }
 
     /// The sending party's HER-ids.
-    public var sender: PartyIdent {
+    package var sender: PartyIdent {
         switch self {
         case .msgHead(let info): info.sender
         case .appRec(let info): info.sender
@@ -38,7 +38,7 @@ public enum DialogMessage: Sendable, Equatable {
     }
 
     /// The receiving party's HER-ids.
-    public var receiver: PartyIdent {
+    package var receiver: PartyIdent {
         switch self {
         case .msgHead(let info): info.receiver
         case .appRec(let info): info.receiver
@@ -46,7 +46,7 @@ public enum DialogMessage: Sendable, Equatable {
     }
 
     /// The namespace of the root element (for `X-MessageInfo-SchemaNamespace`).
-    public var schemaNamespace: String {
+    package var schemaNamespace: String {
         switch self {
         case .msgHead: KnownNamespace.msgHead
         case .appRec(let info): info.namespace
@@ -54,7 +54,7 @@ public enum DialogMessage: Sendable, Equatable {
     }
 
     /// Whether this is an application receipt.
-    public var isAppRec: Bool {
+    package var isAppRec: Bool {
         if case .appRec = self { return true }
         return false
     }

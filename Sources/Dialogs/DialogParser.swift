@@ -13,13 +13,13 @@ internal import CLibXML2
 /// if let violation = parsed.validate(with: schemas) { reject(violation.description) }
 /// let message = try parsed.requireMessage()
 /// ```
-public struct DialogParser: Sendable {
+package struct DialogParser: Sendable {
     /// The largest body accepted, in bytes.
-    public let maxBytes: Int
+    package let maxBytes: Int
 
     /// Creates a parser for bodies of at most `maxBytes` bytes. libxml2 reads at most
     /// `Int32.max` bytes, so a larger limit is lowered to that.
-    public init(maxBytes: Int) {
+    package init(maxBytes: Int) {
         self.maxBytes = min(max(maxBytes, 0), Int(Int32.max))
     }
 
@@ -30,7 +30,7 @@ public struct DialogParser: Sendable {
     ///   is not a MsgHead or an AppRec in a known namespace.
     /// - Returns: the parsed tree. Its `message` is nil when a routing field is missing;
     ///   `validate(with:)` then says what is wrong.
-    public func parse(_ body: [UInt8]) throws(DialogError) -> ParsedDialog {
+    package func parse(_ body: [UInt8]) throws(DialogError) -> ParsedDialog {
         guard body.count <= maxBytes else { throw .tooLarge(size: body.count, limit: maxBytes) }
         return try body.withUnsafeBufferPointer { bytes throws(DialogError) in
             try parse(bytes)

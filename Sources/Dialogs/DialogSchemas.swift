@@ -11,16 +11,16 @@ import Foundation
 /// let schemas = try DialogSchemas.loadBundled()     // once, at start-up
 /// let violation = try parser.parse(body).validate(with: schemas)
 /// ```
-public final class DialogSchemas: @unchecked Sendable {
+package final class DialogSchemas: @unchecked Sendable {
     // @unchecked: `schema` is a C pointer, written only in `init` and read-only afterwards;
     // libxml2 documents a compiled schema as shareable between validation contexts.
 
     /// The schema that imports all the others; `init(directory:)` loads it from there.
-    public static let entryPointFileName = "all-messages.xsd"
+    package static let entryPointFileName = "all-messages.xsd"
 
     /// The target namespaces of all loaded schemas (the messages' namespaces and those of
     /// their imports). Payload elements in other namespaces are carried unvalidated.
-    public let knownNamespaces: Set<String>
+    package let knownNamespaces: Set<String>
 
     private let schema: xmlSchemaPtr
 
@@ -29,14 +29,14 @@ public final class DialogSchemas: @unchecked Sendable {
     /// The module's resource bundle (`hubd_Dialogs.resources`) must be deployed next to the
     /// executable: SwiftPM's `Bundle.module` stops the process when it finds none. Installations
     /// that keep the schemas elsewhere use `init(directory:)`.
-    public static func loadBundled() throws(SchemaLoadError) -> DialogSchemas {
+    package static func loadBundled() throws(SchemaLoadError) -> DialogSchemas {
         guard let entryPoint = Bundle.module.url(forResource: "all-messages", withExtension: "xsd", subdirectory: "Schemas")
         else { throw .notFound(path: "\(Bundle.module.bundlePath)/Schemas/\(entryPointFileName)") }
         return try DialogSchemas(directory: entryPoint.deletingLastPathComponent())
     }
 
     /// Loads `all-messages.xsd` from `directory`; its imports are resolved relative to it.
-    public init(directory: URL) throws(SchemaLoadError) {
+    package init(directory: URL) throws(SchemaLoadError) {
         _ = LibXML2.initialized
         let entryPoint = directory.appendingPathComponent(Self.entryPointFileName)
         guard FileManager.default.fileExists(atPath: entryPoint.path) else { throw .notFound(path: entryPoint.path) }

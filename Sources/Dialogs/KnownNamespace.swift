@@ -6,15 +6,15 @@
 /// ```swift
 /// if message.schemaNamespace == KnownNamespace.appRec11 { … }
 /// ```
-public enum KnownNamespace {
+package enum KnownNamespace {
     /// Hodemelding (MsgHead) v1.2.
-    public static let msgHead = "http://www.kith.no/xmlstds/msghead/2006-05-24"
+    package static let msgHead = "http://www.kith.no/xmlstds/msghead/2006-05-24"
     /// Applikasjonskvittering (AppRec) v1.1.
-    public static let appRec11 = "http://www.kith.no/xmlstds/apprec/2012-02-15"
+    package static let appRec11 = "http://www.kith.no/xmlstds/apprec/2012-02-15"
     /// Applikasjonskvittering (AppRec) v1.0.
-    public static let appRec10 = "http://www.kith.no/xmlstds/apprec/2004-11-21"
+    package static let appRec10 = "http://www.kith.no/xmlstds/apprec/2004-11-21"
     /// Dialogmelding v1.1, the payload of the register dialogs.
-    public static let dialog11 = "http://www.kith.no/xmlstds/dialog/2013-01-23"
+    package static let dialog11 = "http://www.kith.no/xmlstds/dialog/2013-01-23"
     /// Dialogmelding v1.0.
-    public static let dialog10 = "http://www.kith.no/xmlstds/dialog/2006-10-11"
+    package static let dialog10 = "http://www.kith.no/xmlstds/dialog/2006-10-11"
 }

@@ -3,28 +3,28 @@
 ///
 /// The patient is deliberately reduced to `hasPatient`: the national identity number is
 /// health-related personal data and is never read out of the document.
-public struct MsgHeadInfo: Sendable, Equatable {
+package struct MsgHeadInfo: Sendable, Equatable {
     /// The message function, `MsgInfo/Type/@V` (e.g. `DIALOG_INNBYGGER_HREG_INNSYN_BRUK`).
-    public var messageFunction: String
+    package var messageFunction: String
     /// `MsgInfo/MsgId`, the sender's id of this message (the duplicate key).
-    public var msgId: String
+    package var msgId: String
     /// `MsgInfo/GenDate` as written (an `xs:dateTime` once the message is schema-valid).
-    public var genDate: String
+    package var genDate: String
     /// `MsgInfo/Ack/@V`: `true` for `J`, `false` for `N`, nil when absent or another value.
-    public var ackRequested: Bool?
+    package var ackRequested: Bool?
     /// `MsgInfo/ConversationRef/RefToParent`.
-    public var refToParent: String?
+    package var refToParent: String?
     /// `MsgInfo/ConversationRef/RefToConversation`.
-    public var refToConversation: String?
+    package var refToConversation: String?
     /// HER-ids of `MsgInfo/Sender/Organisation`.
-    public var sender: PartyIdent
+    package var sender: PartyIdent
     /// HER-ids of `MsgInfo/Receiver/Organisation`.
-    public var receiver: PartyIdent
+    package var receiver: PartyIdent
     /// Whether the message names a patient (`MsgInfo/Patient` or `PatientReport/Patient`).
-    public var hasPatient: Bool
+    package var hasPatient: Bool
 
     /// Creates the summary of a MsgHead.
-    public init(
+    package init(
         messageFunction: String, msgId: String, genDate: String, ackRequested: Bool? = nil,
         refToParent: String? = nil, refToConversation: String? = nil,
         sender: PartyIdent, receiver: PartyIdent, hasPatient: Bool

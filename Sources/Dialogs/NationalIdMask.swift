@@ -8,9 +8,9 @@
 /// ```swift
 /// NationalIdMask.mask("patient 19826606056 at 10037001")  // "patient *********** at 10037001"
 /// ```
-public enum NationalIdMask {
+package enum NationalIdMask {
     /// Returns `text` with every run of exactly 11 digits replaced by 11 asterisks.
-    public static func mask(_ text: String) -> String {
+    package static func mask(_ text: String) -> String {
         var utf8 = Array(text.utf8)
         var changed = false
         var runStart = 0

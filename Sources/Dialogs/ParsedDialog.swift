@@ -11,14 +11,14 @@ internal import CLibXML2
 /// if let violation = parsed.validate(with: schemas) { return .reject(violation.description) }
 /// let message = try parsed.requireMessage()
 /// ```
-public final class ParsedDialog {
+package final class ParsedDialog {
     /// The routing fields; nil when the document lacks one (`requireMessage()` names it).
     /// Such a document is schema-invalid except when `MsgInfo/Type/@V`, `Status/@V` or
     /// `OriginalMsgId/Id` is left out, so validate first for the most precise report.
-    public let message: DialogMessage?
+    package let message: DialogMessage?
     /// The message function (`MsgInfo/Type/@V`, `APPREC` for an AppRec), read on its own so it
     /// is known even when another routing field is missing.
-    public let messageFunction: String?
+    package let messageFunction: String?
 
     private let document: xmlDocPtr
     private let root: DialogRoot
@@ -59,7 +59,7 @@ public final class ParsedDialog {
     }
 
     /// The routing fields, or `.missingElement` naming the first one that is missing.
-    public func requireMessage() throws(DialogError) -> DialogMessage {
+    package func requireMessage() throws(DialogError) -> DialogMessage {
         try reading.get()
     }
 
@@ -72,7 +72,7 @@ public final class ParsedDialog {
     ///
     /// - Returns: nil when the message is valid, else its first violation, free of payload
     ///   values.
-    public func validate(with schemas: DialogSchemas) -> SchemaViolation? {
+    package func validate(with schemas: DialogSchemas) -> SchemaViolation? {
         if case .msgHead = root, let element = xmlDocGetRootElement(document) {
             ForeignContentPruner.prune(msgHead: ElementNode(pointer: element), knownNamespaces: schemas.knownNamespaces)
         }

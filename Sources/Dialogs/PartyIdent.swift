@@ -8,18 +8,18 @@
 /// let party = PartyIdent(level1: 10037001, level2: 10037002)
 /// party.effective   // 10037002
 /// ```
-public struct PartyIdent: Sendable, Equatable, Hashable {
+package struct PartyIdent: Sendable, Equatable, Hashable {
     /// The level-1 HER-id (the organisation).
-    public var level1: Int?
+    package var level1: Int?
     /// The level-2 HER-id (the communication party inside the organisation).
-    public var level2: Int?
+    package var level2: Int?
 
     /// Creates a party from its HER-ids.
-    public init(level1: Int? = nil, level2: Int? = nil) {
+    package init(level1: Int? = nil, level2: Int? = nil) {
         self.level1 = level1
         self.level2 = level2
     }
 
     /// The HER-id that addresses the party: level 2 when present, else level 1.
-    public var effective: Int? { level2 ?? level1 }
+    package var effective: Int? { level2 ?? level1 }
 }

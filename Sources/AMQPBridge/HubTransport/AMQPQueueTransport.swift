@@ -2,16 +2,16 @@ import Hub
 
 /// Receivers' queues as the hub's outbound transport: persistent, mandatory publishes through
 /// the default exchange, `sent` only on the broker's confirm. Queues are declared on first use.
-public final class AMQPQueueTransport: OutboundTransport {
+package final class AMQPQueueTransport: OutboundTransport {
     private let client: AMQPClient
     private let queueOptions: AMQPQueueOptions
 
-    public init(client: AMQPClient, queueOptions: AMQPQueueOptions) {
+    package init(client: AMQPClient, queueOptions: AMQPQueueOptions) {
         self.client = client
         self.queueOptions = queueOptions
     }
 
-    public func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
+    package func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
         let messages = batch.map { envelope in
             let properties = envelope.properties
             return AMQPOutboundMessage(

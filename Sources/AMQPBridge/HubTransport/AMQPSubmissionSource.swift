@@ -3,15 +3,15 @@ import Synchronization
 
 /// The submission queue as the hub's submission source: deliveries become submissions, and a
 /// settled batch is acknowledged with one `basic.ack` (multiple) per connection generation.
-public final class AMQPSubmissionSource: SubmissionSource {
+package final class AMQPSubmissionSource: SubmissionSource {
     private let consumer: AMQPConsumer
     private let continuation = Mutex<AsyncStream<[Submission]>.Continuation?>(nil)
 
-    public init(consumer: AMQPConsumer) {
+    package init(consumer: AMQPConsumer) {
         self.consumer = consumer
     }
 
-    public func submissions() -> AsyncStream<[Submission]> {
+    package func submissions() -> AsyncStream<[Submission]> {
         let batches = consumer.batches()
         let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
         self.continuation.withLock { $0 = continuation }
@@ -29,7 +29,7 @@ public final class AMQPSubmissionSource: SubmissionSource {
         return stream
     }
 
-    public func settle(_ batch: [Submission]) async {
+    package func settle(_ batch: [Submission]) async {
         // The pipeline settles batches whole and in order, so acknowledging up to the highest tag
         // of each generation acknowledges exactly what was handled.
         var highest: [UInt64: UInt64] = [:]
@@ -42,15 +42,15 @@ public final class AMQPSubmissionSource: SubmissionSource {
         }
     }
 
-    public func pause() async {
+    package func pause() async {
         await consumer.pause()
     }
 
-    public func resume() async {
+    package func resume() async {
         await consumer.resume()
     }
 
-    public func stop() async {
+    package func stop() async {
         await consumer.pause()
         continuation.withLock { $0?.finish() }
     }

@@ -10,7 +10,7 @@ import Synchronization
 /// Messages are taken target by target (a lane per receiver queue), starting with a different
 /// lane each batch, and a lane whose queue refuses messages is skipped while it backs off, so
 /// one receiver's backlog or failure never holds back another's messages.
-public final class Dispatcher: Sendable {
+package final class Dispatcher: Sendable {
     private let store: HubStore
     private let transport: any OutboundTransport
     private let registry: RegistryCache
@@ -38,7 +38,7 @@ public final class Dispatcher: Sendable {
         var rotation = 0
     }
 
-    public init(
+    package init(
         store: HubStore, transport: any OutboundTransport, registry: RegistryCache, settings: HubSettings,
         logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
@@ -77,7 +77,7 @@ public final class Dispatcher: Sendable {
 
     /// Sends one batch of due messages and records the outcomes. Returns how many it handled.
     @discardableResult
-    public func dispatchOnce() async throws -> Int {
+    package func dispatchOnce() async throws -> Int {
         if let pending = unrecorded.withLock({ $0 }) {
             try await store.recordDispatch(pending.results, now: pending.at)
             unrecorded.withLock { $0 = nil }

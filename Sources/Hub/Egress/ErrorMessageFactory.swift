@@ -3,24 +3,24 @@ import Foundation
 
 /// Builds error messages (§4) in the form Helsenorge.Messaging reads: empty body, the
 /// condition in headers, addressed back to the original sender's error queue.
-public struct ErrorMessageFactory: Sendable {
-    public var hubHerId: Int
-    public var expiry: TimeInterval
+package struct ErrorMessageFactory: Sendable {
+    package var hubHerId: Int
+    package var expiry: TimeInterval
 
-    public init(hubHerId: Int, expiry: TimeInterval) {
+    package init(hubHerId: Int, expiry: TimeInterval) {
         self.hubHerId = hubHerId
         self.expiry = expiry
     }
 
     /// The original message as far as it could be read.
-    public struct Original: Sendable {
-        public var messageId: String?
-        public var fromHerId: Int
+    package struct Original: Sendable {
+        package var messageId: String?
+        package var fromHerId: Int
         /// The original `toHerId` header as given, even when malformed.
-        public var toHerId: String?
-        public var messageFunction: String?
+        package var toHerId: String?
+        package var messageFunction: String?
 
-        public init(messageId: String?, fromHerId: Int, toHerId: String?, messageFunction: String?) {
+        package init(messageId: String?, fromHerId: Int, toHerId: String?, messageFunction: String?) {
             self.messageId = messageId
             self.fromHerId = fromHerId
             self.toHerId = toHerId
@@ -30,7 +30,7 @@ public struct ErrorMessageFactory: Sendable {
 
     /// An error message for `original`'s sender. Description and data are masked, since a
     /// national identity number can hide in a schema error or a header value.
-    public func notice(for original: Original, rejection: Rejection, now: Date) -> NewMessage {
+    package func notice(for original: Original, rejection: Rejection, now: Date) -> NewMessage {
         let stamp = Timestamp.format(now)
         let messageId = UUID().uuidString.lowercased()
         var headers = [

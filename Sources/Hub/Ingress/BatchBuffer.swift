@@ -4,7 +4,7 @@ import Synchronization
 /// consumer was busy is taken together: the hub commits it in one transaction (group commit)
 /// instead of one small transaction per burst. Bounded by what the producer may have in flight
 /// (for the submission queue, its prefetch).
-public final class BatchBuffer<Element: Sendable>: Sendable {
+package final class BatchBuffer<Element: Sendable>: Sendable {
     private struct State {
         var items: [Element] = []
         var finished = false
@@ -13,9 +13,9 @@ public final class BatchBuffer<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public func append(_ batch: [Element]) {
+    package func append(_ batch: [Element]) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.items.append(contentsOf: batch)
             defer { state.waiter = nil }
@@ -25,7 +25,7 @@ public final class BatchBuffer<Element: Sendable>: Sendable {
     }
 
     /// No more items will come; `take` returns nil once the buffer is empty.
-    public func finish() {
+    package func finish() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
             defer { state.waiter = nil }
@@ -37,7 +37,7 @@ public final class BatchBuffer<Element: Sendable>: Sendable {
     /// Up to `limit` items, oldest first, and no more than `maxWeight` in total (at least one
     /// item), waiting while there are none; nil once the producer has finished and everything
     /// was taken.
-    public func take(limit: Int, maxWeight: Int = .max, weight: (Element) -> Int = { _ in 0 }) async -> [Element]? {
+    package func take(limit: Int, maxWeight: Int = .max, weight: (Element) -> Int = { _ in 0 }) async -> [Element]? {
         while true {
             let taken = state.withLock { state -> [Element]?? in
                 if !state.items.isEmpty {

@@ -1,19 +1,19 @@
 /// A message the hub gives up on, about to be written to the dead letters.
 /// Header values are kept as they came: a dead letter often is one because they are wrong.
-public struct DeadLetterDraft: Sendable {
+package struct DeadLetterDraft: Sendable {
     /// The stored message it came from, when it was ever accepted.
-    public var storedMessage: Int64?
-    public var messageId: String?
-    public var fromHerId: String?
-    public var toHerId: String?
-    public var messageFunction: String?
-    public var reason: String
-    public var properties: MessageProperties
-    public var body: [UInt8]
+    package var storedMessage: Int64?
+    package var messageId: String?
+    package var fromHerId: String?
+    package var toHerId: String?
+    package var messageFunction: String?
+    package var reason: String
+    package var properties: MessageProperties
+    package var body: [UInt8]
     /// When set, the dead letter is written only if none with this key was written before.
-    public var duplicateKey: DuplicateKey?
+    package var duplicateKey: DuplicateKey?
 
-    public init(
+    package init(
         storedMessage: Int64? = nil, messageId: String?, fromHerId: String?, toHerId: String?,
         messageFunction: String?, reason: String, properties: MessageProperties, body: [UInt8]
     ) {

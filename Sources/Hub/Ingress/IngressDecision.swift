@@ -1,5 +1,5 @@
 /// What the ingress checks decided about one submission.
-public enum IngressDecision: Sendable {
+package enum IngressDecision: Sendable {
     /// Store it and dispatch it (subject to the duplicate check, the last of §2).
     case accept(NewMessage)
     /// Refused: store the error message for the sender and drop the submission.

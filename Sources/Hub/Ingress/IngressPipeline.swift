@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// While the store cannot write, the batch stays unsettled and the pipeline retries the commit;
 /// the source's prefetch limit stops further intake meanwhile, and nothing acknowledged is lost.
-public final class IngressPipeline: Sendable {
+package final class IngressPipeline: Sendable {
     private let source: any SubmissionSource
     private let store: HubStore
     private let validator: IngressValidator
@@ -22,9 +22,9 @@ public final class IngressPipeline: Sendable {
     static let batchBytes = 32 * 1024 * 1024
 
     /// False while the store cannot write; submissions then stay with their source.
-    public var storeWritable: Bool { writable.withLock { $0 } }
+    package var storeWritable: Bool { writable.withLock { $0 } }
 
-    public init(
+    package init(
         source: any SubmissionSource, store: HubStore, validator: IngressValidator, registry: RegistryCache,
         logger: Logger, batchLimit: Int = 1000, clock: @escaping @Sendable () -> Date = Date.init
     ) {

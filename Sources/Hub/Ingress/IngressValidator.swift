@@ -5,16 +5,16 @@ import Foundation
 /// The ingress checks of wire contract §2, in their order, as a pure function of the
 /// submission, the registry and the clock. The duplicate check (the last) needs the store
 /// and happens when the decision is committed.
-public struct IngressValidator: Sendable {
-    public var settings: HubSettings
-    public var schemas: DialogSchemas
+package struct IngressValidator: Sendable {
+    package var settings: HubSettings
+    package var schemas: DialogSchemas
 
-    public init(settings: HubSettings, schemas: DialogSchemas) {
+    package init(settings: HubSettings, schemas: DialogSchemas) {
         self.settings = settings
         self.schemas = schemas
     }
 
-    public func evaluate(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
+    package func evaluate(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
         let headers = submission.properties.headers
         if let condition = headers[HeaderName.errorCondition], !condition.isEmpty, submission.body.isEmpty {
             return evaluateReceiverError(submission, registry: registry, now: now)

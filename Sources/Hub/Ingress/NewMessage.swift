@@ -1,25 +1,25 @@
 import Foundation
 
 /// A message about to be written to the store, to be dispatched from there.
-public struct NewMessage: Sendable {
+package struct NewMessage: Sendable {
     /// The `message_id` it is sent with, identical on every attempt.
-    public var messageId: String
-    public var kind: MessageKind
-    public var fromHerId: Int?
-    public var toHerId: Int?
-    public var messageFunction: String?
+    package var messageId: String
+    package var kind: MessageKind
+    package var fromHerId: Int?
+    package var toHerId: Int?
+    package var messageFunction: String?
     /// MsgHead `MsgId` or AppRec `Id`: what receipts refer to.
-    public var msgId: String?
-    public var target: DeliveryTarget
-    public var properties: MessageProperties
-    public var body: [UInt8]
-    public var expiresAt: Date
+    package var msgId: String?
+    package var target: DeliveryTarget
+    package var properties: MessageProperties
+    package var body: [UInt8]
+    package var expiresAt: Date
     /// When set, the message is written only if no message with this key was accepted before.
-    public var duplicateKey: DuplicateKey?
+    package var duplicateKey: DuplicateKey?
     /// When set, accepting the message moves another message's status.
-    public var correlation: ReceiptCorrelation?
+    package var correlation: ReceiptCorrelation?
 
-    public init(
+    package init(
         messageId: String, kind: MessageKind, fromHerId: Int?, toHerId: Int?, messageFunction: String?,
         msgId: String?, target: DeliveryTarget, properties: MessageProperties, body: [UInt8],
         expiresAt: Date, duplicateKey: DuplicateKey? = nil, correlation: ReceiptCorrelation? = nil

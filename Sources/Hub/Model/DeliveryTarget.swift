@@ -1,6 +1,6 @@
 /// Where a stored message goes. Party targets are resolved through the registry when the message
 /// is dispatched, so a registry change applies to messages already waiting.
-public enum DeliveryTarget: Sendable, Hashable {
+package enum DeliveryTarget: Sendable, Hashable {
     /// The party's async queue.
     case partyAsync(herId: Int)
     /// The party's error queue.

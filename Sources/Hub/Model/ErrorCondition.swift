@@ -1,5 +1,5 @@
 /// The `errorCondition` values hubd sends in error messages.
-public enum ErrorCondition: String, Sendable, Codable, CaseIterable {
+package enum ErrorCondition: String, Sendable, Codable, CaseIterable {
     case invalidFieldValue = "transport:invalid-field-value"
     case notWellFormedXML = "transport:not-well-formed-xml"
     case unsupportedMessage = "transport:unsupported-message"

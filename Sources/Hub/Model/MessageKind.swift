@@ -1,5 +1,5 @@
 /// What a stored message is, which decides how it is routed and whether its failures are answered.
-public enum MessageKind: String, Sendable, Codable {
+package enum MessageKind: String, Sendable, Codable {
     /// A MsgHead submitted by a party.
     case dialog
     /// An AppRec submitted by a party.
@@ -14,5 +14,5 @@ public enum MessageKind: String, Sendable, Codable {
     case resubmission
 
     /// Error messages are never answered with error messages; dead-letter copies neither.
-    public var failuresAreReported: Bool { self == .dialog || self == .appRec }
+    package var failuresAreReported: Bool { self == .dialog || self == .appRec }
 }

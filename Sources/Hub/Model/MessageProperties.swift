@@ -1,17 +1,17 @@
 /// The transport properties of a message, independent of the transport that carries it.
 ///
 /// Header values are strings: the wire contract sends every header as an AMQP long string.
-public struct MessageProperties: Sendable, Equatable, Codable {
-    public var messageId: String?
-    public var correlationId: String?
-    public var replyTo: String?
-    public var contentType: String?
-    public var type: String?
+package struct MessageProperties: Sendable, Equatable, Codable {
+    package var messageId: String?
+    package var correlationId: String?
+    package var replyTo: String?
+    package var contentType: String?
+    package var type: String?
     /// Milliseconds, as AMQP's `expiration` property carries it.
-    public var expiration: String?
-    public var headers: [String: String]
+    package var expiration: String?
+    package var headers: [String: String]
 
-    public init(
+    package init(
         messageId: String? = nil, correlationId: String? = nil, replyTo: String? = nil,
         contentType: String? = nil, type: String? = nil, expiration: String? = nil,
         headers: [String: String] = [:]

@@ -1,5 +1,5 @@
 /// A status in a message's history (wire contract §5). A status appears at most once.
-public enum MessageStatus: String, Sendable, Codable, CaseIterable {
+package enum MessageStatus: String, Sendable, Codable, CaseIterable {
     case accepted
     case sent
     case delivered

@@ -1,15 +1,15 @@
 import Foundation
 
 /// ISO 8601 date-times as the wire contract uses them.
-public enum Timestamp {
+package enum Timestamp {
     /// `2026-03-04T10:15:00.123Z`: what hubd writes.
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// Whether `text` is an ISO 8601 date-time: `YYYY-MM-DDThh:mm[:ss[.fraction]]` with an optional
     /// `Z` or `±hh:mm` offset. Lenient on fraction length, because .NET writes seven digits.
-    public static func isDateTime(_ text: String) -> Bool {
+    package static func isDateTime(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var index = 0
         func digits(_ count: Int) -> Int? {

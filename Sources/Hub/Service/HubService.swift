@@ -11,9 +11,9 @@ import Synchronization
 ///                      schemas: try DialogSchemas.loadBundled(), logger: logger)
 /// try await hub.run()          // until `shutdown()`
 /// ```
-public final class HubService: Sendable {
-    public let store: HubStore
-    public let registry: RegistryCache
+package final class HubService: Sendable {
+    package let store: HubStore
+    package let registry: RegistryCache
     private let source: any SubmissionSource
     private let ingress: IngressPipeline
     private let dispatcher: Dispatcher
@@ -24,7 +24,7 @@ public final class HubService: Sendable {
     private let settings: HubSettings
     private let clock: @Sendable () -> Date
 
-    public init(
+    package init(
         settings: HubSettings, store: HubStore, source: any SubmissionSource, transport: any OutboundTransport,
         schemas: DialogSchemas, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
     ) {
@@ -44,7 +44,7 @@ public final class HubService: Sendable {
 
     /// Runs until `shutdown()` (or until the source ends). Messages accepted before a previous
     /// stop are dispatched from the store first thing.
-    public func run() async throws {
+    package func run() async throws {
         try await registry.refresh(from: store)
         logger.info("registry loaded", metadata: ["parties": "\(registry.current.count)"])
         let isStopping: @Sendable () -> Bool = { [self] in stopping.withLock { $0 } }
@@ -62,11 +62,11 @@ public final class HubService: Sendable {
     }
 
     /// Ready to take submissions: false while the store cannot write.
-    public var isReady: Bool { ingress.storeWritable }
+    package var isReady: Bool { ingress.storeWritable }
 
     /// Stops taking submissions; `run()` returns once what was taken is committed and settled
     /// and the dispatch batch in flight is recorded.
-    public func shutdown() async {
+    package func shutdown() async {
         logger.info("shutting down: no new submissions")
         stopping.withLock { $0 = true }
         await source.stop()

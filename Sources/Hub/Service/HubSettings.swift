@@ -1,31 +1,31 @@
 import Foundation
 
 /// What the hub needs to know about itself and its policies.
-public struct HubSettings: Sendable {
+package struct HubSettings: Sendable {
     /// The hub's own HER-id; the sender of error messages whose original receiver is unknown.
-    public var herId: Int
+    package var herId: Int
     /// The queue submissions arrive on.
-    public var submitQueue: String
+    package var submitQueue: String
     /// The queue dead letters are copied to.
-    public var deadLetterQueue: String
+    package var deadLetterQueue: String
     /// Submissions with a larger body are refused before they are parsed.
-    public var maxMessageBytes: Int
+    package var maxMessageBytes: Int
     /// How long the hub tries to deliver a message when its submission sets no `expiration`.
-    public var defaultExpiry: TimeInterval
+    package var defaultExpiry: TimeInterval
     /// When failed sends are tried again.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// How many due messages the dispatcher sends in one batch (publishes in flight at once).
-    public var dispatchBatchSize: Int
+    package var dispatchBatchSize: Int
     /// The most submissions committed in one transaction; what arrives while a transaction
     /// commits waits for the next one, up to this many.
-    public var ingressBatchLimit: Int
+    package var ingressBatchLimit: Int
     /// How long a duplicate key is kept. It must outlast every way the same message can come
     /// again: a sender's own resend within the message's expiry, plus a margin.
-    public var duplicateRetention: TimeInterval
+    package var duplicateRetention: TimeInterval
     /// How long finished messages (sent, expired, failed) and their histories are kept.
-    public var messageRetention: TimeInterval
+    package var messageRetention: TimeInterval
 
-    public init(
+    package init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
         retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,

@@ -1,12 +1,12 @@
 import Foundation
 
 /// A dead letter as `hubd dead list` shows it.
-public struct DeadLetterRecord: Sendable {
-    public var id: Int64
-    public var messageId: String?
-    public var fromHerId: String?
-    public var toHerId: String?
-    public var messageFunction: String?
-    public var reason: String
-    public var at: Date
+package struct DeadLetterRecord: Sendable {
+    package var id: Int64
+    package var messageId: String?
+    package var fromHerId: String?
+    package var toHerId: String?
+    package var messageFunction: String?
+    package var reason: String
+    package var at: Date
 }

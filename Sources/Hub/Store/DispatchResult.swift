@@ -1,7 +1,7 @@
 import Foundation
 
 /// What became of one attempt to send a stored message.
-public enum DispatchResult: Sendable {
+package enum DispatchResult: Sendable {
     case sent(id: Int64)
     /// Try again at `nextAttempt`.
     case retry(id: Int64, error: String, nextAttempt: Date)

@@ -7,14 +7,14 @@ import GRDB
 ///
 /// Every method that changes state runs in one transaction, so a crash leaves either all of a
 /// batch or none of it; ingress acknowledges submissions only after `commitIngress` returns.
-public final class HubStore: Sendable {
+package final class HubStore: Sendable {
     private let pool: DatabasePool
-    public let path: String
+    package let path: String
     /// The queue dead letters are copied to.
-    public let deadLetterQueue: String
+    package let deadLetterQueue: String
 
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
-    public init(path: String, deadLetterQueue: String = "hubd.dead") throws {
+    package init(path: String, deadLetterQueue: String = "hubd.dead") throws {
         self.path = path
         self.deadLetterQueue = deadLetterQueue
         var configuration = Configuration()
@@ -37,7 +37,7 @@ public final class HubStore: Sendable {
 
     /// Writes a batch of ingress decisions in one transaction: accepted messages with their
     /// `accepted` status and duplicate keys, error messages for senders, dead letters.
-    public func commitIngress(_ decisions: [IngressDecision], now: Date) async throws -> [IngressOutcome] {
+    package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws -> [IngressOutcome] {
         try await write("commit submissions") { db in
             try decisions.map { decision in
                 switch decision {
@@ -70,7 +70,7 @@ public final class HubStore: Sendable {
     /// The targets of pending messages with an id above `afterId`, and the highest id seen:
     /// how the dispatcher learns of new lanes by reading only the rows added since it last looked.
     /// With `afterId` 0 it reads every pending message's target, from the lane index alone.
-    public func pendingTargets(afterId: Int64) async throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
+    package func pendingTargets(afterId: Int64) async throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
         try await read("read pending targets") { db in
             var targets: Set<DeliveryTarget> = []
             guard afterId > 0 else {
@@ -97,7 +97,7 @@ public final class HubStore: Sendable {
 
     /// Pending messages of one target due by `now`, oldest due first: at most `limit`, and
     /// stopping once their bodies pass `maxBytes` (at least one is returned when any is due).
-    public func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int = .max) async throws -> [DueMessage] {
+    package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int = .max) async throws -> [DueMessage] {
         try await read("read due messages") { db in
             let (condition, argument) = Self.laneCondition(target)
             let rows = try Row.fetchCursor(
@@ -121,7 +121,7 @@ public final class HubStore: Sendable {
     }
 
     /// When the next pending message of `target` falls due; nil when it has none pending.
-    public func nextDueTime(for target: DeliveryTarget) async throws -> Date? {
+    package func nextDueTime(for target: DeliveryTarget) async throws -> Date? {
         try await read("read next due time") { db in
             let (condition, argument) = Self.laneCondition(target)
             return try Double.fetchOne(
@@ -143,7 +143,7 @@ public final class HubStore: Sendable {
     }
 
     /// Records the outcome of a dispatch batch in one transaction.
-    public func recordDispatch(_ results: [DispatchResult], now: Date) async throws {
+    package func recordDispatch(_ results: [DispatchResult], now: Date) async throws {
         try await write("record dispatch outcomes") { db in
             let stamp = now.timeIntervalSince1970
             for result in results {
@@ -175,7 +175,7 @@ public final class HubStore: Sendable {
     /// Puts a dead letter back: a message that was accepted returns to dispatch with a fresh
     /// expiry and the same `message_id`; a submission that never passed the checks goes back to
     /// the submission queue, to be checked again.
-    public func replayDeadLetter(_ id: Int64, expiry: TimeInterval, submitQueue: String, now: Date) async throws -> ReplayOutcome {
+    package func replayDeadLetter(_ id: Int64, expiry: TimeInterval, submitQueue: String, now: Date) async throws -> ReplayOutcome {
         try await write("replay dead letter") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT message, message_id, from_her_id, to_her_id, function, properties, body, replayed_at
@@ -212,7 +212,7 @@ public final class HubStore: Sendable {
     }
 
     /// Ids of the dead letters not yet replayed, oldest first.
-    public func pendingDeadLetterIds() async throws -> [Int64] {
+    package func pendingDeadLetterIds() async throws -> [Int64] {
         try await read("read dead letters") { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM dead_letter WHERE replayed_at IS NULL ORDER BY id")
         }
@@ -223,7 +223,7 @@ public final class HubStore: Sendable {
     /// accepted before `messagesBefore`, unless a dead letter still waits for their replay.
     /// Deletes in slices so no transaction holds the writer for long. Returns rows removed.
     @discardableResult
-    public func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws -> Int {
+    package func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws -> Int {
         var removed = 0
         while true {
             let count = try await write("prune") { db in
@@ -249,7 +249,7 @@ public final class HubStore: Sendable {
     // MARK: Reports
 
     /// The messages with this `message_id` (or, failing that, this MsgHead `MsgId`), with histories.
-    public func reports(for identifier: String) async throws -> [MessageReport] {
+    package func reports(for identifier: String) async throws -> [MessageReport] {
         try await read("read status") { db in
             var rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [identifier])
             if rows.isEmpty {
@@ -278,7 +278,7 @@ public final class HubStore: Sendable {
     }
 
     /// Dead letters not yet replayed, newest last.
-    public func deadLetters(limit: Int = 1000) async throws -> [DeadLetterRecord] {
+    package func deadLetters(limit: Int = 1000) async throws -> [DeadLetterRecord] {
         try await read("read dead letters") { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, message_id, from_her_id, to_her_id, function, reason, at FROM dead_letter
@@ -293,14 +293,14 @@ public final class HubStore: Sendable {
     }
 
     /// How many messages wait to be sent (counted from the lane index, which holds only those).
-    public func pendingCount() async throws -> Int {
+    package func pendingCount() async throws -> Int {
         try await read("count pending messages") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_lane WHERE state = 'pending'") ?? 0
         }
     }
 
     /// Counts of messages by state, for logs and readiness.
-    public func stateCounts() async throws -> [String: Int] {
+    package func stateCounts() async throws -> [String: Int] {
         try await read("count messages") { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM message GROUP BY state") {
@@ -313,7 +313,7 @@ public final class HubStore: Sendable {
     // MARK: Registry
 
     /// Replaces the registry copy atomically and bumps its version, so a running hub reloads it.
-    public func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws {
+    package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws {
         try await write("import registry") { db in
             try db.execute(sql: "DELETE FROM party")
             let insert = try db.makeStatement(sql: "INSERT INTO party (her_id, document) VALUES (?, ?)")
@@ -329,14 +329,14 @@ public final class HubStore: Sendable {
     }
 
     /// The registry version; changes whenever a registry is imported.
-    public func registryVersion() async throws -> Int64 {
+    package func registryVersion() async throws -> Int64 {
         try await read("read registry version") { db in
             try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
         }
     }
 
     /// The registry copy and its version.
-    public func loadRegistry() async throws -> (version: Int64, registry: AddressRegistry) {
+    package func loadRegistry() async throws -> (version: Int64, registry: AddressRegistry) {
         try await read("load registry") { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
             let parties = try Row.fetchAll(db, sql: "SELECT document FROM party ORDER BY her_id").compactMap { row in
@@ -347,7 +347,7 @@ public final class HubStore: Sendable {
     }
 
     /// One party's stored JSON, as imported.
-    public func partyDocument(herId: Int) async throws -> Data? {
+    package func partyDocument(herId: Int) async throws -> Data? {
         try await read("read party") { db in
             try Data.fetchOne(db, sql: "SELECT document FROM party WHERE her_id = ?", arguments: [herId])
         }

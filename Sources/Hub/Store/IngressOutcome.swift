@@ -1,5 +1,5 @@
 /// What committing one ingress decision did.
-public enum IngressOutcome: Sendable, Equatable {
+package enum IngressOutcome: Sendable, Equatable {
     /// Stored; `correlated` tells whether it was a receipt whose original was found.
     case accepted(id: Int64, correlated: Bool?)
     /// A message with the same sender and id was accepted before; dropped.

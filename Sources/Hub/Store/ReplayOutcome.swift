@@ -1,5 +1,5 @@
 /// What replaying one dead letter did.
-public enum ReplayOutcome: Sendable, Equatable {
+package enum ReplayOutcome: Sendable, Equatable {
     /// The message is back in dispatch with a fresh expiry and its own `message_id`.
     case redispatched(messageId: String)
     /// A submission that never got past the checks is back on the submission queue.

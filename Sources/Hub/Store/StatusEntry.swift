@@ -1,8 +1,8 @@
 import Foundation
 
 /// One line of a message's status history.
-public struct StatusEntry: Sendable, Equatable {
-    public var status: MessageStatus
-    public var at: Date
-    public var detail: String?
+package struct StatusEntry: Sendable, Equatable {
+    package var status: MessageStatus
+    package var at: Date
+    package var detail: String?
 }

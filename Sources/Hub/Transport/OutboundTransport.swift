@@ -1,5 +1,5 @@
 /// Carries messages to their destinations (receivers' queues; later REST endpoints).
-public protocol OutboundTransport: Sendable {
+package protocol OutboundTransport: Sendable {
     /// Sends a batch, with as many in flight at once as the transport allows.
     /// Returns one outcome per envelope, in the same order.
     func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome]

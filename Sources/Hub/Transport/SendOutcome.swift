@@ -1,5 +1,5 @@
 /// What a transport made of one envelope.
-public enum SendOutcome: Sendable, Equatable {
+package enum SendOutcome: Sendable, Equatable {
     /// Taken by the destination (for AMQP: confirmed by the broker on the queue).
     case sent
     /// Not taken this time; worth retrying (connection lost, queue full, no route yet).

@@ -3,7 +3,7 @@
 /// The hub settles a batch only after everything it decided about the batch is committed
 /// to the store, so a source must keep unsettled submissions and offer them again after a
 /// crash or reconnect.
-public protocol SubmissionSource: Sendable {
+package protocol SubmissionSource: Sendable {
     /// The submissions, in batches. Called once.
     func submissions() -> AsyncStream<[Submission]>
     /// Removes every submission of the batch from the source (one group acknowledgement).
