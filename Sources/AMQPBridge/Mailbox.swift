@@ -90,34 +90,6 @@ final class Mailbox<Job: Sendable>: Sendable {
     }
 }
 
-/// Capped exponential back-off with a little jitter.
-struct Backoff {
-    let minDelay: Duration
-    let maxDelay: Duration
-    private(set) var current: Duration
-    private(set) var attempts = 0
-
-    init(min: Duration, max: Duration) {
-        minDelay = min
-        maxDelay = Swift.max(min, max)
-        current = min
-    }
-
-    mutating func next() -> Duration {
-        attempts += 1
-        let d = current
-        current = Swift.min(current * 2, maxDelay)
-        // ±10% jitter so that many clients do not reconnect in lock-step.
-        let jitter = Double.random(in: -0.1...0.1)
-        return d + d * jitter
-    }
-
-    mutating func reset() {
-        current = minDelay
-        attempts = 0
-    }
-}
-
 /// Connection state published by a connection thread for cheap, non-blocking reads.
 final class LinkStatus: Sendable {
     struct Snapshot: Sendable, Equatable {

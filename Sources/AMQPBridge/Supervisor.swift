@@ -1,9 +1,10 @@
+import Hub
 import Logging
 
-/// Reconnection bookkeeping shared by the client and the consumer threads: capped
-/// exponential back-off, and one warning per outage (not one per attempt).
+/// Reconnection bookkeeping shared by the client and the consumer threads: the hub's
+/// `Backoff` between attempts, and one warning per outage (not one per attempt).
 struct ConnectionSupervisor {
-    private(set) var backoff: Backoff
+    private let backoff: Backoff
     private(set) var nextAttempt: ContinuousClock.Instant = .now
     private(set) var outageStart: ContinuousClock.Instant?
     private(set) var lastError: AMQPError?
@@ -15,7 +16,8 @@ struct ConnectionSupervisor {
     init(settings: AMQPSettings, logger: Logger) {
         self.settings = settings
         self.logger = logger
-        self.backoff = Backoff(min: settings.reconnectMinDelay, max: settings.reconnectMaxDelay)
+        self.backoff = Backoff(
+            initialDelay: settings.reconnectMinDelay.seconds, maximumDelay: settings.reconnectMaxDelay.seconds)
     }
 
     var inOutage: Bool { outageStart != nil }
@@ -23,8 +25,7 @@ struct ConnectionSupervisor {
     mutating func connectFailed(_ error: AMQPError) {
         lastError = error
         failedAttempts += 1
-        let delay = backoff.next()
-        nextAttempt = .now + delay
+        nextAttempt = .now + backoff.duration(afterAttempt: failedAttempts)
         if outageStart == nil {
             outageStart = .now
             logger.warning("AMQP connection failed; retrying with back-off", metadata: [
@@ -48,7 +49,6 @@ struct ConnectionSupervisor {
                 "amqp.broker": "\(settings.redacted)", "error": "\(error)",
             ])
         }
-        backoff.reset()
         nextAttempt = .now
     }
 
@@ -67,7 +67,6 @@ struct ConnectionSupervisor {
         outageStart = nil
         failedAttempts = 0
         lastError = nil
-        backoff.reset()
         nextAttempt = .now
     }
 }

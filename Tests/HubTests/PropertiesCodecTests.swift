@@ -14,8 +14,8 @@ import Testing
 
     @Test func refusesDamagedBytes() {
         let encoded = PropertiesCodec.encode(MessageProperties(messageId: "abc", headers: ["a": "b"]))
-        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(encoded.prefix(encoded.count - 1)) }
-        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(Data([9])) }
-        #expect(throws: StoreError.self) { _ = try PropertiesCodec.decode(Data()) }
+        #expect(throws: CorruptRecord.self) { _ = try PropertiesCodec.decode(encoded.prefix(encoded.count - 1)) }
+        #expect(throws: CorruptRecord.self) { _ = try PropertiesCodec.decode(Data([9])) }
+        #expect(throws: CorruptRecord.self) { _ = try PropertiesCodec.decode(Data()) }
     }
 }

@@ -1,4 +1,5 @@
 import AddressRegistry
+import Dialogs
 import Foundation
 import Logging
 import Synchronization
@@ -18,7 +19,7 @@ package final class Dispatcher: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let random: @Sendable () -> Double
-    private let backoff = Mutex(QueueBackoff())
+    private let holds = Mutex(QueueHolds())
     private let lanes = Mutex(Lanes())
     /// Outcomes the store could not record yet. Recorded before anything else is sent, so a
     /// store that cannot write does not make the same messages go out again every second.
@@ -77,15 +78,15 @@ package final class Dispatcher: Sendable {
 
     /// Sends one batch of due messages and records the outcomes. Returns how many it handled.
     @discardableResult
-    package func dispatchOnce() async throws -> Int {
+    package func dispatchOnce() async throws(StoreError) -> Int {
         if let pending = unrecorded.withLock({ $0 }) {
             try await store.recordDispatch(pending.results, now: pending.at)
             unrecorded.withLock { $0 = nil }
         }
         let now = clock()
         let routes = registry.current
-        let blocks = backoff.withLock { $0 }
-        let due = try await collectDue(now: now, routes: routes, blocks: blocks)
+        let held = holds.withLock { $0 }
+        let due = try await collectDue(now: now, routes: routes, held: held)
         guard !due.isEmpty else { return 0 }
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
@@ -96,7 +97,7 @@ package final class Dispatcher: Sendable {
             }
             switch resolve(message.target, in: routes) {
             case .success(let queue):
-                sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties, body: message.body)))
+                sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties.maskingNationalIds(), body: message.body)))
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
@@ -141,7 +142,7 @@ package final class Dispatcher: Sendable {
     /// Up to a batch of due messages, lane by lane from a rotating start, skipping lanes whose
     /// queue is backing off. Learns of new lanes from rows added since the last look, and
     /// rescans all pending rows now and then (replays and other processes add lanes too).
-    private func collectDue(now: Date, routes: AddressRegistry, blocks: QueueBackoff) async throws -> [DueMessage] {
+    private func collectDue(now: Date, routes: AddressRegistry, held: QueueHolds) async throws(StoreError) -> [DueMessage] {
         let fullScan = lanes.withLock { now.timeIntervalSince($0.lastFullScan) >= 10 }
         let known = lanes.withLock { $0.highestId }
         let found = try await store.pendingTargets(afterId: fullScan ? 0 : known)
@@ -161,7 +162,7 @@ package final class Dispatcher: Sendable {
         var bytes = 0
         for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize && bytes < Self.batchBytes {
             let target = ordered[(start + offset) % ordered.count]
-            if case .success(let queue) = resolve(target, in: routes), blocks.block(for: queue, at: now) != nil { continue }
+            if case .success(let queue) = resolve(target, in: routes), held.hold(on: queue, at: now) != nil { continue }
             let lane = try await store.dueMessages(
                 for: target, now: now, limit: settings.dispatchBatchSize - due.count, maxBytes: Self.batchBytes - bytes)
             bytes += lane.reduce(0) { $0 + $1.body.count }
@@ -172,14 +173,14 @@ package final class Dispatcher: Sendable {
 
     /// When to look again: the earliest due time of a lane that is not backing off, or the end
     /// of the earliest back-off.
-    private func nextWake() async throws -> Date {
+    private func nextWake() async throws(StoreError) -> Date {
         let now = clock()
         let routes = registry.current
-        let blocks = backoff.withLock { $0 }
+        let held = holds.withLock { $0 }
         var earliest = now.addingTimeInterval(1)
         for target in lanes.withLock({ $0.targets }) {
-            if case .success(let queue) = resolve(target, in: routes), let block = blocks.block(for: queue, at: now) {
-                earliest = min(earliest, block.until)
+            if case .success(let queue) = resolve(target, in: routes), let hold = held.hold(on: queue, at: now) {
+                earliest = min(earliest, hold.until)
             } else if let next = try await store.nextDueTime(for: target) {
                 earliest = min(earliest, next)
             }
@@ -190,13 +191,13 @@ package final class Dispatcher: Sendable {
     /// Updates the per-queue back-off from a batch's outcomes.
     private func holdBack(_ outcomes: [String: (succeeded: Bool, failure: String?)], now: Date) {
         for (queue, outcome) in outcomes where outcome.succeeded || outcome.failure != nil {
-            let block = backoff.withLock {
+            let hold = holds.withLock {
                 $0.record(queue: queue, succeeded: outcome.succeeded, failure: outcome.failure, now: now,
-                          policy: settings.retry, random: random())
+                          backoff: settings.retry, random: random())
             }
-            guard let block else { continue }
+            guard let hold else { continue }
             logger.warning("queue refuses messages; holding its messages back", metadata: [
-                "queue": "\(queue)", "until": "\(Timestamp.format(block.until))", "error": "\(block.reason)",
+                "queue": "\(queue)", "until": "\(Timestamp.format(hold.until))", "error": "\(hold.reason)",
             ])
         }
     }
@@ -239,7 +240,7 @@ package final class Dispatcher: Sendable {
         if message.kind.failuresAreReported, let from = message.fromHerId {
             let condition: ErrorCondition = status == .expired ? .expired : .deliveryFailed
             let original = ErrorMessageFactory.Original(
-                messageId: message.messageId, fromHerId: from, toHerId: message.toHerId.map(String.init),
+                messageId: message.messageId, fromHerId: from, toHerId: message.toHerId,
                 messageFunction: message.messageFunction)
             notice = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
                 .notice(for: original, rejection: Rejection(condition, "Message \(status.rawValue): \(reason)"), now: now)
@@ -248,7 +249,7 @@ package final class Dispatcher: Sendable {
     }
 
     static func metadata(_ message: DueMessage) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["message_id": "\(message.messageId)", "kind": "\(message.kind.rawValue)"]
+        var metadata: Logger.Metadata = ["message_id": "\(LogSafe.text(message.messageId))", "kind": "\(message.kind.rawValue)"]
         if let from = message.fromHerId { metadata["fromHerId"] = "\(from)" }
         if let to = message.toHerId { metadata["toHerId"] = "\(to)" }
         return metadata

@@ -12,19 +12,38 @@ package struct ErrorMessageFactory: Sendable {
         self.expiry = expiry
     }
 
-    /// The original message as far as it could be read.
+    /// The original message as far as it could be read. Every value is well-formed or absent:
+    /// a malformed one is never copied into an error message.
     package struct Original: Sendable {
         package var messageId: String?
+        /// The sender: the `fromHerId` header as sent, and its HER-id.
+        package var fromHerIdText: String
         package var fromHerId: Int
-        /// The original `toHerId` header as given, even when malformed.
-        package var toHerId: String?
+        /// The original `toHerId` header as sent, when it is a HER-id.
+        package var toHerIdText: String?
         package var messageFunction: String?
 
-        package init(messageId: String?, fromHerId: Int, toHerId: String?, messageFunction: String?) {
+        package init(messageId: String?, fromHerIdText: String, fromHerId: Int, toHerIdText: String?, messageFunction: String?) {
             self.messageId = messageId
+            self.fromHerIdText = fromHerIdText
             self.fromHerId = fromHerId
-            self.toHerId = toHerId
+            self.toHerIdText = toHerIdText
             self.messageFunction = messageFunction
+        }
+
+        /// A stored message's original, from the values it was accepted with.
+        package init(messageId: String, fromHerId: Int, toHerId: Int?, messageFunction: String?) {
+            self.init(
+                messageId: messageId, fromHerIdText: String(fromHerId), fromHerId: fromHerId,
+                toHerIdText: toHerId.map(String.init), messageFunction: messageFunction)
+        }
+
+        init(_ fields: SubmissionFields) {
+            // Only called once `fields.from` is known good (see `IngressValidator`).
+            let from = fields.from ?? ("0", 0)
+            self.init(
+                messageId: fields.messageId, fromHerIdText: from.text, fromHerId: from.herId,
+                toHerIdText: fields.to?.text, messageFunction: fields.function)
         }
     }
 
@@ -34,8 +53,9 @@ package struct ErrorMessageFactory: Sendable {
         let stamp = Timestamp.format(now)
         let messageId = UUID().uuidString.lowercased()
         var headers = [
-            HeaderName.fromHerId: original.toHerId.flatMap { $0.isEmpty ? nil : $0 } ?? String(hubHerId),
-            HeaderName.toHerId: String(original.fromHerId),
+            // Sent "from" the original receiver when it was named, else from the hub itself.
+            HeaderName.fromHerId: original.toHerIdText ?? String(hubHerId),
+            HeaderName.toHerId: original.fromHerIdText,
             HeaderName.applicationTimeStamp: stamp,
             HeaderName.originalMessageId: original.messageId ?? "",
             HeaderName.receiverTimeStamp: stamp,

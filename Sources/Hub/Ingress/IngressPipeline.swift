@@ -57,34 +57,97 @@ package final class IngressPipeline: Sendable {
     /// Decides, commits and settles one batch. False when it stopped before committing.
     func handle(_ batch: [Submission], shouldStop: @Sendable () -> Bool) async -> Bool {
         let now = clock()
-        let decisions = await evaluate(batch, registry: registry.current, now: now)
-        var failingSince: Date?
-        var delay = Duration.milliseconds(200)
+        var decisions = await evaluate(batch, registry: registry.current, now: now)
+        var outcomes = [IngressOutcome?](repeating: nil, count: batch.count)
+        var failures = 0
         while true {
-            do {
-                let outcomes = try await store.commitIngress(decisions, now: now)
+            do throws(StoreError) {
+                try await commit(&decisions, into: &outcomes, batch, now: now)
                 await source.settle(batch)
-                if failingSince != nil {
+                if failures > 0 {
                     writable.withLock { $0 = true }
                     logger.notice("store writes again; taking submissions")
                     await source.resume()
                 }
-                log(batch, decisions, outcomes)
+                log(batch, decisions, outcomes.map { $0 ?? .duplicate })
                 return true
             } catch {
-                if failingSince == nil {
-                    failingSince = now
+                failures += 1
+                if failures == 1 {
                     writable.withLock { $0 = false }
                     logger.error(
                         "store cannot write; consumption paused, submissions stay unacknowledged until it can",
-                        metadata: ["error": "\(error)", "held": "\(batch.count)"])
+                        metadata: ["error": "\(LogSafe.text(error.description))", "held": "\(batch.count)"])
                     await source.pause()
                 }
                 if shouldStop() { return false }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                try? await Task.sleep(for: Self.storeRetry.duration(afterAttempt: failures))
             }
         }
+    }
+
+    /// How long ingress waits before trying a store that cannot write again.
+    static let storeRetry = Backoff(initialDelay: 0.2, maximumDelay: 5)
+
+    /// Commits the decisions not committed yet, in one transaction. When the store refuses that
+    /// transaction for good (a constraint or encoding error in one row, not a full disk), the
+    /// decisions are committed one by one to find the one it refuses, which then becomes a dead
+    /// letter so that ingress goes on. Throws only transient errors: what is left is retried.
+    private func commit(
+        _ decisions: inout [IngressDecision], into outcomes: inout [IngressOutcome?], _ batch: [Submission], now: Date
+    ) async throws(StoreError) {
+        let pending = outcomes.indices.filter { outcomes[$0] == nil }
+        do {
+            let committed = try await store.commitIngress(pending.map { decisions[$0] }, now: now)
+            for (index, outcome) in zip(pending, committed) { outcomes[index] = outcome }
+            return
+        } catch where error.isTransient {
+            throw error
+        } catch {
+            logger.warning("store refused a batch of submissions; committing them one by one",
+                           metadata: ["error": "\(LogSafe.text(error.description))", "submissions": "\(pending.count)"])
+        }
+        for index in pending {
+            do {
+                outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
+            } catch where error.isTransient {
+                throw error
+            } catch {
+                decisions[index] = .deadLetter(
+                    storeRefusal(batch[index], decisions[index], error: error, keepContent: true), acceptedKey: nil)
+                logger.error("store refused a submission; keeping it as a dead letter",
+                             metadata: Self.metadata(batch[index]).merging(["error": "\(LogSafe.text(error.description))"]) { $1 })
+                do {
+                    outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
+                } catch where error.isTransient {
+                    throw error
+                } catch {
+                    // Its content cannot be stored even as a dead letter: keep the record of it.
+                    decisions[index] = .deadLetter(
+                        storeRefusal(batch[index], decisions[index], error: error, keepContent: false), acceptedKey: nil)
+                    do {
+                        outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
+                    } catch {
+                        // Not even that: the store itself is broken, whatever the submission.
+                        throw StoreError(error.operation, kind: .transient, underlying: error.underlying)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A dead letter for a submission the store refused to keep as decided.
+    private func storeRefusal(_ submission: Submission, _ decision: IngressDecision, error: StoreError, keepContent: Bool) -> DeadLetterDraft {
+        let headers = submission.properties.headers
+        let fromHerId = HerId.parse(headers[HeaderName.fromHerId]).map(String.init)
+        let toHerId = HerId.parse(headers[HeaderName.toHerId]).map(String.init)
+        let messageId = submission.properties.messageId.map(LogSafe.text)
+        let reason = "the store refused it: \(error.underlying)" + (keepContent ? "" : " (its content could not be kept)")
+        return DeadLetterDraft(
+            messageId: messageId, fromHerId: fromHerId, toHerId: toHerId,
+            messageFunction: nil, reason: reason,
+            properties: keepContent ? submission.properties : MessageProperties(messageId: messageId),
+            body: keepContent ? submission.body : [])
     }
 
     /// The checks are CPU work (parsing, schema validation): spread a large batch over the cores.
@@ -104,20 +167,26 @@ package final class IngressPipeline: Sendable {
         }
     }
 
+    /// Log metadata of a submission: every value from outside masked and escaped.
+    static func metadata(_ submission: Submission) -> Logger.Metadata {
+        let properties = submission.properties
+        var metadata: Logger.Metadata = ["message_id": "\(LogSafe.text(properties.messageId))"]
+        if let from = properties.headers[HeaderName.fromHerId] { metadata["fromHerId"] = "\(LogSafe.text(from))" }
+        if let to = properties.headers[HeaderName.toHerId] { metadata["toHerId"] = "\(LogSafe.text(to))" }
+        return metadata
+    }
+
     private func log(_ batch: [Submission], _ decisions: [IngressDecision], _ outcomes: [IngressOutcome]) {
         for (index, decision) in decisions.enumerated() {
-            let headers = batch[index].properties.headers
-            var metadata: Logger.Metadata = ["message_id": "\(batch[index].properties.messageId ?? "")"]
-            if let from = headers[HeaderName.fromHerId] { metadata["fromHerId"] = "\(from)" }
-            if let to = headers[HeaderName.toHerId] { metadata["toHerId"] = "\(to)" }
+            var metadata = Self.metadata(batch[index])
             switch (decision, outcomes[index]) {
-            case (.reject(let rejection, _), _):
-                metadata["errorCondition"] = "\(rejection.condition.rawValue)"
-                logger.warning("submission rejected: \(NationalIdMask.mask(rejection.description))", metadata: metadata)
-            case (.deadLetter(let draft), _):
-                logger.warning("submission dead-lettered: \(NationalIdMask.mask(draft.reason))", metadata: metadata)
             case (_, .duplicate):
                 logger.info("duplicate submission dropped", metadata: metadata)
+            case (.reject(let rejection, _, _), _):
+                metadata["errorCondition"] = "\(rejection.condition.rawValue)"
+                logger.warning("submission rejected: \(LogSafe.text(rejection.description))", metadata: metadata)
+            case (.deadLetter(let draft, _), _):
+                logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: metadata)
             case (_, .accepted(_, let correlated)):
                 if correlated == false {
                     logger.info("receipt for an unknown original; routed anyway", metadata: metadata)

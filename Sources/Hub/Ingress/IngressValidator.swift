@@ -3,8 +3,8 @@ import Dialogs
 import Foundation
 
 /// The ingress checks of wire contract §2, in their order, as a pure function of the
-/// submission, the registry and the clock. The duplicate check (the last) needs the store
-/// and happens when the decision is committed.
+/// submission, the registry and the clock. The duplicate check needs the store and happens
+/// when the decision is committed (first, for keys already accepted; see `IngressDecision`).
 package struct IngressValidator: Sendable {
     package var settings: HubSettings
     package var schemas: DialogSchemas
@@ -15,16 +15,10 @@ package struct IngressValidator: Sendable {
     }
 
     package func evaluate(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
-        let headers = submission.properties.headers
-        if let condition = headers[HeaderName.errorCondition], !condition.isEmpty, submission.body.isEmpty {
+        let properties = submission.properties
+        if let condition = properties.headers[HeaderName.errorCondition], !condition.isEmpty, submission.body.isEmpty {
             return evaluateReceiverError(submission, registry: registry, now: now)
         }
-        let properties = submission.properties
-        let fromText = headers[HeaderName.fromHerId]
-        let toText = headers[HeaderName.toHerId]
-        let from = Self.herId(fromText)
-        let to = Self.herId(toText)
-
         // The body is read once, up front: check 1 may need the message function from it.
         let parsed: Result<ParsedDialog, DialogError>
         do {
@@ -32,50 +26,39 @@ package struct IngressValidator: Sendable {
         } catch {
             parsed = .failure(error)
         }
-        let declaredFunction = Self.nonEmpty(headers[HeaderName.messageType]) ?? Self.nonEmpty(properties.type)
-        let function = declaredFunction ?? Self.nonEmpty((try? parsed.get())?.messageFunction)
-
-        // 1. Fields.
-        var missing: [String] = []
-        if to == nil { missing.append("toHerId") }
-        if from == nil { missing.append("fromHerId") }
-        if function == nil { missing.append("Label") }
-        if !(headers[HeaderName.applicationTimeStamp].map(Timestamp.isDateTime) ?? false) {
-            missing.append("applicationTimeStamp")
+        let document = try? parsed.get()
+        let fields = SubmissionFields(properties, payloadFunction: document?.messageFunction)
+        let acceptedKey = fields.from.flatMap { from in
+            document?.message.map { DuplicateKey(senderHerId: from.herId, key: $0.id) }
         }
-        if !Self.isAcceptedContentType(properties.contentType) { missing.append("ContentType") }
-        if Self.nonEmpty(properties.messageId) == nil { missing.append("MessageId") }
 
-        guard let from else {
-            return .deadLetter(deadLetter(submission, function: function, reason: "fromHerId is missing or not a HER-id"))
+        // 1. Fields; without a usable fromHerId nobody can be told, as in 2.
+        guard let from = fields.from else {
+            return .deadLetter(
+                deadLetter(submission, fields, reason: "fromHerId is missing or not a HER-id"), acceptedKey: nil)
         }
-        // 2. Sender: without a routable error queue nobody can be told, so it becomes a dead letter.
+        // 2. Sender.
         let sender: CommunicationParty
-        switch Self.sender(from, in: registry) {
+        switch Self.sender(from.herId, in: registry) {
         case .success(let party): sender = party
-        case .failure(let problem): return .deadLetter(deadLetter(submission, function: function, reason: problem.reason))
+        case .failure(let problem):
+            return .deadLetter(deadLetter(submission, fields, reason: problem.reason), acceptedKey: acceptedKey)
         }
-        let original = ErrorMessageFactory.Original(
-            messageId: properties.messageId, fromHerId: from, toHerId: toText, messageFunction: function)
         func reject(_ rejection: Rejection) -> IngressDecision {
-            let factory = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
-            var notice = factory.notice(for: original, rejection: rejection, now: now)
+            var notice = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
+                .notice(for: ErrorMessageFactory.Original(fields), rejection: rejection, now: now)
             // A redelivered refusal (a crash before its acknowledgement) is answered once.
-            notice.duplicateKey = properties.messageId.map { DuplicateKey.refusal(senderHerId: from, messageId: $0) }
-            return .reject(rejection, notice: notice)
+            notice.duplicateKey = fields.messageId.map { DuplicateKey.refusal(senderHerId: from.herId, messageId: $0) }
+            return .reject(rejection, notice: notice, acceptedKey: acceptedKey)
         }
-        guard missing.isEmpty, let to, let messageId = properties.messageId else {
+        let missing = fields.missing
+        guard missing.isEmpty, let to = fields.to, let function = fields.function, let messageId = fields.messageId else {
             return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
         }
-
         // 3. Body.
-        let document: ParsedDialog
-        switch parsed {
-        case .success(let value): document = value
-        case .failure: return reject(Rejection(.notWellFormedXML, "Could not deserialize payload"))
-        }
-        // 4. Schema. Validated before the routing fields are required, so a MsgHead without a
-        // MsgId gets the schema's precise reason.
+        guard let document else { return reject(Rejection(.notWellFormedXML, "Could not deserialize payload")) }
+        // 4. Schema, before the routing fields are required, so that a MsgHead without a MsgId
+        // gets the schema's precise reason.
         if let violation = document.validate(with: schemas) {
             return reject(Rejection(.notWellFormedXML, violation.description))
         }
@@ -83,100 +66,114 @@ package struct IngressValidator: Sendable {
             return reject(Rejection(.notWellFormedXML, "Could not deserialize payload"))
         }
         // 5. Header against payload.
-        guard message.sender.effective == from else {
-            return reject(Rejection(
-                .spoofingAttack, "The sender in the payload is not fromHerId",
-                data: [String(from), message.sender.effective.map(String.init) ?? ""]))
-        }
-        guard message.receiver.effective == to else {
-            return reject(Rejection(
-                .invalidFieldValue, "The receiver in the payload is not toHerId",
-                data: [String(to), message.receiver.effective.map(String.init) ?? ""]))
-        }
-        if let declaredFunction, declaredFunction != message.messageFunction {
-            return reject(Rejection(
-                .invalidFieldValue, "The message function does not match the payload",
-                data: [declaredFunction, message.messageFunction]))
+        if let rejection = Self.headerMismatch(message, from: from, to: to, function: function, declared: fields.functionIsDeclared) {
+            return reject(rejection)
         }
         // 6. Receiver.
-        guard let receiver = registry.party(herId: to), receiver.canReceive else {
+        guard let receiver = registry.party(herId: to.herId), receiver.canReceive else {
             return reject(Rejection(
-                .invalidFieldValue, "Receiver \(to) is not a valid communication party", data: ["toHerId", String(to)]))
+                .invalidFieldValue, "Receiver \(to.text) is not a valid communication party", data: ["toHerId", to.text]))
         }
         // 7. Capability.
-        guard receiver.accepts(messageFunction: message.messageFunction) else {
-            return reject(Rejection(
-                .unsupportedMessage, "Receiver \(to) does not accept \(message.messageFunction)",
-                data: [message.messageFunction]))
+        guard receiver.accepts(messageFunction: function) else {
+            return reject(Rejection(.unsupportedMessage, "Receiver \(to.text) does not accept \(function)", data: [function]))
         }
         // 8. Duplicates: checked against the store when the decision is committed.
         return .accept(NewMessage(
             messageId: messageId,
             kind: message.isAppRec ? .appRec : .dialog,
-            fromHerId: from, toHerId: to,
-            messageFunction: message.messageFunction, msgId: message.id,
-            target: .partyAsync(herId: to),
+            fromHerId: from.herId, toHerId: to.herId,
+            messageFunction: function, msgId: message.id,
+            target: .partyAsync(herId: to.herId),
             properties: DeliveryProperties.make(
                 submitted: properties, message: message, sender: sender,
-                fromHerId: from, toHerId: to, messageId: messageId),
+                fromHerId: from.herId, toHerId: to.herId, messageId: messageId),
             body: submission.body,
             expiresAt: expiry(of: properties, now: now),
-            duplicateKey: DuplicateKey(senderHerId: from, key: message.id),
+            duplicateKey: acceptedKey,
             correlation: Self.correlation(of: message)))
+    }
+
+    /// Check 5: the payload's parties and function against the headers. Values are echoed as
+    /// the headers gave them (a HER-id keeps its leading zeros); a payload function that breaks
+    /// the rule for functions is echoed as empty, never as it is.
+    static func headerMismatch(
+        _ message: DialogMessage, from: (text: String, herId: Int), to: (text: String, herId: Int),
+        function: String, declared: Bool
+    ) -> Rejection? {
+        guard message.sender.effective == from.herId else {
+            return Rejection(
+                .spoofingAttack, "The sender in the payload is not fromHerId",
+                data: [from.text, message.sender.effective.map(String.init) ?? ""])
+        }
+        guard message.receiver.effective == to.herId else {
+            return Rejection(
+                .invalidFieldValue, "The receiver in the payload is not toHerId",
+                data: [to.text, message.receiver.effective.map(String.init) ?? ""])
+        }
+        if declared, function != message.messageFunction {
+            let received = MessageFunction.isWellFormed(message.messageFunction) ? message.messageFunction : ""
+            return Rejection(
+                .invalidFieldValue, "The message function does not match the payload", data: [function, received])
+        }
+        return nil
     }
 
     /// A receiver's own error message (§4): only its routing fields are checked, it is never
     /// answered, and it travels unchanged to the error queue of `toHerId`.
     private func evaluateReceiverError(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
         let properties = submission.properties
-        let headers = properties.headers
-        let function = Self.nonEmpty(headers[HeaderName.messageType]) ?? Self.nonEmpty(properties.type)
+        let fields = SubmissionFields(properties, payloadFunction: nil)
+        let originalMessageId = SubmissionFields.nonEmpty(properties.headers[HeaderName.originalMessageId])
         var missing: [String] = []
-        let to = Self.herId(headers[HeaderName.toHerId])
-        let from = Self.herId(headers[HeaderName.fromHerId])
-        if to == nil { missing.append("toHerId") }
-        if from == nil { missing.append("fromHerId") }
-        if Self.nonEmpty(headers[HeaderName.originalMessageId]) == nil { missing.append("originalMessageId") }
-        if Self.nonEmpty(properties.messageId) == nil { missing.append("MessageId") }
-        guard let from, let to, let messageId = properties.messageId, missing.isEmpty,
-              let originalMessageId = headers[HeaderName.originalMessageId]
-        else {
-            let reason = "error message without " + missing.joined(separator: ", ") + " cannot be routed"
-            return .deadLetter(deadLetter(submission, function: function, reason: reason))
+        if fields.to == nil { missing.append("toHerId") }
+        if fields.from == nil { missing.append("fromHerId") }
+        if originalMessageId == nil { missing.append("originalMessageId") }
+        if fields.messageId == nil { missing.append("MessageId") }
+        let acceptedKey = fields.from.flatMap { from in
+            fields.messageId.map { DuplicateKey.receiverError(senderHerId: from.herId, messageId: $0) }
         }
-        if case .failure(let problem) = Self.sender(from, in: registry) {
-            return .deadLetter(deadLetter(submission, function: function, reason: problem.reason))
+        guard let from = fields.from, let to = fields.to, let messageId = fields.messageId, let originalMessageId else {
+            let reason = "error message without a usable " + missing.joined(separator: ", ") + " cannot be routed"
+            return .deadLetter(deadLetter(submission, fields, reason: reason), acceptedKey: acceptedKey)
+        }
+        if case .failure(let problem) = Self.sender(from.herId, in: registry) {
+            return .deadLetter(deadLetter(submission, fields, reason: problem.reason), acceptedKey: acceptedKey)
         }
         // Routed unchanged, except `expiration`: it tells the hub how long to try, and must not
         // become a time-to-live on the receiver's queue.
         var routed = properties
         routed.expiration = nil
         return .accept(NewMessage(
-            messageId: messageId, kind: .receiverError, fromHerId: from, toHerId: to,
-            messageFunction: function, msgId: nil, target: .partyError(herId: to),
+            messageId: messageId, kind: .receiverError, fromHerId: from.herId, toHerId: to.herId,
+            messageFunction: fields.function, msgId: nil, target: .partyError(herId: to.herId),
             properties: routed, body: submission.body,
             expiresAt: expiry(of: properties, now: now),
-            duplicateKey: .receiverError(senderHerId: from, messageId: messageId),
-            correlation: .errorMessage(originalMessageId: originalMessageId, errorSender: from, errorReceiver: to)))
+            duplicateKey: acceptedKey,
+            correlation: .errorMessage(originalMessageId: originalMessageId, errorSender: from.herId, errorReceiver: to.herId)))
     }
 
-    private func deadLetter(_ submission: Submission, function: String?, reason: String) -> DeadLetterDraft {
+    /// A dead letter of a submission. The properties and body are kept as they came (a replay
+    /// submits them again); the columns `hubd dead list` shows hold only well-formed values, or
+    /// the masked and escaped form of a malformed one.
+    private func deadLetter(_ submission: Submission, _ fields: SubmissionFields, reason: String) -> DeadLetterDraft {
         let headers = submission.properties.headers
-        let from = headers[HeaderName.fromHerId]
+        let from = fields.from?.text ?? headers[HeaderName.fromHerId].map(LogSafe.text)
+        let messageId = fields.messageId ?? submission.properties.messageId.map(LogSafe.text)
         var draft = DeadLetterDraft(
-            messageId: submission.properties.messageId,
-            fromHerId: from, toHerId: headers[HeaderName.toHerId],
-            messageFunction: function, reason: reason,
+            messageId: messageId, fromHerId: from,
+            toHerId: fields.to?.text ?? headers[HeaderName.toHerId].map(LogSafe.text),
+            messageFunction: fields.function, reason: reason,
             properties: submission.properties, body: submission.body)
         // A redelivered one (a crash before its acknowledgement) becomes one dead letter, not two.
-        draft.duplicateKey = submission.properties.messageId.map { DuplicateKey.deadLetter(fromHeader: from, messageId: $0) }
+        draft.duplicateKey = messageId.map { DuplicateKey.deadLetter(fromHeader: from, messageId: $0) }
         return draft
     }
 
     /// The submission's `expiration` (milliseconds) when it is a usable number, else the default.
     private func expiry(of properties: MessageProperties, now: Date) -> Date {
         if let text = properties.expiration, let milliseconds = Double(text), milliseconds.isFinite, milliseconds >= 0 {
-            return now.addingTimeInterval(milliseconds / 1000)
+            return now.addingTimeInterval(min(milliseconds / 1000, 10 * 365 * 24 * 3600))
         }
         return now.addingTimeInterval(settings.defaultExpiry)
     }
@@ -209,23 +206,5 @@ package struct IngressValidator: Sendable {
         case .other: return nil
         }
         return .appRec(originalMsgId: info.originalMsgId, originalSender: receiver, originalReceiver: sender, status: status)
-    }
-
-    /// A HER-id header: a positive integer, as text.
-    static func herId(_ text: String?) -> Int? {
-        guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else { return nil }
-        return value
-    }
-
-    static func isAcceptedContentType(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return mediaType == "application/xml" || mediaType == "text/plain"
-    }
-
-    static func nonEmpty(_ value: String?) -> String? {
-        guard let value, !value.isEmpty else { return nil }
-        return value
     }
 }

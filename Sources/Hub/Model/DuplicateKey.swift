@@ -1,3 +1,5 @@
+import Dialogs
+
 /// Identifies a submission for duplicate detection: the sender and the message's own id
 /// (MsgHead `MsgId`, AppRec `Id`, or for a receiver's error message its `message_id`).
 package struct DuplicateKey: Sendable, Hashable {
@@ -16,7 +18,7 @@ package struct DuplicateKey: Sendable, Hashable {
 
     /// A dead-lettered submission, keyed by its `fromHerId` header as given (it may be no HER-id).
     static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
-        DuplicateKey(senderHerId: IngressValidator.herId(fromHeader) ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
+        DuplicateKey(senderHerId: HerId.parse(fromHeader) ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
     }
 
     /// A receiver's error message.

@@ -1,3 +1,5 @@
+import Dialogs
+
 /// The transport properties of a message, independent of the transport that carries it.
 ///
 /// Header values are strings: the wire contract sends every header as an AMQP long string.
@@ -23,5 +25,21 @@ package struct MessageProperties: Sendable, Equatable, Codable {
         self.type = type
         self.expiration = expiration
         self.headers = headers
+    }
+}
+
+extension MessageProperties {
+    /// These properties with every run of exactly 11 digits masked in every value: the form in
+    /// which hubd sends anything. Patient identifiers never go into headers, whoever put them
+    /// there; the body is the only place they travel, unchanged.
+    package func maskingNationalIds() -> MessageProperties {
+        func mask(_ value: String?) -> String? { value.map(NationalIdMask.mask) }
+        return MessageProperties(
+            messageId: mask(messageId), correlationId: mask(correlationId), replyTo: mask(replyTo),
+            contentType: mask(contentType), type: mask(type), expiration: mask(expiration),
+            headers: Dictionary(
+                headers.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
+                // Two names that differ only in a masked number become one header.
+                uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -13,7 +13,7 @@ package struct HubSettings: Sendable {
     /// How long the hub tries to deliver a message when its submission sets no `expiration`.
     package var defaultExpiry: TimeInterval
     /// When failed sends are tried again.
-    package var retry: RetryPolicy
+    package var retry: Backoff
     /// How many due messages the dispatcher sends in one batch (publishes in flight at once).
     package var dispatchBatchSize: Int
     /// The most submissions committed in one transaction; what arrives while a transaction
@@ -28,7 +28,7 @@ package struct HubSettings: Sendable {
     package init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
-        retry: RetryPolicy = RetryPolicy(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,
+        retry: Backoff = Backoff(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,
         duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600
     ) {
         self.herId = herId

@@ -33,7 +33,7 @@ enum PropertiesCodec {
     static func decode(_ data: Data) throws -> MessageProperties {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> MessageProperties in
             var reader = Reader(bytes: raw)
-            guard try reader.byte() == version else { throw StoreError("read properties", "unknown properties format") }
+            guard try reader.byte() == version else { throw CorruptRecord("stored properties: unknown properties format") }
             var fields: [String?] = []
             for _ in 0..<6 {
                 fields.append(try reader.byte() == 1 ? try reader.string() : nil)
@@ -73,7 +73,7 @@ enum PropertiesCodec {
         var offset = 0
 
         mutating func byte() throws -> UInt8 {
-            guard offset < bytes.count else { throw StoreError("read properties", "truncated properties") }
+            guard offset < bytes.count else { throw CorruptRecord("stored properties: truncated properties") }
             defer { offset += 1 }
             return bytes[offset]
         }
@@ -86,13 +86,13 @@ enum PropertiesCodec {
                 value |= Int(next & 0x7F) << shift
                 if next < 0x80 { return value }
                 shift += 7
-                guard shift < 63 else { throw StoreError("read properties", "corrupt length") }
+                guard shift < 63 else { throw CorruptRecord("stored properties: corrupt length") }
             }
         }
 
         mutating func string() throws -> String {
             let count = try length()
-            guard count <= bytes.count - offset else { throw StoreError("read properties", "truncated properties") }
+            guard count <= bytes.count - offset else { throw CorruptRecord("stored properties: truncated properties") }
             defer { offset += count }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
         }

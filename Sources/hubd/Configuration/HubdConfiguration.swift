@@ -125,7 +125,7 @@ struct HubdConfiguration {
         return HubSettings(
             herId: herId, submitQueue: submitQueue, deadLetterQueue: deadLetterQueue,
             maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
-            retry: RetryPolicy(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
+            retry: Backoff(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
             dispatchBatchSize: batchSize, ingressBatchLimit: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
             messageRetention: messageRetentionSeconds)
     }

@@ -25,7 +25,7 @@ final class InProcessHub: Sendable {
         self.directory = try directory ?? TestEnvironment.temporaryDirectory()
         var settings = HubSettings(
             herId: TestParties.nhn, submitQueue: parties.submitQueue, deadLetterQueue: parties.deadQueue,
-            retry: RetryPolicy(initialDelay: 0.2, maximumDelay: 1))
+            retry: Backoff(initialDelay: 0.2, maximumDelay: 1))
         configure(&settings)
         self.settings = settings
         store = try HubStore(path: self.directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)

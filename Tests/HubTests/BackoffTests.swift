@@ -1,9 +1,9 @@
 import Hub
 import Testing
 
-@Suite struct RetryPolicyTests {
+@Suite struct BackoffTests {
     @Test func doublesFromAboutOneSecondAndCapsAtFiveMinutes() {
-        let policy = RetryPolicy()
+        let policy = Backoff()
         #expect(policy.delay(afterAttempt: 1, random: 0.5) == 1)
         #expect(policy.delay(afterAttempt: 2, random: 0.5) == 2)
         #expect(policy.delay(afterAttempt: 3, random: 0.5) == 4)
@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func jitterSpreadsDelaysAroundTheBase() {
-        let policy = RetryPolicy(initialDelay: 10, maximumDelay: 1000, jitter: 0.2)
+        let policy = Backoff(initialDelay: 10, maximumDelay: 1000, jitter: 0.2)
         #expect(policy.delay(afterAttempt: 1, random: 0) == 9)
         #expect(policy.delay(afterAttempt: 1, random: 0.999_999) > 10.99)
     }

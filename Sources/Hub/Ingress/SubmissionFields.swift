@@ -1,0 +1,70 @@
+import Foundation
+import Dialogs
+
+/// The routing fields of a submission (wire contract §2, check 1), each read by its rule and
+/// kept only when well-formed: a malformed value is never copied into a header hubd emits nor
+/// into its log. The raw values stay in the submission for the dead letters.
+struct SubmissionFields {
+    /// `fromHerId` as sent, and the HER-id it spells.
+    var from: (text: String, herId: Int)?
+    /// `toHerId` as sent, and the HER-id it spells.
+    var to: (text: String, herId: Int)?
+    /// The message function from the header, the property or the payload, when well-formed.
+    var function: String?
+    /// Whether the function came from the header or the property (then it must match the payload).
+    var functionIsDeclared: Bool
+    var messageId: String?
+    var hasTimestamp: Bool
+    var hasContentType: Bool
+
+    init(_ properties: MessageProperties, payloadFunction: String?) {
+        let headers = properties.headers
+        from = Self.herId(headers[HeaderName.fromHerId])
+        to = Self.herId(headers[HeaderName.toHerId])
+        let declared = Self.nonEmpty(headers[HeaderName.messageType]) ?? Self.nonEmpty(properties.type)
+        functionIsDeclared = declared != nil
+        function = (declared ?? Self.nonEmpty(payloadFunction)).flatMap { MessageFunction.isWellFormed($0) ? $0 : nil }
+        messageId = properties.messageId.flatMap { Self.isWellFormedMessageId($0) ? $0 : nil }
+        hasTimestamp = headers[HeaderName.applicationTimeStamp].map(Timestamp.isDateTime) ?? false
+        hasContentType = Self.isAcceptedContentType(properties.contentType)
+    }
+
+    /// The failing names of check 1, each followed by `;` in the contract's order.
+    var missing: [String] {
+        var names: [String] = []
+        if to == nil { names.append("toHerId") }
+        if from == nil { names.append("fromHerId") }
+        if function == nil { names.append("Label") }
+        if !hasTimestamp { names.append("applicationTimeStamp") }
+        if !hasContentType { names.append("ContentType") }
+        if messageId == nil { names.append("MessageId") }
+        return names
+    }
+
+    static func herId(_ text: String?) -> (text: String, herId: Int)? {
+        guard let text, let herId = HerId.parse(text) else { return nil }
+        return (text, herId)
+    }
+
+    /// A `message_id` is 1 to 255 bytes (what AMQP's `message_id` holds) of printable
+    /// characters without a national identity number: it is copied into every attempt and into
+    /// error messages, so it must be safe to send and to log.
+    static func isWellFormedMessageId(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        return NationalIdMask.mask(text) == text
+    }
+
+    static func isAcceptedContentType(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return mediaType == "application/xml" || mediaType == "text/plain"
+    }
+
+    static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,96 @@
+import Dialogs
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// Puts a dead letter back: a message that was accepted returns to dispatch with a fresh
+    /// expiry and the same `message_id`; a submission that never passed the checks goes back to
+    /// the submission queue, to be checked again.
+    package func replayDeadLetter(_ id: Int64, expiry: TimeInterval, submitQueue: String, now: Date) async throws(StoreError) -> ReplayOutcome {
+        try await write("replay dead letter") { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT message, message_id, from_her_id, to_her_id, function, properties, body, replayed_at
+                FROM dead_letter WHERE id = ?
+                """, arguments: [id]) else { return .notFound }
+            if (row["replayed_at"] as Double?) != nil { return .alreadyReplayed }
+            let stamp = now.timeIntervalSince1970
+            try db.execute(sql: "UPDATE dead_letter SET replayed_at = ? WHERE id = ?", arguments: [stamp, id])
+            if let message: Int64 = row["message"] {
+                try db.execute(sql: """
+                    UPDATE message SET state = 'pending', next_attempt_at = ?, expires_at = ?, last_error = NULL,
+                                       attempts = 0
+                    WHERE id = ?
+                    """, arguments: [stamp, stamp + expiry, message])
+                return .redispatched(messageId: row["message_id"])
+            }
+            var properties = try PropertiesCodec.decode(row["properties"] as Data)
+            properties.headers[HeaderName.deadLetterReason] = nil
+            let messageId: String? = row["message_id"]
+            // Checked again from the start: if it fails again, that is a new dead letter.
+            if let messageId {
+                let key = DuplicateKey.deadLetter(fromHeader: row["from_her_id"], messageId: messageId)
+                try db.execute(sql: "DELETE FROM duplicate_key WHERE from_her_id = ? AND key = ?", arguments: [key.senderHerId, key.key])
+            }
+            let body: Data = row["body"]
+            try Self.insert(NewMessage(
+                messageId: messageId ?? UUID().uuidString.lowercased(), kind: .resubmission,
+                fromHerId: HerId.parse(row["from_her_id"]), toHerId: HerId.parse(row["to_her_id"]),
+                messageFunction: row["function"], msgId: nil, target: .queue(submitQueue),
+                properties: properties, body: [UInt8](body), expiresAt: now.addingTimeInterval(expiry)), now: now, db: db)
+            return .resubmitted(messageId: messageId)
+        }
+    }
+
+    /// Ids of the dead letters not yet replayed, oldest first; with `messageId`, only those of
+    /// that message (a message can be dead-lettered more than once, after a replay).
+    package func pendingDeadLetterIds(messageId: String? = nil) async throws(StoreError) -> [Int64] {
+        try await read("read dead letters") { db in
+            if let messageId {
+                return try Int64.fetchAll(db, sql: """
+                    SELECT id FROM dead_letter WHERE replayed_at IS NULL AND message_id = ? ORDER BY id
+                    """, arguments: [messageId])
+            }
+            return try Int64.fetchAll(db, sql: "SELECT id FROM dead_letter WHERE replayed_at IS NULL ORDER BY id")
+        }
+    }
+
+    /// Dead letters not yet replayed, newest last.
+    package func deadLetters(limit: Int = 1000) async throws(StoreError) -> [DeadLetterRecord] {
+        try await read("read dead letters") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, message_id, from_her_id, to_her_id, function, reason, at FROM dead_letter
+                WHERE replayed_at IS NULL ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).reversed().map { row in
+                DeadLetterRecord(
+                    id: row["id"], messageId: row["message_id"], fromHerId: row["from_her_id"],
+                    toHerId: row["to_her_id"], messageFunction: row["function"], reason: row["reason"],
+                    at: Date(timeIntervalSince1970: row["at"]))
+            }
+        }
+    }
+
+    /// Keeps a dead letter and queues its copy for the dead-letter queue. The copy carries the
+    /// original properties plus the reason; like everything hubd sends, its header values are
+    /// masked on the way out (`Dispatcher`), and the reason is masked here already because it
+    /// is also what `hubd dead list` shows.
+    func insertDeadLetter(_ draft: DeadLetterDraft, now: Date, db: Database) throws {
+        let reason = NationalIdMask.mask(draft.reason)
+        try db.cachedStatement(sql: """
+            INSERT INTO dead_letter (message, message_id, from_her_id, to_her_id, function, reason, at, properties, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                draft.storedMessage, draft.messageId, draft.fromHerId, draft.toHerId, draft.messageFunction,
+                reason, now.timeIntervalSince1970, PropertiesCodec.encode(draft.properties), Data(draft.body),
+            ])
+        var properties = draft.properties
+        properties.headers[HeaderName.deadLetterReason] = reason
+        // A dead letter stays on its queue until someone takes it: no time-to-live.
+        properties.expiration = nil
+        let copy = NewMessage(
+            messageId: draft.messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
+            fromHerId: HerId.parse(draft.fromHerId), toHerId: HerId.parse(draft.toHerId),
+            messageFunction: draft.messageFunction, msgId: nil, target: .queue(deadLetterQueue),
+            properties: properties, body: draft.body, expiresAt: .distantFuture)
+        try Self.insert(copy, now: now, db: db)
+    }
+}

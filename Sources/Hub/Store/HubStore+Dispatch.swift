@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// The targets of pending messages with an id above `afterId`, and the highest id seen:
+    /// how the dispatcher learns of new lanes by reading only the rows added since it last looked.
+    /// With `afterId` 0 it reads every pending message's target, from the lane index alone.
+    package func pendingTargets(afterId: Int64) async throws(StoreError) -> (targets: Set<DeliveryTarget>, highestId: Int64) {
+        try await read("read pending targets") { db in
+            var targets: Set<DeliveryTarget> = []
+            guard afterId > 0 else {
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                    SELECT DISTINCT target_kind, target_her_id, target_queue FROM message INDEXED BY message_lane
+                    WHERE state = 'pending'
+                    """))
+                while let row = try rows.next() { targets.insert(Self.target(row)) }
+                let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
+                return (targets, highest)
+            }
+            var highest = afterId
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, target_kind, target_her_id, target_queue FROM message
+                WHERE id > ? AND state = 'pending'
+                """), arguments: [afterId])
+            while let row = try rows.next() {
+                highest = max(highest, row["id"])
+                targets.insert(Self.target(row))
+            }
+            return (targets, highest)
+        }
+    }
+
+    /// Pending messages of one target due by `now`, oldest due first: at most `limit`, and
+    /// stopping once their bodies pass `maxBytes` (at least one is returned when any is due).
+    package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int = .max) async throws(StoreError) -> [DueMessage] {
+        try await read("read due messages") { db in
+            let (condition, argument) = Self.laneCondition(target)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
+                           target_queue, properties, body, attempts, accepted_at, expires_at
+                    FROM message INDEXED BY message_lane
+                    WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """),
+                arguments: [argument, now.timeIntervalSince1970, limit])
+            var due: [DueMessage] = []
+            var bytes = 0
+            while bytes < maxBytes, let row = try rows.next() {
+                let message = try Self.dueMessage(row)
+                bytes += message.body.count
+                due.append(message)
+            }
+            return due
+        }
+    }
+
+    /// When the next pending message of `target` falls due; nil when it has none pending.
+    package func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date? {
+        try await read("read next due time") { db in
+            let (condition, argument) = Self.laneCondition(target)
+            return try Double.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT next_attempt_at FROM message INDEXED BY message_lane
+                    WHERE \(condition) AND state = 'pending' ORDER BY next_attempt_at LIMIT 1
+                    """),
+                arguments: [argument]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    static func laneCondition(_ target: DeliveryTarget) -> (String, any DatabaseValueConvertible) {
+        switch target {
+        case .partyAsync(let herId): ("target_kind = 'async' AND target_her_id = ? AND target_queue IS NULL", herId)
+        case .partyError(let herId): ("target_kind = 'error' AND target_her_id = ? AND target_queue IS NULL", herId)
+        case .queue(let name): ("target_kind = 'queue' AND target_her_id IS NULL AND target_queue = ?", name)
+        }
+    }
+
+    /// Records the outcome of a dispatch batch in one transaction.
+    package func recordDispatch(_ results: [DispatchResult], now: Date) async throws(StoreError) {
+        try await write("record dispatch outcomes") { db in
+            let stamp = now.timeIntervalSince1970
+            for result in results {
+                switch result {
+                case .sent(let id):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
+                               last_error = NULL WHERE id = ?
+                        """).execute(arguments: [id])
+                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
+                case .retry(let id, let error, let next):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?
+                        """).execute(arguments: [next.timeIntervalSince1970, error, id])
+                case .givenUp(let id, let status, let reason, let draft, let notice):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET state = ?, next_attempt_at = NULL, last_error = ? WHERE id = ?
+                        """).execute(arguments: [status.rawValue, reason, id])
+                    try Self.appendStatus(status, to: id, at: stamp, detail: reason, db: db)
+                    if let draft { try self.insertDeadLetter(draft, now: now, db: db) }
+                    if let notice { _ = try Self.insert(notice, now: now, db: db) }
+                }
+            }
+        }
+    }
+
+    static func target(_ row: Row) -> DeliveryTarget {
+        let targetKind: String = row["target_kind"]
+        switch targetKind {
+        case "async": return .partyAsync(herId: row["target_her_id"])
+        case "error": return .partyError(herId: row["target_her_id"])
+        default: return .queue(row["target_queue"] ?? "")
+        }
+    }
+
+    static func dueMessage(_ row: Row) throws -> DueMessage {
+        let target = target(row)
+        let properties: Data = row["properties"]
+        let body: Data = row["body"]
+        return DueMessage(
+            id: row["id"], messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
+            fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
+            target: target, properties: try PropertiesCodec.decode(properties),
+            body: [UInt8](body), attempts: row["attempts"],
+            acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// Writes a batch of ingress decisions in one transaction: accepted messages with their
+    /// `accepted` status and duplicate keys, error messages for senders, dead letters. A
+    /// submission whose key was accepted before is dropped as a duplicate whatever else was
+    /// decided about it.
+    package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome] {
+        try await write("commit submissions") { db in
+            try decisions.map { decision in
+                switch decision {
+                case .accept(let message):
+                    if let key = message.duplicateKey {
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
+                    }
+                    let id = try Self.insert(message, now: now, db: db)
+                    let correlated = try message.correlation.map { try Self.correlate($0, now: now, db: db) }
+                    return .accepted(id: id, correlated: correlated)
+                case .reject(_, let notice, let acceptedKey):
+                    // Accepted before (a redelivery after a registry change, say): nothing to answer.
+                    if let acceptedKey, try Self.isClaimed(acceptedKey, db: db) { return .duplicate }
+                    if let key = notice.duplicateKey {
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
+                    }
+                    _ = try Self.insert(notice, now: now, db: db)
+                    return .rejected
+                case .deadLetter(let draft, let acceptedKey):
+                    if let acceptedKey, try Self.isClaimed(acceptedKey, db: db) { return .duplicate }
+                    if let key = draft.duplicateKey {
+                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
+                    }
+                    try self.insertDeadLetter(draft, now: now, db: db)
+                    return .deadLettered
+                }
+            }
+        }
+    }
+
+    /// Whether a message with this key was accepted before.
+    static func isClaimed(_ key: DuplicateKey, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
+            """), arguments: [key.senderHerId, key.key]) ?? false
+    }
+
+    /// Records a duplicate key; false when it was there already. The one check of §2's last
+    /// step: inside the batch's transaction, so a key seen twice in one batch counts too.
+    static func claim(_ key: DuplicateKey, now: Date, db: Database) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO duplicate_key (from_her_id, key, accepted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            """).execute(arguments: [key.senderHerId, key.key, now.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// The messages with this `message_id` (or, failing that, this MsgHead `MsgId`), with histories.
+    package func reports(for identifier: String) async throws(StoreError) -> [MessageReport] {
+        try await read("read status") { db in
+            var rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [identifier])
+            if rows.isEmpty {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE msg_id = ? ORDER BY id", arguments: [identifier])
+            }
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let history = try Row.fetchAll(
+                    db, sql: "SELECT status, at, detail FROM status WHERE message = ? ORDER BY at, rowid",
+                    arguments: [id]
+                ).compactMap { entry -> StatusEntry? in
+                    guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
+                    return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
+                }
+                return MessageReport(
+                    id: id, messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
+                    fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
+                    msgId: row["msg_id"], state: row["state"], attempts: row["attempts"],
+                    nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    lastError: row["last_error"],
+                    acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
+                    expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+                    history: history)
+            }
+        }
+    }
+
+    /// How many messages wait to be sent (counted from the lane index, which holds only those).
+    package func pendingCount() async throws(StoreError) -> Int {
+        try await read("count pending messages") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_lane WHERE state = 'pending'") ?? 0
+        }
+    }
+
+    /// Counts of messages by state, for logs and readiness.
+    package func stateCounts() async throws(StoreError) -> [String: Int] {
+        try await read("count messages") { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM message GROUP BY state") {
+                counts[row["state"]] = row["n"]
+            }
+            return counts
+        }
+    }
+}

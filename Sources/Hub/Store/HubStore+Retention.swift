@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// Forgets what can no longer matter, so the store does not grow without bound: duplicate
+    /// keys accepted before `duplicateKeysBefore`; dead letters (replayed or not) and finished
+    /// messages (sent, expired, failed) from before `messagesBefore`, a message only once no
+    /// dead letter of it waits for replay. Deletes in slices so no transaction holds the writer
+    /// for long. Returns the rows removed.
+    @discardableResult
+    package func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws(StoreError) -> Int {
+        var removed = 0
+        while true {
+            let count = try await write("prune") { db in
+                try db.execute(sql: """
+                    DELETE FROM duplicate_key WHERE (from_her_id, key) IN (
+                        SELECT from_her_id, key FROM duplicate_key WHERE accepted_at < ? LIMIT 5000)
+                    """, arguments: [duplicateKeysBefore.timeIntervalSince1970])
+                var changes = db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter WHERE at < ? LIMIT 5000)
+                    """, arguments: [messagesBefore.timeIntervalSince1970])
+                changes += db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM message WHERE id IN (
+                        SELECT id FROM message WHERE state != 'pending' AND accepted_at < ?
+                        AND id NOT IN (SELECT message FROM dead_letter WHERE message IS NOT NULL AND replayed_at IS NULL)
+                        LIMIT 5000)
+                    """, arguments: [messagesBefore.timeIntervalSince1970])
+                changes += db.changesCount
+                return changes
+            }
+            removed += count
+            if count == 0 { return removed }
+        }
+    }
+}

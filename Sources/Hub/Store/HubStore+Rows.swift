@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// Inserts a message to send, pending and due at once, with its `accepted` status.
+    @discardableResult
+    static func insert(_ message: NewMessage, now: Date, db: Database) throws -> Int64 {
+        let (kind, herId, queue): (String, Int?, String?) = switch message.target {
+        case .partyAsync(let herId): ("async", herId, nil)
+        case .partyError(let herId): ("error", herId, nil)
+        case .queue(let name): ("queue", nil, name)
+        }
+        let stamp = now.timeIntervalSince1970
+        try db.cachedStatement(sql: """
+            INSERT INTO message (message_id, kind, from_her_id, to_her_id, function, msg_id, target_kind,
+                                 target_her_id, target_queue, properties, body, state, next_attempt_at,
+                                 accepted_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+            """).execute(arguments: [
+                message.messageId, message.kind.rawValue, message.fromHerId, message.toHerId,
+                message.messageFunction, message.msgId, kind, herId, queue,
+                PropertiesCodec.encode(message.properties), Data(message.body), stamp, stamp,
+                message.expiresAt.timeIntervalSince1970,
+            ])
+        let id = db.lastInsertedRowID
+        try appendStatus(.accepted, to: id, at: stamp, detail: nil, db: db)
+        return id
+    }
+
+    /// Appends a status to a message's history; a status already there stays as it was.
+    static func appendStatus(_ status: MessageStatus, to id: Int64, at: Double, detail: String?, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO status (message, status, at, detail) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [id, status.rawValue, at, detail])
+    }
+}
