@@ -124,6 +124,9 @@ package enum AMQPPublishOutcome: Sendable, Equatable {
     /// error such as a missing exchange, the client closed, ...). The message may or may not
     /// have reached the broker: publish it again (receivers deduplicate on message_id).
     case failed(String)
+    /// It cannot be put on the wire at all (`AMQPOutboundMessage.encodingProblem`): nothing was
+    /// sent, and sending it again would fail the same way.
+    case unencodable(String)
 
     package var isConfirmed: Bool { self == .confirmed }
 }

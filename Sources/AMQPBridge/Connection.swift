@@ -48,6 +48,12 @@ final class AMQPConnection {
 
     var isOpen: Bool { state != nil }
 
+    /// The negotiated largest frame, which bounds a message's properties and headers.
+    var frameMax: Int {
+        guard let state else { return 0 }
+        return Int(amqp_get_frame_max(state))
+    }
+
     var socketFD: Int32 {
         guard let state else { return -1 }
         return amqp_get_sockfd(state)

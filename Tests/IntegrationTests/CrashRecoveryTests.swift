@@ -18,7 +18,7 @@ import Testing
         ]))
 
         let hubd = try HubdProcess(parties: parties)
-        try hubd.start()
+        try await hubd.start()
         let body = try TestEnvironment.example("innsyn_utlevering.xml")
         var ids: [String] = []
         for index in 0..<20 {
@@ -31,7 +31,7 @@ import Testing
         #expect(await probe.count(receiverQueue) == 0)
 
         try await probe.client.deleteQueue(receiverQueue)
-        try hubd.start()
+        try await hubd.start()
         var received: Set<String> = []
         while received.count < ids.count {
             let delivery = try await probe.next(from: receiverQueue, timeout: .seconds(20))
@@ -48,7 +48,7 @@ import Testing
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let hubd = try HubdProcess(parties: parties)
-        try hubd.start()
+        try await hubd.start()
 
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
         let total = 3000
@@ -61,7 +61,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(20))
             }
             hubd.kill()
-            try hubd.start()
+            try await hubd.start()
         }
         let ids = try await submitter.value
 
@@ -158,7 +158,7 @@ import Testing
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let hubd = try HubdProcess(parties: parties)
-        try hubd.start()
+        try await hubd.start()
         let template = String(decoding: try TestEnvironment.example("melde_feil.xml"), as: UTF8.self)
         let total = 1500
         let submitter = BrokerProbe.stream(template, count: total, tag: "term", to: parties.submitQueue)

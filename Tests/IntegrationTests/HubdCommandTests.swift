@@ -9,7 +9,7 @@ import Testing
         let hubd = try HubdProcess(parties: parties)
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
-        try hubd.start()
+        try await hubd.start()
 
         let file = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/examples/messages/innsyn_bruk.xml").path
         let sent = try hubd.command(["send", "--file", file, "--from", "10037002", "--to", "10037004"])
@@ -79,7 +79,7 @@ import Testing
         let hubd = try HubdProcess(parties: parties)
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
-        try hubd.start()
+        try await hubd.start()
 
         // From a sender the registry does not know: a dead letter.
         let body = try TestEnvironment.example("innsyn_bruk.xml")

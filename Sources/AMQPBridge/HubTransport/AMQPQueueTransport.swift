@@ -1,14 +1,25 @@
 import Hub
 
 /// Receivers' queues as the hub's outbound transport: persistent, mandatory publishes through
-/// the default exchange, `sent` only on the broker's confirm. Queues are declared on first use.
+/// the default exchange, `sent` only on the broker's confirm.
+///
+/// Parties' queues belong to the bus operator: by default they are published to without being
+/// declared, and a queue that does not exist comes back as a return (312 NO_ROUTE), which is
+/// retried like any transient failure ("receiver queue missing"). Local set-ups may have every
+/// queue declared on first use instead (`declaring`).
 package final class AMQPQueueTransport: OutboundTransport {
     private let client: AMQPClient
-    private let queueOptions: AMQPQueueOptions
+    private let declaring: AMQPQueueOptions?
 
-    package init(client: AMQPClient, queueOptions: AMQPQueueOptions) {
+    /// What the status says when a receiver's queue does not exist.
+    package static let missingQueue = "receiver queue missing"
+
+    /// - Parameter declaring: when set, every queue published to is declared first with these
+    ///   options (`declare_queues = all`); when nil, only queues declared through `client`
+    ///   beforehand (the hub's own) are (re-)declared.
+    package init(client: AMQPClient, declaring: AMQPQueueOptions?) {
         self.client = client
-        self.queueOptions = queueOptions
+        self.declaring = declaring
     }
 
     package func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
@@ -23,12 +34,14 @@ package final class AMQPQueueTransport: OutboundTransport {
                     headers: properties.headers.mapValues { .string($0) }),
                 body: envelope.body)
         }
-        return await client.publish(messages, declaring: queueOptions).map { outcome in
+        return await client.publish(messages, declaring: declaring).map { outcome in
             switch outcome {
             case .confirmed: .sent
+            case .returned(312, _): .transientFailure(Self.missingQueue)
             case .returned(let code, let text): .transientFailure("returned by the broker: \(code) \(text)")
             case .nacked: .transientFailure("refused by the broker (basic.nack)")
             case .failed(let reason): .transientFailure(reason)
+            case .unencodable(let reason): .permanentFailure("cannot be sent over AMQP: \(reason)")
             }
         }
     }

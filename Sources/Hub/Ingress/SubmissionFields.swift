@@ -47,13 +47,13 @@ struct SubmissionFields {
     }
 
     /// A `message_id` is 1 to 255 bytes (what AMQP's `message_id` holds) of printable
-    /// characters without a national identity number: it is copied into every attempt and into
-    /// error messages, so it must be safe to send and to log.
+    /// characters without a national identity number (11 digits outside a UUID): it is copied
+    /// into every attempt and into error messages, so it must be safe to send and to log.
     static func isWellFormedMessageId(_ text: String) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= 255 else { return false }
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
-        return NationalIdMask.mask(text) == text
+        return !NationalIdMask.containsNationalId(text)
     }
 
     static func isAcceptedContentType(_ contentType: String?) -> Bool {

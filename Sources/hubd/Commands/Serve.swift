@@ -32,11 +32,16 @@ struct Serve: AsyncParsableCommand {
             settings: amqp.named("hubd ingress"), queue: settings.submitQueue, options: queueOptions,
             prefetch: UInt16(clamping: configuration.prefetch), maxBatch: configuration.batchSize,
             logger: logger.with("queue", settings.submitQueue))
-        let client = AMQPClient(settings: amqp.named("hubd dispatch"), name: "hubd dispatch", logger: logger)
+        // The hub's own queues are declared by whoever uses them first; parties' queues only
+        // with declare_queues = all.
+        let client = AMQPClient(
+            settings: amqp.named("hubd dispatch"), name: "hubd dispatch", logger: logger,
+            queues: [settings.submitQueue: queueOptions, settings.deadLetterQueue: queueOptions])
         let hub = HubService(
             settings: settings, store: store,
             source: AMQPSubmissionSource(consumer: consumer),
-            transport: AMQPQueueTransport(client: client, queueOptions: queueOptions),
+            transport: AMQPQueueTransport(
+                client: client, declaring: configuration.declareQueues == .all ? queueOptions : nil),
             schemas: schemas, logger: logger)
 
         let signals = ShutdownSignals { await hub.shutdown() }

@@ -16,6 +16,7 @@ struct HubdConfiguration {
     var deadLetterQueue = "hubd.dead"
     var maxMessageBytes = 16 * 1024 * 1024
     var queueType = QueueType.classic
+    var declareQueues = DeclareQueues.own
     var defaultExpirySeconds: Double = 4 * 24 * 3600
     var retryInitialSeconds: Double = 1
     var retryMaxSeconds: Double = 300
@@ -29,6 +30,11 @@ struct HubdConfiguration {
         case classic, quorum
     }
 
+    /// Which queues hubd declares: its own (the parties' belong to the bus operator), or all.
+    enum DeclareQueues: String {
+        case own, all
+    }
+
     /// Every key hubd reads, with what it is; `hubd` prints this list in its README as the reference.
     static let keys: [(key: String, help: String)] = [
         ("amqp_url", "broker URL, amqp:// or amqps://"),
@@ -39,6 +45,7 @@ struct HubdConfiguration {
         ("dead_letter_queue", "queue dead letters are copied to"),
         ("max_message_bytes", "largest accepted body in bytes"),
         ("queue_type", "classic or quorum, for queues hubd declares"),
+        ("declare_queues", "own (the submission and dead-letter queues) or all (parties' queues too, for local set-ups)"),
         ("default_expiry_seconds", "how long delivery is tried when a submission sets no expiration"),
         ("retry_initial_seconds", "delay before the first retry"),
         ("retry_max_seconds", "longest delay between retries"),
@@ -100,6 +107,11 @@ struct HubdConfiguration {
                 throw ConfigurationError("\(origin): queue_type must be classic or quorum, not '\(value)'")
             }
             queueType = type
+        case "declare_queues":
+            guard let mode = DeclareQueues(rawValue: value.lowercased()) else {
+                throw ConfigurationError("\(origin): declare_queues must be own or all, not '\(value)'")
+            }
+            declareQueues = mode
         case "default_expiry_seconds": defaultExpirySeconds = try number(Double.self, minimum: 1)
         case "retry_initial_seconds": retryInitialSeconds = try number(Double.self, minimum: 0.01)
         case "retry_max_seconds": retryMaxSeconds = try number(Double.self, minimum: 0.01)

@@ -30,8 +30,10 @@ final class HubdProcess: @unchecked Sendable {
         return environment
     }
 
-    /// Starts `hubd serve` in the background.
-    func start() throws {
+    /// Creates the parties' queues (as the bus operator would) and starts `hubd serve` in the
+    /// background.
+    func start() async throws {
+        try await parties.provisionQueues()
         let process = Process()
         process.executableURL = TestEnvironment.hubdExecutable
         process.arguments = ["serve"]

@@ -20,7 +20,12 @@ final class InProcessHub: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts a hub whose store lives in `directory` (a fresh temporary one by default).
-    init(parties: TestParties, directory: URL? = nil, configure: (inout HubSettings) -> Void = { _ in }) async throws {
+    /// With `provisionQueues` (the default) the parties' queues are created first, as the bus
+    /// operator would; the hub itself declares only its own.
+    init(
+        parties: TestParties, directory: URL? = nil, provisionQueues: Bool = true,
+        configure: (inout HubSettings) -> Void = { _ in }
+    ) async throws {
         self.parties = parties
         self.directory = try directory ?? TestEnvironment.temporaryDirectory()
         var settings = HubSettings(
@@ -30,14 +35,17 @@ final class InProcessHub: Sendable {
         self.settings = settings
         store = try HubStore(path: self.directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)
         try await store.replaceRegistry(try parties.entries, source: "test", now: Date())
+        if provisionQueues { try await parties.provisionQueues() }
         let amqp = try TestEnvironment.amqpSettings()
         consumer = AMQPConsumer(
             settings: amqp, queue: parties.submitQueue, options: AMQPQueueOptions(), prefetch: 256, maxBatch: 128,
             logger: TestEnvironment.quietLogger)
-        client = AMQPClient(settings: amqp, name: "test hub", logger: TestEnvironment.quietLogger)
+        client = AMQPClient(
+            settings: amqp, name: "test hub", logger: TestEnvironment.quietLogger,
+            queues: [parties.submitQueue: AMQPQueueOptions(), parties.deadQueue: AMQPQueueOptions()])
         service = HubService(
             settings: settings, store: store, source: AMQPSubmissionSource(consumer: consumer),
-            transport: AMQPQueueTransport(client: client, queueOptions: AMQPQueueOptions()),
+            transport: AMQPQueueTransport(client: client, declaring: nil),
             schemas: Self.schemas, logger: TestEnvironment.quietLogger)
         let service = self.service
         task = Task { try await service.run() }

@@ -1,3 +1,4 @@
+import AMQPBridge
 import AddressRegistry
 import Foundation
 
@@ -32,6 +33,18 @@ struct TestParties {
     func errorQueue(_ herId: Int) -> String { "\(prefix)_\(herId)_error" }
     var submitQueue: String { "\(prefix).submit" }
     var deadQueue: String { "\(prefix).dead" }
+
+    /// Creates the parties' async and error queues, as the bus operator does in the national
+    /// network: hubd publishes to them without declaring them (`declare_queues = own`).
+    func provisionQueues() async throws {
+        let client = AMQPClient(settings: try TestEnvironment.amqpSettings(), name: "test provisioning", logger: TestEnvironment.quietLogger)
+        defer { Task { await client.close() } }
+        for entry in try entries {
+            for kind in [AddressKind.async, .error] {
+                if let queue = entry.party.queue(kind) { try await client.declareQueue(queue) }
+            }
+        }
+    }
 
     /// Every queue a test may have caused to exist.
     var allQueues: [String] {
