@@ -29,6 +29,7 @@ package final class AMQPConsumer: Sendable {
         var queue: String
         var options: AMQPQueueOptions
         var prefetch: UInt16
+        var maxUnackedBytes: Int
         var maxBatch: Int
         var connectionName: String
         var logger: Logger
@@ -44,15 +45,22 @@ package final class AMQPConsumer: Sendable {
     private let stream: AsyncStream<[AMQPDelivery]>
     private let continuation: AsyncStream<[AMQPDelivery]>.Continuation
 
+    /// - Parameters:
+    ///   - prefetch: unacknowledged deliveries the broker may send at once (`basic.qos`).
+    ///   - maxUnackedBytes: bodies held unacknowledged at once, at most (plus one delivery): the
+    ///     broker has no byte limit of its own (`prefetch_size` is not implemented), so past it the
+    ///     consumer stops reading from the socket until acknowledgements bring it below, and TCP
+    ///     holds the broker back. Without it, `prefetch` large messages could be held at once.
     package init(settings: AMQPSettings, queue: String, options: AMQPQueueOptions = .durable,
-                prefetch: UInt16 = 200, maxBatch: Int = 100, logger: Logger, name: String? = nil) {
+                prefetch: UInt16 = 200, maxUnackedBytes: Int = 64 << 20, maxBatch: Int = 100,
+                logger: Logger, name: String? = nil) {
         self.queue = queue
         var logger = logger
         let connName = name ?? "consumer \(queue)"
         logger[metadataKey: "amqp.queue"] = "\(queue)"
         logger[metadataKey: "amqp.connection"] = "\(connName)"
         self.config = Config(settings: settings, queue: queue, options: options, prefetch: prefetch,
-                             maxBatch: max(1, maxBatch),
+                             maxUnackedBytes: max(1, maxUnackedBytes), maxBatch: max(1, maxBatch),
                              connectionName: settings.connectionName.map { "\($0) \(connName)" } ?? connName,
                              logger: logger)
         (stream, continuation) = AsyncStream.makeStream(of: [AMQPDelivery].self, bufferingPolicy: .unbounded)
@@ -127,6 +135,9 @@ package final class AMQPConsumer: Sendable {
     /// Whether the consumer currently has a connection with an active channel. Non-blocking.
     package var isConnected: Bool { status.snapshot.connected }
 
+    /// True while the consumer reads nothing because `maxUnackedBytes` are unacknowledged.
+    package var isHoldingBack: Bool { status.snapshot.holdingBack }
+
     /// The current epoch (channel generation); 0 before the first connection.
     package var epoch: UInt64 { status.snapshot.epoch }
 
@@ -168,6 +179,9 @@ final class ConsumerCore {
     private var consuming = false
     private var paused = false
     private var held: [AMQPDelivery] = []
+    /// Deliveries read on the current channel and not yet acknowledged: tag and body size.
+    private var unacked = UnackedDeliveries()
+    private var lastHeartbeatSent = ContinuousClock.now
 
     init(config: AMQPConsumer.Config, mailbox: Mailbox<AMQPConsumer.Job>, status: LinkStatus,
          continuation: AsyncStream<[AMQPDelivery]>.Continuation) {
@@ -226,10 +240,32 @@ final class ConsumerCore {
             }
             return
         }
+        let overBudget = unacked.bytes >= config.maxUnackedBytes
+        if overBudget != status.snapshot.holdingBack { status.update { $0.holdingBack = overBudget } }
+        if overBudget {
+            // Over the byte budget: read nothing until acknowledgements bring it down, so that
+            // TCP holds the broker back, and keep the connection alive meanwhile.
+            mailbox.wait(fd: nil, timeout: idleInterval)
+            keepAlive(conn)
+            return
+        }
         if !conn.hasBufferedInput {
             mailbox.wait(fd: conn.socketFD, timeout: idleInterval)
         }
         pump(conn)
+    }
+
+    /// Sends a heartbeat frame when none was sent for half the heartbeat interval: rabbitmq-c
+    /// sends heartbeats only while it reads, and the consumer is not reading.
+    private func keepAlive(_ c: AMQPConnection) {
+        let interval = config.settings.heartbeat
+        guard interval > .zero, ContinuousClock.now - lastHeartbeatSent >= interval / 2 else { return }
+        lastHeartbeatSent = .now
+        do {
+            try c.sendHeartbeat()
+        } catch {
+            failed(error, c)
+        }
     }
 
     // MARK: Connection and channel set-up
@@ -254,6 +290,7 @@ final class ConsumerCore {
     private func setupChannel(_ c: AMQPConnection) throws(AMQPError) {
         epoch &+= 1
         held.removeAll()  // their tags belonged to the previous channel
+        unacked.removeAll()
         consuming = false
         guard let st = c.state else { throw .closed }
         let arena = CArena()
@@ -297,6 +334,7 @@ final class ConsumerCore {
         conn = nil
         consuming = false
         held.removeAll()
+        unacked.removeAll()
         supervisor.connectionLost(error)
         status.update { $0.connected = false; $0.lastError = error.description }
     }
@@ -311,6 +349,7 @@ final class ConsumerCore {
         logger.warning("AMQP consumer channel failed; reopening it", metadata: ["error": "\(error)"])
         consuming = false
         held.removeAll()
+        unacked.removeAll()
         do {
             if c.channelOpen, let st = c.state {
                 try c.check(amqp_channel_close(st, c.channel, Int32(AMQP_REPLY_SUCCESS)), "channel.close")
@@ -343,6 +382,7 @@ final class ConsumerCore {
         guard let c = currentConnection(for: ep, "ack", tag: tag), let st = c.state else { return }
         do {
             try c.checkStatus(amqp_basic_ack(st, c.channel, tag, multiple ? 1 : 0), "basic.ack")
+            unacked.settle(tag, multiple: multiple)
         } catch {
             failed(error, c)
         }
@@ -352,6 +392,7 @@ final class ConsumerCore {
         guard let c = currentConnection(for: ep, "reject", tag: tag), let st = c.state else { return }
         do {
             try c.checkStatus(amqp_basic_reject(st, c.channel, tag, requeue ? 1 : 0), "basic.reject")
+            unacked.settle(tag, multiple: false)
         } catch {
             failed(error, c)
         }
@@ -395,7 +436,7 @@ final class ConsumerCore {
     private func pump(_ c: AMQPConnection) {
         var batch: [AMQPDelivery] = []
         do throws(AMQPError) {
-            while batch.count < config.maxBatch {
+            while batch.count < config.maxBatch, unacked.bytes < config.maxUnackedBytes {
                 guard let st = c.state else { throw .closed }
                 var env = amqp_envelope_t()
                 var tv = timeval(tv_sec: 0, tv_usec: 0)
@@ -408,7 +449,10 @@ final class ConsumerCore {
                     let ch = env.channel
                     amqp_destroy_envelope(&env)
                     c.releaseBuffers()
-                    if ch == c.channel { batch.append(d) }
+                    if ch == c.channel {
+                        batch.append(d)
+                        unacked.add(d.deliveryTag, bytes: d.body.count)
+                    }
                     continue
                 }
                 if r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {

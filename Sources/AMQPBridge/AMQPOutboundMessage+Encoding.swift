@@ -11,7 +11,7 @@ extension AMQPOutboundMessage {
     static let shortStringLimit = 255
 
     /// Why the message cannot be published on a connection with this `frameMax`; nil when it can.
-    func encodingProblem(frameMax: Int) -> String? {
+    package func encodingProblem(frameMax: Int) -> String? {
         if exchange.utf8.count > Self.shortStringLimit { return "exchange name longer than 255 bytes" }
         if routingKey.utf8.count > Self.shortStringLimit { return "routing key (queue name) longer than 255 bytes" }
         let p = properties

@@ -352,6 +352,15 @@ final class AMQPConnection {
         }
     }
 
+    /// Sends a heartbeat frame (channel 0).
+    func sendHeartbeat() throws(AMQPError) {
+        guard let state else { throw .closed }
+        var frame = amqp_frame_t()
+        frame.frame_type = UInt8(AMQP_FRAME_HEARTBEAT)
+        frame.channel = 0
+        try checkStatus(amqp_send_frame(state, &frame), "sending a heartbeat")
+    }
+
     func releaseBuffers() {
         guard let state else { return }
         amqp_maybe_release_buffers(state)

@@ -96,6 +96,8 @@ final class LinkStatus: Sendable {
         var connected = false
         var epoch: UInt64 = 0
         var lastError: String?
+        /// A consumer stopped reading because it holds its byte budget unacknowledged.
+        var holdingBack = false
     }
     private let state = Mutex(Snapshot())
 

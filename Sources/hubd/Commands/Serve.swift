@@ -30,7 +30,8 @@ struct Serve: AsyncParsableCommand {
         let queueOptions = configuration.queueOptions
         let consumer = AMQPConsumer(
             settings: amqp.named("hubd ingress"), queue: settings.submitQueue, options: queueOptions,
-            prefetch: UInt16(clamping: configuration.prefetch), maxBatch: configuration.batchSize,
+            prefetch: UInt16(clamping: configuration.prefetch), maxUnackedBytes: configuration.prefetchBytes,
+            maxBatch: configuration.batchSize,
             logger: logger.with("queue", settings.submitQueue))
         // The hub's own queues are declared by whoever uses them first; parties' queues only
         // with declare_queues = all.

@@ -23,6 +23,7 @@ struct HubdConfiguration {
     var duplicateRetentionSeconds: Double = 5 * 24 * 3600
     var messageRetentionSeconds: Double = 30 * 24 * 3600
     var prefetch = 2000
+    var prefetchBytes = 64 * 1024 * 1024
     var batchSize = 1000
     var logLevel = Logger.Level.info
 
@@ -52,6 +53,7 @@ struct HubdConfiguration {
         ("duplicate_retention_seconds", "how long duplicate keys are kept"),
         ("message_retention_seconds", "how long finished messages and their histories are kept"),
         ("prefetch", "unacknowledged submissions the broker may hand hubd at once"),
+        ("prefetch_bytes", "bytes of unacknowledged submissions hubd holds at once (past it, it reads no more until it has acknowledged)"),
         ("batch_size", "submissions per transaction and messages per dispatch batch"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
     ]
@@ -118,6 +120,7 @@ struct HubdConfiguration {
         case "duplicate_retention_seconds": duplicateRetentionSeconds = try number(Double.self, minimum: 1)
         case "message_retention_seconds": messageRetentionSeconds = try number(Double.self, minimum: 1)
         case "prefetch": prefetch = try number(Int.self, minimum: 1)
+        case "prefetch_bytes": prefetchBytes = try number(Int.self, minimum: 1)
         case "batch_size": batchSize = try number(Int.self, minimum: 1)
         case "log_level":
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
