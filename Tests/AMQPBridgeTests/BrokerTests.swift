@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 /// Tests against the real test broker (HUBD_TEST_AMQP_URL). They fail when it is unreachable.
-@Suite("AMQP against the broker", .serialized)
+@Suite("AMQP against the broker", .serialized, .timeLimit(.minutes(5)))
 struct BrokerTests {
     let settings: AMQPSettings
 

@@ -5,7 +5,7 @@ import Testing
 /// Connection breaks at a chosen moment: the client and consumer talk to the broker through
 /// a socat TCP relay; killing the relay's per-connection children cuts the live connections
 /// while the relay keeps accepting new ones. Deterministic, and it leaves the broker alone.
-@Suite("AMQP connection cut", .serialized)
+@Suite("AMQP connection cut", .serialized, .timeLimit(.minutes(3)))
 struct ConnectionCutTests {
     let settings: AMQPSettings
 

@@ -6,7 +6,7 @@ import Testing
 /// targets, in parallel), it uses a RabbitMQ node of its own, driven with the broker script
 /// (HUBD_TEST_BROKER_SCRIPT) on HUBD_TEST_RESTART_BROKER_PORT (default 5692) and stopped at
 /// the end.
-@Suite("AMQP broker restart", .serialized)
+@Suite("AMQP broker restart", .serialized, .timeLimit(.minutes(5)))
 struct RestartTests {
     static var port: Int {
         ProcessInfo.processInfo.environment["HUBD_TEST_RESTART_BROKER_PORT"].flatMap(Int.init) ?? 5692

@@ -7,7 +7,7 @@ import Testing
 /// certificates made by the openssl CLI. This exercises rabbitmq-c's OpenSSL socket,
 /// CA loading, peer and host-name verification and client certificates; it does not test
 /// RabbitMQ's own TLS listener configuration.
-@Suite("AMQP over TLS (socat TLS proxy)", .serialized)
+@Suite("AMQP over TLS (socat TLS proxy)", .serialized, .timeLimit(.minutes(3)))
 final class TLSTests {
     let dir: URL
     let brokerSettings: AMQPSettings

@@ -4,7 +4,7 @@ import Hub
 import Testing
 
 /// What the hub accepted survives the hub and the broker going away.
-@Suite(.serialized) struct CrashRecoveryTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct CrashRecoveryTests {
     /// Messages accepted while the receiver's queue refuses them are still in the store when hubd
     /// is killed; the restarted hubd delivers them once the queue takes messages again.
     @Test func killedHubdDeliversAcceptedMessagesAfterRestart() async throws {
@@ -25,8 +25,12 @@ import Testing
             ids.append(try await probe.submitExample(String(decoding: body, as: UTF8.self), tag: "crash-\(index)", to: parties.submitQueue))
         }
         #expect(try await probe.waitUntilEmpty(parties.submitQueue))
-        // Let a few retries fail, then kill without warning.
-        try await Task.sleep(for: .seconds(1))
+        // Once every one has failed to go out at least once, kill without warning.
+        let store = try HubStore(path: hubd.database)
+        #expect(try await eventually {
+            for id in ids { if try await store.reports(for: id).first.map({ $0.attempts >= 1 }) != true { return false } }
+            return true
+        })
         hubd.kill()
         #expect(await probe.count(receiverQueue) == 0)
 

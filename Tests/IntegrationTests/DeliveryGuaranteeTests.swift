@@ -4,7 +4,7 @@ import Hub
 import Testing
 
 /// Retries, expiry, permanent failure, dead letters and replay, receipts (§3–§5).
-@Suite(.serialized) struct DeliveryGuaranteeTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DeliveryGuaranteeTests {
     static let innsyn = (try? String(decoding: TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)) ?? ""
 
     /// A dialog from the portal to `receiver` with its own MsgId.
@@ -19,11 +19,11 @@ import Testing
     static let refusing = AMQPQueueOptions(arguments: ["x-max-length": .int(0), "x-overflow": .string("reject-publish")])
 
     /// A hub whose register's queue refuses every message until a test replaces it.
-    static func startWithRefusingRegister() async throws -> (TestParties, BrokerProbe, InProcessHub) {
+    static func startWithRefusingRegister(clock: ManualClock? = nil) async throws -> (TestParties, BrokerProbe, InProcessHub) {
         let parties = try TestParties()
         let probe = try BrokerProbe()
         _ = try await probe.client.declareQueue(parties.asyncQueue(TestParties.register), options: refusing)
-        return (parties, probe, try await InProcessHub(parties: parties))
+        return (parties, probe, try await InProcessHub(parties: parties, clock: clock))
     }
 
     @Test func refusingReceiverDelaysNobodyElseAndIsServedWhenItAcceptsAgain() async throws {
@@ -54,7 +54,7 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(3))
 
         // The refused ones are being retried, with the attempts and the error on record.
-        try await Task.sleep(for: .seconds(1))
+        try await hub.waitFor(attempts: 1, of: refused[0])
         let report = try #require(try await hub.store.reports(for: refused[0]).first)
         #expect(report.state == "pending")
         #expect(report.attempts >= 1)
@@ -74,13 +74,18 @@ import Testing
     }
 
     @Test func expiredMessageIsDeadLetteredReportedAndReplayable() async throws {
-        let (parties, probe, hub) = try await Self.startWithRefusingRegister()
+        let clock = ManualClock()
+        let (parties, probe, hub) = try await Self.startWithRefusingRegister(clock: clock)
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         let receiverQueue = parties.asyncQueue(TestParties.register)
 
+        // The default expiry (4 days) passes on the hub's clock while the receiver refuses.
         let messageId = try #require(try await probe.submit(
             to: parties.submitQueue, body: Self.dialog("expiring"),
-            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register), expiration: "1500"))
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register)))
+        try await hub.waitFor(attempts: 1, of: messageId)
+        #expect(try await hub.statuses(messageId) == [.accepted])
+        clock.advance(by: hub.settings.defaultExpiry + 1)
         let history = try await hub.waitFor(.expired, of: messageId)
         #expect(history == [.accepted, .expired])
 
@@ -99,13 +104,14 @@ import Testing
         // Replay once the receiver takes messages: same message_id, a fresh expiry, `sent`.
         try await probe.client.deleteQueue(receiverQueue)
         _ = try await probe.client.declareQueue(receiverQueue, options: AMQPQueueOptions())
-        let outcome = try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: Date())
+        let outcome = try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: clock.now)
+        hub.nudge()
         #expect(outcome == .redispatched(messageId: messageId))
         let delivered = try await probe.next(from: receiverQueue)
         #expect(delivered.properties.messageId == messageId)
         #expect(try await hub.waitFor(.sent, of: messageId) == [.accepted, .expired, .sent])
         #expect(try await hub.store.deadLetters().isEmpty)
-        #expect(try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: Date()) == .alreadyReplayed)
+        #expect(try await hub.store.replayDeadLetter(letter.id, expiry: 60, submitQueue: parties.submitQueue, now: clock.now) == .alreadyReplayed)
         try await hub.stop()
     }
 

@@ -4,7 +4,7 @@ import Hub
 import Testing
 
 /// Each register dialog and an AppRec travel from sender to receiver through a running hub.
-@Suite(.serialized) struct DialogRoutingTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DialogRoutingTests {
     static let dialogs: [(file: String, function: String)] = [
         ("innsyn_helseopplysninger.xml", "DIALOG_INNBYGGER_HREG_INNSYN_HELSEOPPLYSNINGER"),
         ("innsyn_bruk.xml", "DIALOG_INNBYGGER_HREG_INNSYN_BRUK"),

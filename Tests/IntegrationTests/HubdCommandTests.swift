@@ -3,7 +3,7 @@ import Hub
 import Testing
 
 /// The executable as a newcomer uses it: serve, send, status, registry, dead letters.
-@Suite(.serialized) struct HubdCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct HubdCommandTests {
     @Test func sendThenStatusShowsAcceptedThenSent() async throws {
         let parties = try TestParties()
         let hubd = try HubdProcess(parties: parties)

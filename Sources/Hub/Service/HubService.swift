@@ -61,6 +61,13 @@ package final class HubService: Sendable {
         logger.info("hub stopped")
     }
 
+    /// Looks at due work now instead of at the next poll: after the clock given to the hub
+    /// moved (tests), or after another process changed the store (a replay, an import).
+    package func nudge() {
+        wake.signal()
+        refreshWake.signal()
+    }
+
     /// Ready to take submissions: false while the store cannot write.
     package var isReady: Bool { ingress.storeWritable }
 

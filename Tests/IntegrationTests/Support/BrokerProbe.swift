@@ -47,6 +47,21 @@ final class BrokerProbe: Sendable {
         return id
     }
 
+    /// The party markers go to, whose queue tests leave otherwise unused.
+    static let markerReceiver = TestParties.hf2
+
+    /// Submits a valid dialog from the portal to `markerReceiver`: the last thing a test sends,
+    /// so that its being sent proves the hub has dealt with everything before it.
+    func submitMarker(to queue: String) async throws -> String {
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>marker-\(UUID().uuidString)-")
+            .replacingOccurrences(of: "<Id>\(TestParties.register)</Id>", with: "<Id>\(Self.markerReceiver)</Id>")
+        let id = try await submit(
+            to: queue, body: Array(body.utf8), headers: Self.headers(from: TestParties.helsenorge, to: Self.markerReceiver))
+        guard let id else { throw TestFailure("marker without a message_id") }
+        return id
+    }
+
     /// Submits `count` tagged examples one after another on a connection of its own, in the
     /// background; the task's value is their message ids, in order.
     static func stream(_ template: String, count: Int, tag: String, to queue: String) -> Task<[String], any Error> {

@@ -22,8 +22,9 @@ final class InProcessHub: Sendable {
     /// Starts a hub whose store lives in `directory` (a fresh temporary one by default).
     /// With `provisionQueues` (the default) the parties' queues are created first, as the bus
     /// operator would; the hub itself declares only its own.
+    /// With a `clock`, the hub takes its time from it and looks at due work whenever it moves.
     init(
-        parties: TestParties, directory: URL? = nil, provisionQueues: Bool = true,
+        parties: TestParties, directory: URL? = nil, provisionQueues: Bool = true, clock: ManualClock? = nil,
         configure: (inout HubSettings) -> Void = { _ in }
     ) async throws {
         self.parties = parties
@@ -46,8 +47,9 @@ final class InProcessHub: Sendable {
         service = HubService(
             settings: settings, store: store, source: AMQPSubmissionSource(consumer: consumer),
             transport: AMQPQueueTransport(client: client, declaring: nil),
-            schemas: Self.schemas, logger: TestEnvironment.quietLogger)
+            schemas: Self.schemas, logger: TestEnvironment.quietLogger, clock: clock?.function ?? Date.init)
         let service = self.service
+        clock?.onAdvance { service.nudge() }
         task = Task { try await service.run() }
     }
 
@@ -62,9 +64,37 @@ final class InProcessHub: Sendable {
         await client.close()
     }
 
+    /// Looks at due work now (after a registry import or a replay from outside).
+    func nudge() { service.nudge() }
+
+    /// Waits until everything submitted before now has been decided and everything the hub
+    /// decided to send has been sent: a marker submitted after them is sent, and nothing is
+    /// pending. What the queues hold then is final, so "nothing else arrived" is checked against
+    /// this positive signal instead of a pause.
+    func quiesce(_ probe: BrokerProbe, timeout: Duration = .seconds(20)) async throws {
+        let marker = try await probe.submitMarker(to: parties.submitQueue)
+        try await waitFor(.sent, of: marker, timeout: timeout)
+        let deadline = ContinuousClock.now + timeout
+        while try await store.pendingCount() > 0 {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the hub still has pending messages after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = await probe.drain(parties.asyncQueue(BrokerProbe.markerReceiver))
+    }
+
     /// The statuses of the message with `messageId`, in order.
     func statuses(_ messageId: String) async throws -> [MessageStatus] {
         try await store.reports(for: messageId).first?.history.map(\.status) ?? []
+    }
+
+    /// Waits until at least `attempts` sends of the message have failed (and been recorded).
+    func waitFor(attempts: Int, of messageId: String, timeout: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let report = try await store.reports(for: messageId).first, report.attempts >= attempts { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("\(messageId) was not tried \(attempts) time(s) within \(timeout)")
     }
 
     /// Waits until the message has `status`; returns its history.
