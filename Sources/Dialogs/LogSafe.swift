@@ -14,15 +14,15 @@ package enum LogSafe {
     /// Longest value logged, in characters; longer ones are cut and end in `…`.
     package static let maximumLength = 200
 
-    /// `value` masked, escaped and bounded; `-` for nil.
-    package static func text(_ value: String?) -> String {
+    /// `value` masked, escaped and cut to `limit` characters; `-` for nil.
+    package static func text(_ value: String?, limit: Int = maximumLength) -> String {
         guard let value else { return "-" }
         let masked = NationalIdMask.mask(value)
         var output = ""
-        output.reserveCapacity(min(masked.utf8.count, maximumLength + 8))
+        output.reserveCapacity(min(masked.utf8.count, limit + 8))
         var count = 0
         for scalar in masked.unicodeScalars {
-            if count >= maximumLength {
+            if count >= limit {
                 output += "…"
                 break
             }

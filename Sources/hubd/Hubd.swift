@@ -13,7 +13,7 @@ struct Hubd: AsyncParsableCommand {
         subcommands: [Serve.self, Registry.self, Status.self, Dead.self, Send.self])
 
     static func main() async {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap(HubdLogHandler.init)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -107,6 +107,44 @@ import Testing
         #expect(twice.status == 1)
         #expect(twice.error == "hubd: dead letter 1 was already replayed\n")
         #expect(try hubd.command(["dead", "replay"]).status == 2)
+
+        // By the message_id a user has at hand: dead letter 2 is that message's only one left.
+        let byMessageId = try hubd.command(["dead", "replay", messageId])
+        #expect(byMessageId.status == 0, "\(byMessageId.error)")
+        #expect(byMessageId.output == "2\tresubmitted\t\(messageId)\n")
+        _ = try await probe.next(from: parties.deadQueue)
+        let unknown = try hubd.command(["dead", "replay", "no-such-message"])
+        #expect(unknown.status == 1)
+        #expect(unknown.error.hasPrefix("hubd: no dead letter with id no-such-message"))
+        #expect(hubd.terminate() == 0)
+    }
+
+    /// Several dead letters of one message (expired, replayed, expired again are two; here two
+    /// transmissions from an unknown sender with the same message_id are made two dead letters
+    /// by replaying the first): replaying by message_id replays all and says so.
+    @Test func replayByMessageIdReplaysEveryDeadLetterOfTheMessage() async throws {
+        let parties = try TestParties()
+        let hubd = try HubdProcess(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hubd.start()
+        let body = try TestEnvironment.example("innsyn_bruk.xml")
+        let messageId = UUID().uuidString.lowercased()
+        // Two senders the registry does not know, one message_id: two dead letters of that message.
+        for sender in [10_037_098, 10_037_099] {
+            try await probe.submit(
+                to: parties.submitQueue, body: body, messageId: messageId,
+                headers: BrokerProbe.headers(from: sender, to: TestParties.register))
+            _ = try await probe.next(from: parties.deadQueue)
+        }
+        let replayed = try hubd.command(["dead", "replay", messageId])
+        #expect(replayed.status == 0, "\(replayed.error)")
+        #expect(replayed.output == """
+            message \(messageId) has 2 dead letters; replaying all of them
+            1\tresubmitted\t\(messageId)
+            2\tresubmitted\t\(messageId)
+
+            """)
         #expect(hubd.terminate() == 0)
     }
 }

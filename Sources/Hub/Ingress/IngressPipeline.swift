@@ -141,7 +141,7 @@ package final class IngressPipeline: Sendable {
         let headers = submission.properties.headers
         let fromHerId = HerId.parse(headers[HeaderName.fromHerId]).map(String.init)
         let toHerId = HerId.parse(headers[HeaderName.toHerId]).map(String.init)
-        let messageId = submission.properties.messageId.map(LogSafe.text)
+        let messageId = submission.properties.messageId.map { LogSafe.text($0) }
         let reason = "the store refused it: \(error.underlying)" + (keepContent ? "" : " (its content could not be kept)")
         return DeadLetterDraft(
             messageId: messageId, fromHerId: fromHerId, toHerId: toHerId,

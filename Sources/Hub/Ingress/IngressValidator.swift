@@ -158,11 +158,11 @@ package struct IngressValidator: Sendable {
     /// the masked and escaped form of a malformed one.
     private func deadLetter(_ submission: Submission, _ fields: SubmissionFields, reason: String) -> DeadLetterDraft {
         let headers = submission.properties.headers
-        let from = fields.from?.text ?? headers[HeaderName.fromHerId].map(LogSafe.text)
-        let messageId = fields.messageId ?? submission.properties.messageId.map(LogSafe.text)
+        let from = fields.from?.text ?? headers[HeaderName.fromHerId].map { LogSafe.text($0) }
+        let messageId = fields.messageId ?? submission.properties.messageId.map { LogSafe.text($0) }
         var draft = DeadLetterDraft(
             messageId: messageId, fromHerId: from,
-            toHerId: fields.to?.text ?? headers[HeaderName.toHerId].map(LogSafe.text),
+            toHerId: fields.to?.text ?? headers[HeaderName.toHerId].map { LogSafe.text($0) },
             messageFunction: fields.function, reason: reason,
             properties: submission.properties, body: submission.body)
         // A redelivered one (a crash before its acknowledgement) becomes one dead letter, not two.

@@ -54,6 +54,13 @@ extension HubStore {
         }
     }
 
+    /// Whether a dead letter with this id exists (replayed or not).
+    package func deadLetterExists(_ id: Int64) async throws(StoreError) -> Bool {
+        try await read("read dead letters") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE id = ?)", arguments: [id]) ?? false
+        }
+    }
+
     /// Dead letters not yet replayed, newest last.
     package func deadLetters(limit: Int = 1000) async throws(StoreError) -> [DeadLetterRecord] {
         try await read("read dead letters") { db in

@@ -11,7 +11,9 @@ struct CommonOptions: ParsableArguments {
 
     func load() throws -> HubdConfiguration {
         let environment = ProcessInfo.processInfo.environment
-        return try HubdConfiguration.load(file: config ?? environment["HUBD_CONFIG"], environment: environment)
+        let configuration = try HubdConfiguration.load(file: config ?? environment["HUBD_CONFIG"], environment: environment)
+        LogFormat.current = configuration.logFormat
+        return configuration
     }
 }
 

@@ -29,27 +29,43 @@ struct Dead: AsyncParsableCommand {
             abstract: "Put dead letters back: into dispatch with a fresh expiry and the same message_id, or, for a submission that never passed the checks, back on the submission queue.")
 
         @OptionGroup var options: CommonOptions
-        @Argument(help: "The dead letter's id (from `hubd dead list`).") var id: Int64?
+        @Argument(help: "A dead letter's id (from `hubd dead list`), or a message_id: every dead letter of that message not yet replayed.")
+        var id: String?
         @Flag(help: "Replay every dead letter not yet replayed.") var all = false
 
         func validate() throws {
-            guard (id == nil) != !all else { throw ValidationError("give either a dead letter's id or --all") }
+            guard (id == nil) != !all else { throw ValidationError("give either a dead letter's id or message_id, or --all") }
         }
 
         func run() async throws {
             let configuration = try options.load()
             let store = try configuration.openStore()
-            let ids = if let id { [id] } else { try await store.pendingDeadLetterIds() }
-            for id in ids {
+            let ids = try await letters(in: store)
+            if ids.count > 1, let id {
+                print("message \(id) has \(ids.count) dead letters; replaying all of them")
+            }
+            for letter in ids {
                 let outcome = try await store.replayDeadLetter(
-                    id, expiry: configuration.defaultExpirySeconds, submitQueue: configuration.submitQueue, now: Date())
+                    letter, expiry: configuration.defaultExpirySeconds, submitQueue: configuration.submitQueue, now: Date())
                 switch outcome {
-                case .redispatched(let messageId): print("\(id)\tredispatched\t\(messageId)")
-                case .resubmitted(let messageId): print("\(id)\tresubmitted\t\(messageId ?? "-")")
-                case .notFound: throw CommandFailure("no dead letter with id \(id)")
-                case .alreadyReplayed: throw CommandFailure("dead letter \(id) was already replayed")
+                case .redispatched(let messageId): print("\(letter)\tredispatched\t\(messageId)")
+                case .resubmitted(let messageId): print("\(letter)\tresubmitted\t\(messageId ?? "-")")
+                case .notFound: throw CommandFailure("no dead letter with id \(letter)")
+                case .alreadyReplayed: throw CommandFailure("dead letter \(letter) was already replayed")
                 }
             }
+        }
+
+        /// The dead letters the argument names: a number is a dead letter's id when there is
+        /// one; anything else (or a number that is no id) is a message_id.
+        private func letters(in store: HubStore) async throws -> [Int64] {
+            guard let id else { return try await store.pendingDeadLetterIds() }
+            if let number = Int64(id), try await store.deadLetterExists(number) { return [number] }
+            let ids = try await store.pendingDeadLetterIds(messageId: id)
+            guard !ids.isEmpty else {
+                throw CommandFailure("no dead letter with id \(id), and no message \(id) with a dead letter not yet replayed")
+            }
+            return ids
         }
     }
 }

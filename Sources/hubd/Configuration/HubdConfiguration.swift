@@ -26,6 +26,7 @@ struct HubdConfiguration {
     var prefetchBytes = 64 * 1024 * 1024
     var batchSize = 1000
     var logLevel = Logger.Level.info
+    var logFormat = LogFormat.text
 
     enum QueueType: String {
         case classic, quorum
@@ -56,6 +57,7 @@ struct HubdConfiguration {
         ("prefetch_bytes", "bytes of unacknowledged submissions hubd holds at once (past it, it reads no more until it has acknowledged)"),
         ("batch_size", "submissions per transaction and messages per dispatch batch"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
+        ("log_format", "text (one line per event) or json (one JSON object per line)"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -127,6 +129,11 @@ struct HubdConfiguration {
                 throw ConfigurationError("\(origin): log_level '\(value)' is not a log level")
             }
             logLevel = level
+        case "log_format":
+            guard let format = LogFormat(rawValue: value.lowercased()) else {
+                throw ConfigurationError("\(origin): log_format must be text or json, not '\(value)'")
+            }
+            logFormat = format
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
