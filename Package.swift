@@ -58,7 +58,7 @@ let package = Package(
 
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "AddressRegistryTests", dependencies: ["AddressRegistry"]),
-        .testTarget(name: "HubTests", dependencies: ["Hub"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AMQPBridgeTests", dependencies: ["AMQPBridge"]),
         .testTarget(
             name: "IntegrationTests",

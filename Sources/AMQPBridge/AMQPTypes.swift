@@ -206,6 +206,8 @@ package enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// Unexpected protocol state.
     case protocolError(String)
+    /// A value AMQP cannot carry (a queue name over 255 bytes); nothing was sent.
+    case invalidArgument(String)
 
     package var description: String {
         switch self {
@@ -220,6 +222,7 @@ package enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .queueNotFound(let q): return "AMQP queue '\(q)' does not exist"
         case .closed: return "AMQP client closed"
         case .protocolError(let s): return "AMQP protocol error: \(s)"
+        case .invalidArgument(let s): return "AMQP cannot carry this: \(s)"
         }
     }
 

@@ -22,6 +22,10 @@ extension ClientCore {
     }
 
     func declareQueueJob(_ name: String, options: AMQPQueueOptions) throws(AMQPError) -> AMQPDeclareResult {
+        // An overlong name cannot be encoded; checked here, it costs no connection.
+        guard name.utf8.count <= AMQPOutboundMessage.shortStringLimit else {
+            throw .invalidArgument("queue name of \(name.utf8.count) bytes; AMQP allows 255")
+        }
         let r = try operation { c throws(AMQPError) in try declareOnChannel(c, name, options) }
         knownQueues[name] = options
         return r

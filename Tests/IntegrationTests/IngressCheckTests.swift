@@ -42,6 +42,18 @@ import Testing
              headers: [HeaderName.applicationTimeStamp: "yesterday"], contentType: "application/json",
              condition: "transport:invalid-field-value", description: "One or more fields are missing",
              data: "applicationTimeStamp;ContentType;"),
+        // Regression: a 300-character function was copied into AMQP's `type` (255 bytes at most).
+        Case(name: "overlong message function in the header", body: innsyn,
+             headers: [HeaderName.messageType: String(repeating: "A", count: 300)],
+             condition: "transport:invalid-field-value", description: "One or more fields are missing",
+             data: "Label;", function: nil),
+        Case(name: "overlong message function in the payload",
+             body: innsyn.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK\"", with: String(repeating: "A", count: 300) + "\""),
+             condition: "transport:invalid-field-value", description: "One or more fields are missing",
+             data: "Label;", function: nil),
+        // An identity number is never a HER-id, and never copied: the error comes from the hub.
+        Case(name: "identity number as toHerId", body: innsyn, headers: [HeaderName.toHerId: "06898032297"],
+             condition: "transport:invalid-field-value", description: "One or more fields are missing", data: "toHerId;"),
         Case(name: "no message function anywhere and an unreadable body", body: "not xml at all",
              condition: "transport:invalid-field-value", description: "One or more fields are missing",
              data: "Label;", function: nil),

@@ -93,6 +93,16 @@ final class BrokerProbe: Sendable {
         return deliveries
     }
 
+    /// Whether `queue` exists.
+    func exists(_ queue: String) async -> Bool {
+        do {
+            _ = try await client.messageCount(queue: queue)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Messages ready on `queue` (0 when it does not exist).
     func count(_ queue: String) async -> UInt32 {
         (try? await client.messageCount(queue: queue)) ?? 0

@@ -1,0 +1,90 @@
+import AddressRegistry
+import Foundation
+@testable import Hub
+import Logging
+import Synchronization
+import Testing
+
+/// Dispatch over a transport that needs no broker.
+@Suite(.timeLimit(.minutes(1))) struct DispatcherTests {
+    /// Answers each envelope by a rule and records what it was given.
+    final class RecordingTransport: OutboundTransport {
+        let sent = Mutex<[OutboundEnvelope]>([])
+        let answer: @Sendable (OutboundEnvelope) -> SendOutcome
+
+        init(answer: @escaping @Sendable (OutboundEnvelope) -> SendOutcome) {
+            self.answer = answer
+        }
+
+        func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
+            sent.withLock { $0 += batch }
+            return batch.map(answer)
+        }
+    }
+
+    let store: HubStore
+    let registry = RegistryCache()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-dispatch-\(UUID().uuidString).sqlite").path
+        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+    }
+
+    func dispatcher(_ transport: RecordingTransport) async throws -> Dispatcher {
+        try await store.replaceRegistry(
+            try RegistryFile.parse(Data(contentsOf: Examples.root.appendingPathComponent("deploy/examples/registry.json"))),
+            source: "test", now: now)
+        try await registry.refresh(from: store)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return Dispatcher(
+            store: store, transport: transport, registry: registry, settings: HubSettings(herId: Examples.hub), logger: logger,
+            clock: { [now] in now }, random: { 0.5 })
+    }
+
+    func message(_ messageId: String, headers: [String: String] = [:]) -> NewMessage {
+        NewMessage(
+            messageId: messageId, kind: .dialog, fromHerId: Examples.portal, toHerId: Examples.register,
+            messageFunction: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", msgId: messageId,
+            target: .partyAsync(herId: Examples.register),
+            properties: MessageProperties(messageId: messageId, type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", headers: headers),
+            body: Array("<x/>".utf8), expiresAt: now.addingTimeInterval(3600),
+            duplicateKey: DuplicateKey(senderHerId: Examples.portal, key: messageId))
+    }
+
+    /// A message the transport can never carry fails at once, its sender is told, and the
+    /// others of its batch are sent once.
+    @Test func aPermanentFailureFailsOnlyThatMessageAndTellsItsSender() async throws {
+        _ = try await store.commitIngress([.accept(message("good-1")), .accept(message("bad")), .accept(message("good-2"))], now: now)
+        let transport = RecordingTransport { envelope in
+            envelope.properties.messageId == "bad" ? .permanentFailure("cannot be sent over AMQP: too long") : .sent
+        }
+        let dispatcher = try await dispatcher(transport)
+        #expect(try await dispatcher.dispatchOnce() == 3)
+        #expect(try await store.reports(for: "bad").first?.history.map(\.status) == [.accepted, .failed])
+        #expect(try await store.reports(for: "good-1").first?.history.map(\.status) == [.accepted, .sent])
+        #expect(try await store.reports(for: "good-2").first?.history.map(\.status) == [.accepted, .sent])
+        #expect(try await store.deadLetters().map(\.messageId) == ["bad"])
+
+        // The next pass sends the error message and the dead-letter copy, nothing else again.
+        transport.sent.withLock { $0.removeAll() }
+        _ = try await dispatcher.dispatchOnce()
+        let second = transport.sent.withLock { $0 }
+        #expect(second.count == 2)
+        let notice = try #require(second.first { $0.properties.headers[HeaderName.errorCondition] != nil })
+        #expect(notice.properties.headers[HeaderName.errorCondition] == "transport:delivery-failed")
+        #expect(notice.properties.headers[HeaderName.originalMessageId] == "bad")
+        #expect(second.contains { $0.queue == "test.dead" })
+    }
+
+    /// Nothing hubd sends carries an identity number outside the body, whoever put it there.
+    @Test func everythingSentIsMasked() async throws {
+        _ = try await store.commitIngress([.accept(message("m1", headers: ["cpaId": "20835622828", "x-note": "fnr 20835622828"]))], now: now)
+        let transport = RecordingTransport { _ in .sent }
+        _ = try await dispatcher(transport).dispatchOnce()
+        let envelope = try #require(transport.sent.withLock { $0.first })
+        #expect(envelope.properties.headers["cpaId"] == "***********")
+        #expect(envelope.properties.headers["x-note"] == "fnr ***********")
+    }
+}

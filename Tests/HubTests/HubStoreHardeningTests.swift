@@ -1,0 +1,115 @@
+import AddressRegistry
+import Foundation
+import GRDB
+@testable import Hub
+import Testing
+
+/// The store's answers to what the hostile-input campaign and the review found: duplicates
+/// checked first, errors that say whether a retry can help, dead letters pruned, a damaged
+/// registry copy surfaced.
+@Suite struct HubStoreHardeningTests {
+    let store: HubStore
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
+        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+    }
+
+    func message(_ messageId: String, key: String = "msg-1", from: Int = 1, to: Int = 2) -> NewMessage {
+        NewMessage(
+            messageId: messageId, kind: .dialog, fromHerId: from, toHerId: to, messageFunction: "F", msgId: key,
+            target: .partyAsync(herId: to), properties: MessageProperties(messageId: messageId),
+            body: Array("<x/>".utf8), expiresAt: now.addingTimeInterval(60),
+            duplicateKey: DuplicateKey(senderHerId: from, key: key))
+    }
+
+    func draft(_ messageId: String, reason: String = "sender 9 is not in the registry") -> DeadLetterDraft {
+        DeadLetterDraft(
+            messageId: messageId, fromHerId: "9", toHerId: "2", messageFunction: "F", reason: reason,
+            properties: MessageProperties(messageId: messageId), body: [])
+    }
+
+    /// A redelivery after a registry change must not be answered when it was accepted before.
+    @Test func aKeyAcceptedBeforeMakesAnyLaterDecisionADuplicate() async throws {
+        _ = try await store.commitIngress([.accept(message("m1"))], now: now)
+        let key = DuplicateKey(senderHerId: 1, key: "msg-1")
+        let notice = ErrorMessageFactory(hubHerId: 7, expiry: 60).notice(
+            for: .init(messageId: "m1", fromHerId: 1, toHerId: 2, messageFunction: "F"),
+            rejection: Rejection(.invalidFieldValue, "Receiver 2 is not a valid communication party"), now: now)
+        let outcomes = try await store.commitIngress([
+            .reject(Rejection(.invalidFieldValue, "x"), notice: notice, acceptedKey: key),
+            .deadLetter(draft("m1"), acceptedKey: key),
+        ], now: now)
+        #expect(outcomes == [.duplicate, .duplicate])
+        #expect(try await store.dueMessages(for: .partyError(herId: 1), now: now, limit: 10).isEmpty)
+        #expect(try await store.deadLetters().isEmpty)
+        // A key not accepted before changes nothing.
+        let other = DuplicateKey(senderHerId: 1, key: "msg-2")
+        #expect(try await store.commitIngress([.deadLetter(draft("m2"), acceptedKey: other)], now: now) == [.deadLettered])
+    }
+
+    @Test func aRowTheDatabaseRefusesIsAPermanentErrorWithItsCode() async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.message_id = 'poison'
+                BEGIN SELECT RAISE(ABORT, 'poisoned row'); END
+                """)
+        }
+        do {
+            _ = try await store.commitIngress([.accept(message("fine", key: "k1")), .accept(message("poison", key: "k2"))], now: now)
+            Issue.record("the poisoned batch was committed")
+        } catch {
+            #expect(error.kind == .permanent)
+            let failure = try #require(error.underlying as? SQLiteFailure)
+            #expect(failure.code == .SQLITE_CONSTRAINT_TRIGGER)
+            #expect(failure.message == "poisoned row")
+        }
+        // Nothing of the batch was kept.
+        #expect(try await store.reports(for: "fine").isEmpty)
+    }
+
+    @Test func dataAStoreCannotReadBackIsPermanent() async throws {
+        #expect(HubStore.storeError("x", CorruptRecord("bad")).kind == .permanent)
+        let full = DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
+        #expect(HubStore.storeError("x", full).kind == .transient)
+        let ioError = DatabaseError(resultCode: .SQLITE_IOERR_WRITE)
+        #expect(HubStore.storeError("x", ioError).kind == .transient)
+        let constraint = DatabaseError(resultCode: .SQLITE_CONSTRAINT_NOTNULL)
+        #expect(HubStore.storeError("x", constraint).kind == .permanent)
+    }
+
+    @Test func deadLettersArePrunedWithTheMessageRetentionReplayedOrNot() async throws {
+        _ = try await store.commitIngress([.deadLetter(draft("old-1"), acceptedKey: nil), .deadLetter(draft("old-2"), acceptedKey: nil)], now: now)
+        let replayed = try #require(try await store.deadLetters().first)
+        _ = try await store.replayDeadLetter(replayed.id, expiry: 60, submitQueue: "submit", now: now)
+        let later = now.addingTimeInterval(3600)
+        _ = try await store.commitIngress([.deadLetter(draft("new"), acceptedKey: nil)], now: later)
+
+        let removed = try await store.prune(duplicateKeysBefore: now, messagesBefore: now.addingTimeInterval(1))
+        #expect(removed >= 2)
+        #expect(try await store.deadLetters().map(\.messageId) == ["new"])
+        #expect(try await store.pendingDeadLetterIds().count == 1)
+    }
+
+    @Test func aDeadLetterReasonIsMaskedWhereverItIsShown() async throws {
+        _ = try await store.commitIngress([.deadLetter(draft("m1", reason: "sender 20835622828 is not in the registry"), acceptedKey: nil)], now: now)
+        #expect(try await store.deadLetters().first?.reason == "sender *********** is not in the registry")
+        let copy = try #require(try await store.dueMessages(for: .queue("test.dead"), now: now, limit: 1).first)
+        #expect(copy.properties.headers[HeaderName.deadLetterReason] == "sender *********** is not in the registry")
+    }
+
+    @Test func aStoredPartyThatNoLongerReadsFailsTheRegistryLoadNamingIt() async throws {
+        try await store.replaceRegistry(try RegistryFile.parse(Data(#"[{"HerId": 1}, {"HerId": 2}]"#.utf8)), source: "t", now: now)
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE party SET document = ? WHERE her_id = 2", arguments: [Data("{not json".utf8)])
+        }
+        do {
+            _ = try await store.loadRegistry()
+            Issue.record("a damaged party was skipped silently")
+        } catch {
+            #expect(error.kind == .permanent)
+            #expect(error.description.contains("stored party 2"))
+        }
+    }
+}

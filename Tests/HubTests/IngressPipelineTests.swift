@@ -1,0 +1,92 @@
+import AddressRegistry
+import Foundation
+import GRDB
+@testable import Hub
+import Logging
+import Synchronization
+import Testing
+
+/// Ingress over a submission source that needs no broker.
+@Suite(.timeLimit(.minutes(1))) struct IngressPipelineTests {
+    /// Offers prepared batches and records what the pipeline settles.
+    final class ListSource: SubmissionSource {
+        private let batches: [[Submission]]
+        let settled = Mutex<[UInt64]>([])
+        let paused = Mutex(false)
+
+        init(_ batches: [[Submission]]) {
+            self.batches = batches
+        }
+
+        func submissions() -> AsyncStream<[Submission]> {
+            AsyncStream { continuation in
+                for batch in batches { continuation.yield(batch) }
+                continuation.finish()
+            }
+        }
+
+        func settle(_ batch: [Submission]) async {
+            settled.withLock { $0 += batch.map(\.settlement.sequence) }
+        }
+
+        func pause() async { paused.withLock { $0 = true } }
+        func resume() async { paused.withLock { $0 = false } }
+        func stop() async {}
+    }
+
+    let store: HubStore
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-ingress-\(UUID().uuidString).sqlite").path
+        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+    }
+
+    func pipeline(_ source: ListSource) async throws -> IngressPipeline {
+        let registry = RegistryCache()
+        try await store.replaceRegistry(
+            try RegistryFile.parse(Data(contentsOf: Examples.root.appendingPathComponent("deploy/examples/registry.json"))),
+            source: "test", now: now)
+        try await registry.refresh(from: store)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return IngressPipeline(
+            source: source, store: store,
+            validator: IngressValidator(settings: HubSettings(herId: Examples.hub), schemas: Examples.schemas),
+            registry: registry, logger: logger, clock: { [now] in now })
+    }
+
+    func submission(_ sequence: UInt64, messageId: String) throws -> Submission {
+        let body = try Examples.message("innsyn_bruk.xml").replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(sequence)-")
+        var submission = Examples.submission(body, messageId: messageId)
+        submission.settlement = SettlementToken(sequence: sequence, epoch: 1)
+        return submission
+    }
+
+    /// Regression: a permanent commit error (a row the database refuses, not a full disk) paused
+    /// ingress forever. Now the one submission becomes a dead letter and the rest is accepted.
+    @Test func aSubmissionTheStoreRefusesBecomesADeadLetterAndIngressGoesOn() async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.message_id = 'poison' AND NEW.kind = 'dialog'
+                BEGIN SELECT RAISE(ABORT, 'poisoned row'); END
+                """)
+        }
+        let first = [try submission(1, messageId: "ok-1"), try submission(2, messageId: "poison"), try submission(3, messageId: "ok-3")]
+        let second = [try submission(4, messageId: "ok-4")]
+        let source = ListSource([first, second])
+        let ingress = try await pipeline(source)
+        await ingress.run(committed: {}, shouldStop: { false })
+
+        #expect(source.settled.withLock { $0 } == [1, 2, 3, 4])
+        #expect(source.paused.withLock { $0 } == false)
+        #expect(ingress.storeWritable)
+        for id in ["ok-1", "ok-3", "ok-4"] {
+            #expect(try await store.reports(for: id).first?.history.map(\.status) == [.accepted], "\(id)")
+        }
+        let letters = try await store.deadLetters()
+        #expect(letters.map(\.messageId) == ["poison"])
+        #expect(letters.first?.reason.hasPrefix("the store refused it:") == true)
+        #expect(letters.first?.reason.contains("poisoned row") == true)
+    }
+}

@@ -1,0 +1,129 @@
+import AddressRegistry
+import Dialogs
+import Foundation
+@testable import Hub
+import Testing
+
+/// Check 1 of the wire contract as the validator applies it: what is well-formed, and that a
+/// malformed value is never copied into anything hubd emits.
+@Suite struct IngressValidatorTests {
+    let validator = IngressValidator(settings: HubSettings(herId: Examples.hub), schemas: Examples.schemas)
+    let registry: AddressRegistry
+    let innsyn: String
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        registry = try Examples.registry()
+        innsyn = try Examples.message("innsyn_bruk.xml")
+    }
+
+    func refusal(_ submission: Submission) -> (Rejection, MessageProperties)? {
+        guard case .reject(let rejection, let notice, _) = validator.evaluate(submission, registry: registry, now: now) else {
+            return nil
+        }
+        return (rejection, notice.properties)
+    }
+
+    @Test func aWellFormedSubmissionIsAccepted() {
+        guard case .accept(let message) = validator.evaluate(Examples.submission(innsyn), registry: registry, now: now) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(message.toHerId == Examples.register)
+        #expect(message.properties.type == "DIALOG_INNBYGGER_HREG_INNSYN_BRUK")
+    }
+
+    @Test("A HER-id header is 1 to 9 digits", arguments: [
+        ("06898032297", false), ("20835622828", false), ("1234567890", false), ("", false), (" 10037004", false),
+        ("10037004 ", false), ("-10037004", false), ("+10037004", false), ("0", false), ("1e7", false), ("١٠٠٣٧٠٠٤", false),
+        ("10037004", true), ("010037004", true),
+    ])
+    func herIdHeaders(value: String, wellFormed: Bool) throws {
+        let result = refusal(Examples.submission(innsyn, to: value))
+        if wellFormed {
+            #expect(result == nil || result?.0.data != "toHerId;")
+        } else {
+            let (rejection, notice) = try #require(result)
+            #expect(rejection.data == "toHerId;")
+            // The error comes from the hub itself: the value named no receiver.
+            #expect(notice.headers[HeaderName.fromHerId] == String(Examples.hub))
+            #expect(!notice.headers.values.contains(value) || value.isEmpty)
+        }
+    }
+
+    /// Regression: `toHerId=06898032297` came back as `6898032297;` in `errorConditionData`.
+    /// A well-formed value is echoed as the header gave it, leading zeros and all.
+    @Test func valuesAreEchoedAsSent() throws {
+        let (rejection, notice) = try #require(refusal(Examples.submission(innsyn, to: "010037006")))
+        #expect(rejection.condition == .invalidFieldValue)
+        #expect(rejection.data == "010037006;10037004;")
+        #expect(notice.headers[HeaderName.fromHerId] == "010037006")
+    }
+
+    @Test("A message function is 1 to 64 of A-Z, 0-9 and _", arguments: [
+        String(repeating: "A", count: 300), String(repeating: "A", count: 65), "dialog_innbygger", "DIALOG-X", "DIALOG X",
+        "DIALOG\r\nX", "ÆØÅ",
+    ])
+    func malformedFunctionsAreNeverCopied(function: String) throws {
+        for submission in [
+            Examples.submission(innsyn, headers: [HeaderName.messageType: function]),
+            Examples.submission(innsyn, type: function),
+            Examples.submission(innsyn.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", with: function)),
+        ] {
+            let (rejection, notice) = try #require(refusal(submission))
+            #expect(rejection.data == "Label;")
+            #expect(notice.type == nil)
+            #expect(notice.headers[HeaderName.messageType] == nil)
+            #expect(!notice.headers.values.contains { $0.contains(function) })
+        }
+        let longest = String(repeating: "A", count: 64)
+        let declared = try #require(refusal(Examples.submission(innsyn, headers: [HeaderName.messageType: longest])))
+        #expect(declared.0.description == "The message function does not match the payload")
+        #expect(declared.1.type == longest)
+    }
+
+    @Test func aMalformedPayloadFunctionIsEchoedEmpty() throws {
+        let body = innsyn.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK\"", with: "\(String(repeating: "x", count: 100))\"")
+        let (rejection, _) = try #require(refusal(Examples.submission(body, headers: [HeaderName.messageType: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK"])))
+        #expect(rejection.data == "DIALOG_INNBYGGER_HREG_INNSYN_BRUK;;")
+    }
+
+    @Test("applicationTimeStamp parses as ISO 8601", arguments: ["yesterday", "2026-13-01T00:00:00Z", "2026-03-04", ""])
+    func malformedTimestamps(value: String) throws {
+        let (rejection, _) = try #require(refusal(Examples.submission(innsyn, headers: [HeaderName.applicationTimeStamp: value])))
+        #expect(rejection.data == "applicationTimeStamp;")
+    }
+
+    @Test func aMessageIdWithAnIdentityNumberIsMalformedAndNotEchoed() throws {
+        let (rejection, notice) = try #require(refusal(Examples.submission(innsyn, messageId: "20835622828")))
+        #expect(rejection.data == "MessageId;")
+        #expect(notice.headers[HeaderName.originalMessageId] == "")
+        // UUIDs pass, even those with 11 digits in a row in their last group.
+        #expect(refusal(Examples.submission(innsyn, messageId: "7d0db875-e531-4fdd-91c6-12345678901a")) == nil)
+    }
+
+    @Test func anIdentityNumberAsFromHerIdMakesADeadLetterThatNeverShowsIt() throws {
+        guard case .deadLetter(let draft, nil) = validator.evaluate(
+            Examples.submission(innsyn, from: "20835622828"), registry: registry, now: now)
+        else {
+            Issue.record("not a dead letter")
+            return
+        }
+        #expect(draft.reason == "fromHerId is missing or not a HER-id")
+        #expect(draft.fromHerId == "***********")
+        // The submission itself is kept as it came, for a replay.
+        #expect(draft.properties.headers[HeaderName.fromHerId] == "20835622828")
+    }
+
+    @Test func theKeyAcceptedBeforeIsKnownEvenWhenTheSubmissionIsRefused() throws {
+        // The receiver is no longer valid: refused, but with the key a redelivery would carry.
+        guard case .reject(_, _, let key) = validator.evaluate(
+            Examples.submission(innsyn.replacingOccurrences(of: "<Id>10037004</Id>", with: "<Id>10037009</Id>"), to: "10037009"),
+            registry: registry, now: now)
+        else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(key == DuplicateKey(senderHerId: Examples.portal, key: "35bf992d-c9e9-4616-a12e-7696a6cecc1b"))
+    }
+}
