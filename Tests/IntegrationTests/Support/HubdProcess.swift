@@ -8,8 +8,12 @@ final class HubdProcess: @unchecked Sendable {
     private var process: Process?
     private let logFile: URL
 
-    init(parties: TestParties) throws {
+    /// Extra `HUBD_*` settings (for example `HUBD_LOG_FORMAT`), over the tests' defaults.
+    let overrides: [String: String]
+
+    init(parties: TestParties, overrides: [String: String] = [:]) throws {
         self.parties = parties
+        self.overrides = overrides
         directory = try TestEnvironment.temporaryDirectory()
         logFile = directory.appendingPathComponent("hubd.log")
         try parties.registryJSON.write(to: directory.appendingPathComponent("registry.json"))
@@ -27,6 +31,7 @@ final class HubdProcess: @unchecked Sendable {
         environment["HUBD_RETRY_INITIAL_SECONDS"] = "0.2"
         environment["HUBD_RETRY_MAX_SECONDS"] = "1"
         environment["HUBD_LOG_LEVEL"] = "info"
+        environment.merge(overrides) { $1 }
         return environment
     }
 
