@@ -115,6 +115,32 @@ import Testing
         try await hub.stop()
     }
 
+    /// Finished messages, duplicate keys and dead letters (replayed or not) go once their
+    /// retention has passed on the hub's clock.
+    @Test func retentionPrunesFinishedMessagesAndDeadLetters() async throws {
+        let clock = ManualClock()
+        let parties = try TestParties()
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let hub = try await InProcessHub(parties: parties, clock: clock)
+        let sent = try await probe.submitExample(Self.innsyn, tag: "kept-then-pruned", to: parties.submitQueue)
+        try await hub.waitFor(.sent, of: sent)
+        try await probe.submit(
+            to: parties.submitQueue, body: Self.dialog("unknown-sender"),
+            headers: BrokerProbe.headers(from: 10_037_099, to: TestParties.register))
+        _ = try await probe.next(from: parties.deadQueue)
+        #expect(try await hub.store.deadLetters().count == 1)
+
+        clock.advance(by: hub.settings.messageRetention + 1)
+        let pruned = try await eventually {
+            let letters = try await hub.store.deadLetters()
+            let reports = try await hub.store.reports(for: sent)
+            return letters.isEmpty && reports.isEmpty
+        }
+        #expect(pruned)
+        try await hub.stop()
+    }
+
     @Test func receiverThatStopsBeingValidFailsTheMessage() async throws {
         let (parties, probe, hub) = try await Self.startWithRefusingRegister()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
