@@ -23,7 +23,6 @@ import Testing
     }
 
     let store: HubStore
-    let registry = RegistryCache()
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
@@ -32,10 +31,7 @@ import Testing
     }
 
     func dispatcher(_ transport: RecordingTransport) async throws -> Dispatcher {
-        try await store.replaceRegistry(
-            try RegistryFile.parse(Data(contentsOf: Examples.root.appendingPathComponent("deploy/examples/registry.json"))),
-            source: "test", now: now)
-        try await registry.refresh(from: store)
+        let registry = try await Examples.registryCache(importedInto: store, now: now)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return Dispatcher(

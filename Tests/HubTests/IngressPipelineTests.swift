@@ -43,11 +43,7 @@ import Testing
     }
 
     func pipeline(_ source: ListSource) async throws -> IngressPipeline {
-        let registry = RegistryCache()
-        try await store.replaceRegistry(
-            try RegistryFile.parse(Data(contentsOf: Examples.root.appendingPathComponent("deploy/examples/registry.json"))),
-            source: "test", now: now)
-        try await registry.refresh(from: store)
+        let registry = try await Examples.registryCache(importedInto: store, now: now)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return IngressPipeline(

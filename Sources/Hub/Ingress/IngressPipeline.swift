@@ -108,36 +108,32 @@ package final class IngressPipeline: Sendable {
                            metadata: ["error": "\(LogSafe.text(error.description))", "submissions": "\(pending.count)"])
         }
         for index in pending {
-            do {
-                outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
-            } catch where error.isTransient {
-                throw error
-            } catch {
-                decisions[index] = .deadLetter(
-                    storeRefusal(batch[index], decisions[index], error: error, keepContent: true), acceptedKey: nil)
-                logger.error("store refused a submission; keeping it as a dead letter",
-                             metadata: Self.metadata(batch[index]).merging(["error": "\(LogSafe.text(error.description))"]) { $1 })
+            // The decision, else a dead letter with the submission's content, else one without:
+            // the first the store takes. If it takes none, the store itself is broken.
+            var refusal: StoreError?
+            for keepContent in [nil, true, false] {
+                if let keepContent, let refusal {
+                    decisions[index] = .deadLetter(
+                        storeRefusal(batch[index], error: refusal, keepContent: keepContent), acceptedKey: nil)
+                    logger.error("store refused a submission; keeping it as a dead letter",
+                                 metadata: Self.metadata(batch[index]).merging(["error": "\(LogSafe.text(refusal.description))"]) { $1 })
+                }
                 do {
                     outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
+                    refusal = nil
+                    break
                 } catch where error.isTransient {
                     throw error
                 } catch {
-                    // Its content cannot be stored even as a dead letter: keep the record of it.
-                    decisions[index] = .deadLetter(
-                        storeRefusal(batch[index], decisions[index], error: error, keepContent: false), acceptedKey: nil)
-                    do {
-                        outcomes[index] = try await store.commitIngress([decisions[index]], now: now).first
-                    } catch {
-                        // Not even that: the store itself is broken, whatever the submission.
-                        throw StoreError(error.operation, kind: .transient, underlying: error.underlying)
-                    }
+                    refusal = error
                 }
             }
+            if let refusal { throw StoreError(refusal.operation, kind: .transient, underlying: refusal.underlying) }
         }
     }
 
     /// A dead letter for a submission the store refused to keep as decided.
-    private func storeRefusal(_ submission: Submission, _ decision: IngressDecision, error: StoreError, keepContent: Bool) -> DeadLetterDraft {
+    private func storeRefusal(_ submission: Submission, error: StoreError, keepContent: Bool) -> DeadLetterDraft {
         let headers = submission.properties.headers
         let fromHerId = HerId.parse(headers[HeaderName.fromHerId]).map(String.init)
         let toHerId = HerId.parse(headers[HeaderName.toHerId]).map(String.init)

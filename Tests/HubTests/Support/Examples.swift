@@ -17,6 +17,15 @@ enum Examples {
         return AddressRegistry(parties: try RegistryFile.parse(data).map(\.party))
     }
 
+    /// Imports the example registry into `store` and returns a cache loaded from it.
+    static func registryCache(importedInto store: HubStore, now: Date) async throws -> RegistryCache {
+        let data = try Data(contentsOf: root.appendingPathComponent("deploy/examples/registry.json"))
+        try await store.replaceRegistry(try RegistryFile.parse(data), source: "test", now: now)
+        let cache = RegistryCache()
+        try await cache.refresh(from: store)
+        return cache
+    }
+
     static let schemas: DialogSchemas = {
         do { return try DialogSchemas.loadBundled() } catch { preconditionFailure("bundled schemas: \(error)") }
     }()
