@@ -27,6 +27,10 @@ extension AMQPOutboundMessage {
            expiration.isEmpty || !expiration.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             return "property expiration is not a number of milliseconds"
         }
+        // Deeper tables would not be encoded any better, and walking them could exhaust the stack.
+        if Self.deeperThan(Self.maximumNesting, p.headers.values) {
+            return "headers nested deeper than \(Self.maximumNesting) levels"
+        }
         if let name = Self.overlongKey(in: p.headers) {
             return "header name of \(name.utf8.count) bytes; AMQP allows 255"
         }
@@ -37,6 +41,25 @@ extension AMQPOutboundMessage {
             return "properties and headers take \(size) bytes; they must fit one frame of \(frameMax) bytes"
         }
         return nil
+    }
+
+    /// The deepest nesting of tables and arrays in headers that is published.
+    package static let maximumNesting = 32
+
+    /// Whether any of `values` nests tables or arrays more than `levels` deep; stops looking
+    /// at that depth, so its own recursion is bounded.
+    private static func deeperThan(_ levels: Int, _ values: some Sequence<AMQPFieldValue>) -> Bool {
+        for value in values {
+            switch value {
+            case .table(let table):
+                if levels == 0 || deeperThan(levels - 1, table.values) { return true }
+            case .array(let array):
+                if levels == 0 || deeperThan(levels - 1, array) { return true }
+            default:
+                continue
+            }
+        }
+        return false
     }
 
     private var propertiesSize: Int {

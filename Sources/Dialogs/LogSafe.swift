@@ -14,8 +14,10 @@ package enum LogSafe {
     /// Longest value logged, in characters; longer ones are cut and end in `…`.
     package static let maximumLength = 200
 
-    /// `value` masked, escaped and cut to `limit` characters; `-` for nil.
-    package static func text(_ value: String?, limit: Int = maximumLength) -> String {
+    /// `value` masked, escaped and cut to `limit` characters; `-` for nil. Without
+    /// `escapingBackslashes` a backslash stays as it is: for text that went through this function
+    /// already (the log handler's second pass), so that it is not escaped twice.
+    package static func text(_ value: String?, limit: Int = maximumLength, escapingBackslashes: Bool = true) -> String {
         guard let value else { return "-" }
         let masked = NationalIdMask.mask(value)
         var output = ""
@@ -30,7 +32,7 @@ package enum LogSafe {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            case "\\": output += "\\\\"
+            case "\\" where escapingBackslashes: output += "\\\\"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                     || scalar.value == 0x2028 || scalar.value == 0x2029 {

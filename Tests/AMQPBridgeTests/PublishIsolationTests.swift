@@ -84,6 +84,11 @@ struct PublishIsolationTests {
         var nested = message(to: "q")
         nested.properties.headers["t"] = .table(["inner": .array([.table([String(repeating: "k", count: 300): 1])])])
         #expect(nested.encodingProblem(frameMax: 131_072) != nil)
+        var deep: AMQPFieldValue = "leaf"
+        for _ in 0..<1_000 { deep = .table(["t": deep]) }
+        var tooDeep = message(to: "q")
+        tooDeep.properties.headers["deep"] = deep
+        #expect(tooDeep.encodingProblem(frameMax: 131_072)?.contains("nested") == true)
         var headers = message(to: "q")
         headers.properties.headers["v"] = .string(String(repeating: "x", count: 4100))
         #expect(headers.encodingProblem(frameMax: 131_072) == nil)

@@ -166,7 +166,9 @@ package struct IngressValidator: Sendable {
             messageFunction: fields.function, reason: reason,
             properties: submission.properties, body: submission.body)
         // A redelivered one (a crash before its acknowledgement) becomes one dead letter, not two.
-        draft.duplicateKey = messageId.map { DuplicateKey.deadLetter(fromHeader: from, messageId: $0) }
+        draft.duplicateKey = submission.properties.messageId.map {
+            DuplicateKey.deadLetter(fromHeader: headers[HeaderName.fromHerId], messageId: $0)
+        }
         return draft
     }
 

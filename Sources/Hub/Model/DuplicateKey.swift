@@ -16,9 +16,12 @@ package struct DuplicateKey: Sendable, Hashable {
         DuplicateKey(senderHerId: senderHerId, key: "refused:" + messageId)
     }
 
-    /// A dead-lettered submission, keyed by its `fromHerId` header as given (it may be no HER-id).
+    /// A dead-lettered submission, keyed by its `fromHerId` header and `message_id` exactly as
+    /// given (either may be malformed: that is often why it is a dead letter). Both go in whole,
+    /// the first with its length, so no two submissions share a key by accident.
     static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
-        DuplicateKey(senderHerId: HerId.parse(fromHeader) ?? 0, key: "dead:\(fromHeader ?? ""):" + messageId)
+        let from = fromHeader ?? ""
+        return DuplicateKey(senderHerId: HerId.parse(from) ?? 0, key: "dead:\(from.utf8.count):\(from):" + messageId)
     }
 
     /// A receiver's error message.

@@ -43,3 +43,24 @@ extension MessageProperties {
                 uniquingKeysWith: { first, _ in first }))
     }
 }
+
+extension MessageProperties {
+    /// The longest header value a dead-letter copy carries, in characters.
+    static let deadLetterCopyValueLimit = 1000
+
+    /// These properties as a dead letter's copy carries them: every value masked, escaped and
+    /// cut (`LogSafe`), the function only when well-formed, no time-to-live. A dead letter is
+    /// often one because its values are wrong; the copy must still be publishable, and a
+    /// malformed value is never sent as it came. The store keeps the submission whole.
+    func forDeadLetterCopy(messageId: String?, function: String?) -> MessageProperties {
+        func safe(_ value: String?, limit: Int = Self.deadLetterCopyValueLimit) -> String? {
+            value.map { LogSafe.text($0, limit: limit) }
+        }
+        return MessageProperties(
+            messageId: messageId, correlationId: safe(correlationId, limit: 200), replyTo: safe(replyTo, limit: 200),
+            contentType: safe(contentType, limit: 200), type: function, expiration: nil,
+            headers: Dictionary(
+                headers.map { (LogSafe.text($0.key, limit: 100), LogSafe.text($0.value, limit: Self.deadLetterCopyValueLimit)) },
+                uniquingKeysWith: { first, _ in first }))
+    }
+}

@@ -23,12 +23,12 @@ extension HubStore {
                     """, arguments: [stamp, stamp + expiry, message])
                 return .redispatched(messageId: row["message_id"])
             }
-            var properties = try PropertiesCodec.decode(row["properties"] as Data)
-            properties.headers[HeaderName.deadLetterReason] = nil
+            let properties = try PropertiesCodec.decode(row["properties"] as Data)
             let messageId: String? = row["message_id"]
-            // Checked again from the start: if it fails again, that is a new dead letter.
-            if let messageId {
-                let key = DuplicateKey.deadLetter(fromHeader: row["from_her_id"], messageId: messageId)
+            // Checked again from the start: if it fails again, that is a new dead letter. Its key
+            // was made from the submission as it came, which the row keeps.
+            if let original = properties.messageId {
+                let key = DuplicateKey.deadLetter(fromHeader: properties.headers[HeaderName.fromHerId], messageId: original)
                 try db.execute(sql: "DELETE FROM duplicate_key WHERE from_her_id = ? AND key = ?", arguments: [key.senderHerId, key.key])
             }
             let body: Data = row["body"]
@@ -76,10 +76,10 @@ extension HubStore {
         }
     }
 
-    /// Keeps a dead letter and queues its copy for the dead-letter queue. The copy carries the
-    /// original properties plus the reason; like everything hubd sends, its header values are
-    /// masked on the way out (`Dispatcher`), and the reason is masked here already because it
-    /// is also what `hubd dead list` shows.
+    /// Keeps a dead letter and queues its copy for the dead-letter queue. The row keeps the
+    /// submission whole, for a replay; the copy, for people to look at, carries its properties
+    /// and headers made safe (`MessageProperties.forDeadLetterCopy`) plus the reason, which is
+    /// masked here already because it is also what `hubd dead list` shows.
     func insertDeadLetter(_ draft: DeadLetterDraft, now: Date, db: Database) throws {
         let reason = NationalIdMask.mask(draft.reason)
         try db.cachedStatement(sql: """
@@ -89,10 +89,8 @@ extension HubStore {
                 draft.storedMessage, draft.messageId, draft.fromHerId, draft.toHerId, draft.messageFunction,
                 reason, now.timeIntervalSince1970, PropertiesCodec.encode(draft.properties), Data(draft.body),
             ])
-        var properties = draft.properties
+        var properties = draft.properties.forDeadLetterCopy(messageId: draft.messageId, function: draft.messageFunction)
         properties.headers[HeaderName.deadLetterReason] = reason
-        // A dead letter stays on its queue until someone takes it: no time-to-live.
-        properties.expiration = nil
         let copy = NewMessage(
             messageId: draft.messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
             fromHerId: HerId.parse(draft.fromHerId), toHerId: HerId.parse(draft.toHerId),

@@ -7,9 +7,9 @@ import Synchronization
 /// hubd's log handler: one line per event on standard error, as text or JSON (`LogFormat`).
 ///
 /// Whatever reaches it has already been through `LogSafe` where it came from outside; the
-/// handler applies the same masking and escaping to the whole message and every metadata value
-/// once more, so that no line can be forged with a CR/LF and no identity number slips through a
-/// value nobody thought of.
+/// handler masks and escapes control characters in the whole message and every metadata value
+/// once more (leaving backslashes, which the first pass escaped), so that no line can be forged
+/// with a CR/LF and no identity number slips through a value nobody thought of.
 struct HubdLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -32,10 +32,10 @@ struct HubdLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let own = event.metadata { merged.merge(own) { $1 } }
-        let fields = merged.map { (LogSafe.text($0.key), LogSafe.text(Self.flatten($0.value), limit: Self.valueLimit)) }
+        let fields = merged.map { (Self.safe($0.key), Self.safe(Self.flatten($0.value))) }
             .sorted { $0.0 < $1.0 }
         let time = Timestamp.format(Date())
-        let message = LogSafe.text(event.message.description, limit: Self.valueLimit)
+        let message = Self.safe(event.message.description)
         let line: String
         switch LogFormat.current {
         case .text:
@@ -50,6 +50,12 @@ struct HubdLogHandler: LogHandler {
             line = "{" + object.map { "\(JSON.string($0.0)):\(JSON.string($0.1))" }.joined(separator: ",") + "}\n"
         }
         StandardError.write(line)
+    }
+
+    /// The second pass: whatever came from outside was escaped where it was logged, so
+    /// backslashes stay as they are and nothing is escaped twice.
+    private static func safe(_ text: String) -> String {
+        LogSafe.text(text, limit: valueLimit, escapingBackslashes: false)
     }
 
     private static func flatten(_ value: Logger.Metadata.Value) -> String {
