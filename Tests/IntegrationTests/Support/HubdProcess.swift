@@ -19,6 +19,11 @@ final class HubdProcess: @unchecked Sendable {
         try parties.registryJSON.write(to: directory.appendingPathComponent("registry.json"))
     }
 
+    /// A test that fails half-way must not leave a daemon behind.
+    deinit {
+        kill()
+    }
+
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HUBD_CONFIG"] = nil
