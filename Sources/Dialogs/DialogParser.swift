@@ -1,10 +1,10 @@
 internal import CLibXML2
 
-/// Reads a message body into a `ParsedDialog`: size limit, hardened XML parsing, and the
-/// routing fields of a MsgHead or AppRec.
+/// Reads a message body into a `ParsedDialog`: size limit, UTF-8 only, hardened XML parsing,
+/// and the routing fields of a MsgHead or AppRec.
 ///
 /// The parser never touches the network, never loads or expands a DTD, and rejects any
-/// document that has a DOCTYPE. It is a value that can be shared between threads; every call
+/// document that has a DOCTYPE or is not UTF-8 (checked before libxml2 sees it). It is a value that can be shared between threads; every call
 /// uses its own libxml2 parser context.
 ///
 /// ```swift
@@ -25,9 +25,10 @@ package struct DialogParser: Sendable {
 
     /// Parses `body`, one XML document.
     ///
-    /// - Throws: `.tooLarge` (checked before any parsing), `.doctypeForbidden`,
-    ///   `.notWellFormed` (including namespace errors) and `.notADialogMessage` when the root
-    ///   is not a MsgHead or an AppRec in a known namespace.
+    /// - Throws: `.tooLarge` (checked before any parsing), `.doctypeForbidden`, `.notUTF8`
+    ///   (checked before libxml2 sees the body), `.notWellFormed` (including namespace
+    ///   errors) and `.notADialogMessage` when the root is not a MsgHead or an AppRec in a
+    ///   known namespace.
     /// - Returns: the parsed tree. Its `message` is nil when a routing field is missing;
     ///   `validate(with:)` then says what is wrong.
     package func parse(_ body: [UInt8]) throws(DialogError) -> ParsedDialog {
@@ -43,6 +44,8 @@ package struct DialogParser: Sendable {
             throw .notWellFormed(line: 1, reason: "Document is empty")
         }
         if DoctypeDetector.containsDoctype(bytes) { throw .doctypeForbidden }
+        // The first character XML forbids is libxml2's to report.
+        _ = try EncodingCheck.verify(bytes)
 
         _ = LibXML2.initialized
         guard let context = xmlNewParserCtxt() else {
@@ -65,7 +68,7 @@ package struct DialogParser: Sendable {
 
         let document = withExtendedLifetime(recorder) {
             start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
-                xmlCtxtReadMemory(context, characters, Int32(bytes.count), nil, nil, LibXML2.hardenedParseOptions)
+                xmlCtxtReadMemory(context, characters, Int32(bytes.count), nil, nil, LibXML2.messageParseOptions)
             }
         }
         guard let document, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {
@@ -75,7 +78,8 @@ package struct DialogParser: Sendable {
             let error = recorder.first
             throw .notWellFormed(line: error?.line ?? 0, reason: error?.message ?? "the XML parser failed")
         }
-        // The scan above should have caught every DOCTYPE; this catches encodings it cannot read.
+        // The prolog scan should have caught every DOCTYPE, and every encoding it cannot read
+        // is refused as not UTF-8; this stays as a second line of defence.
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
             xmlFreeDoc(document)
             throw .doctypeForbidden
