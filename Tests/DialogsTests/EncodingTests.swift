@@ -139,4 +139,15 @@ struct EncodingTests {
         let body = try Fixtures.example("apprec-ok.xml", replacing: "<Id>cd447e35", with: "<Id>cd447e35\u{FFFF}")
         #expect(Fixtures.parseError(body) == .notWellFormed(line: 6, reason: "Char 0xFFFF out of allowed range"))
     }
+
+    @Test("A control character ends the scan inside a comment, where libxml2 would read on as markup")
+    func controlCharacterInComment() throws {
+        // libxml2 stops the comment at the control character and parses the rest as markup:
+        // these attributes must never reach it.
+        let attributes = (0..<100_000).map { "a\($0)=\"\"" }.joined(separator: " ")
+        let body = Array("<r><!-- \u{01} <e \(attributes)/> --></r>".utf8)
+        var error: DialogError?
+        #expect(Fixtures.cpuTime { error = Fixtures.parseError(body) } < .milliseconds(500))
+        #expect(error == .notWellFormed(line: 1, reason: "xmlParseComment: invalid xmlChar value 1"))
+    }
 }

@@ -136,5 +136,7 @@ struct ParserRejectionTests {
         #expect(DialogError.missingElement("MsgInfo/MsgId").description == "required element MsgInfo/MsgId is missing or empty")
         #expect(DialogError.notUTF8(reason: "invalid UTF-8 at byte offset 7").description
             == "message is not UTF-8: invalid UTF-8 at byte offset 7")
+        #expect(DialogError.tooComplex(line: 3, reason: "an element has more than 64 attributes").description
+            == "message is too complex to parse at line 3: an element has more than 64 attributes")
     }
 }
