@@ -129,6 +129,16 @@ struct HostileBodyTests {
                 + "<unit value=\"beats/minute\"/></valueQuantity>\n      </Observation>\n    </resource>\n  </entry>"
             return filled(head, entry, "</Bundle></Content></RefDoc></Document></MsgHead>")
         },
+        // Schema validation: libxml2 matches the official OID pattern in quadratic time. Kept
+        // under 10 MB, which libxml2 would refuse for this shape before validation.
+        Shape(name: "9 MiB of OID attributes of 1,000 digits", expected: .parsed) {
+            let text = (try? Fixtures.text("innsyn_bruk.xml")) ?? ""
+            let marker = "<Ident><Id>10037001</Id>"
+            let ident = "<Ident><Id>1</Id><TypeId V=\"X\" S=\"" + String(repeating: "1", count: 1_000) + "x\"/></Ident>"
+            let parts = text.components(separatedBy: marker)
+            guard parts.count == 2 else { return [] }
+            return Array(parts[0].utf8) + Fixtures.repeated(ident, (9 << 20) / ident.utf8.count) + Array((marker + parts[1]).utf8)
+        },
     ]
 
     /// The quick refusals first, while the other suites may still be running beside this one.
@@ -155,5 +165,30 @@ struct HostileBodyTests {
             #expect(shape.expected == .parsed, "\(outcome)")
         }
         #expect(elapsed < Self.bound, "\(elapsed): \(outcome.prefix(200))")
+    }
+
+    @Test("An OID of 100,000 digits is rejected by the schema in milliseconds, with the same message")
+    func longOID() throws {
+        let body = try Fixtures.example(
+            "innsyn_bruk.xml", replacing: "S=\"2.16.578.1.12.4.1.1.7605\"",
+            with: "S=\"" + String(repeating: "1", count: 100_000) + "x\"")
+        let parsed = try Fixtures.parser.parse(body)
+        let schemas = try Fixtures.schemas()
+        var violation: SchemaViolation?
+        #expect(Fixtures.cpuTime { violation = parsed.validate(with: schemas) } < .milliseconds(500))
+        // libxml2 cuts its messages at 64,000 bytes, so the value's closing quote is lost too.
+        #expect(violation?.message == "Element '{\(KnownNamespace.dialog11)}TypeForesp', attribute 'S': [facet 'pattern'] "
+            + "The value '…")
+    }
+
+    @Test("The rewritten OID pattern accepts exactly what the official one does", arguments: [
+        ("2.16.578.1.12.4.1.1.7605", true), ("1", true), ("10.0", true), ("1..2", false), (".1", false), ("1.", false),
+        ("", false), ("1.a", false), ("١٢", true),
+    ])
+    func oidPattern(value: String, valid: Bool) throws {
+        let body = try Fixtures.example(
+            "innsyn_bruk.xml", replacing: "S=\"2.16.578.1.12.4.1.1.7605\"", with: "S=\"\(value)\"")
+        let violation = try Fixtures.parser.parse(body).validate(with: try Fixtures.schemas())
+        #expect((violation == nil) == valid, "\(String(describing: violation))")
     }
 }
