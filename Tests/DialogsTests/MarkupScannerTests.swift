@@ -27,6 +27,12 @@ struct MarkupScannerTests {
         #expect(Fixtures.parseError(Array(body.utf8)) == .notWellFormed(line: 1, reason: reason))
     }
 
+    @Test("A double hyphen in a comment is reported without the comment")
+    func doubleHyphen() {
+        let error = Fixtures.parseError(Array("<r><!-- patient 19826606056 -- note --></r>".utf8))
+        #expect(error == .notWellFormed(line: 1, reason: "Double hyphen within comment"))
+    }
+
     @Test("Markup libxml2 would read after an error it recovers from is never parsed", arguments: [
         // An attribute it cannot read: libxml2 reads the rest of the tag as text, then the element.
         "<r><a \">" + hiddenElement + "</r>",
