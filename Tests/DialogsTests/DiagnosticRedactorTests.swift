@@ -40,6 +40,9 @@ struct DiagnosticRedactorTests {
         let redacted = DiagnosticRedactor.redact("Element '" + String(repeating: "a", count: 3000) + "': This element is not expected.")
         #expect(redacted.count == DiagnosticRedactor.maximumLength + 1)
         #expect(redacted.hasSuffix("…"))
+        // A cut through a longer digit run leaves no national id behind.
+        let digits = DiagnosticRedactor.redact("Element '" + String(repeating: "a", count: 380) + "1234567890123456': x")
+        #expect(digits.hasSuffix("aaa***********…"), "\(digits.suffix(20))")
         // Past the first 4,096 bytes nothing is looked at, so a quote open there stays open.
         #expect(DiagnosticRedactor.redact("Element '" + String(repeating: "a", count: 5000) + "': not expected.") == "Element '…")
     }

@@ -31,12 +31,12 @@ enum DiagnosticRedactor {
             let collapsed = collapsedWhiteSpace(value, upTo: text.count)
             text = hide(collapsed.bytes, length: collapsed.complete ? collapsed.bytes.count : .max, in: text)
         }
-        return bounded(NationalIdMask.mask(redactQuotedValues(String(decoding: text, as: UTF8.self))))
+        return bounded(redactQuotedValues(String(decoding: text, as: UTF8.self)))
     }
 
     /// Masks and bounds a name taken from the payload (an element name or namespace URI).
     static func name(_ name: String) -> String {
-        bounded(NationalIdMask.mask(name))
+        bounded(name)
     }
 
     /// Later lines of a libxml2 message quote the document itself (`Bytes: 0x…`, the start of
@@ -134,7 +134,9 @@ enum DiagnosticRedactor {
         return output
     }
 
+    /// Cut to `maximumLength` and masked, in that order: a cut through a longer digit run can
+    /// leave exactly eleven digits.
     private static func bounded(_ text: String) -> String {
-        text.count <= maximumLength ? text : String(text.prefix(maximumLength)) + "…"
+        NationalIdMask.mask(text.count <= maximumLength ? text : String(text.prefix(maximumLength)) + "…")
     }
 }
