@@ -159,6 +159,10 @@ struct MarkupScanner: ~Copyable {
         let nameEnd = self.nameEnd(from: cursor)
         try intern(from: cursor, to: nameEnd)
         try countNode(at: open)
+        // An empty element is as deep as one with content: libxml2 walks as many ancestors.
+        let level = depth + 1
+        if level > statistics.depth { statistics.depth = level }
+        guard level <= maxDepth else { throw exceeded(.depth, at: open) }
         var attributes = 0
         var elementDeclarations = 0
         cursor = nameEnd
@@ -169,9 +173,7 @@ struct MarkupScanner: ~Copyable {
             // `if`, not `switch`: unoptimised, matching a case calls a generic `~=`.
             let byte = base[cursor]
             if byte == ASCII.greaterThan {
-                depth += 1
-                if depth > statistics.depth { statistics.depth = depth }
-                guard depth <= maxDepth else { throw exceeded(.depth, at: open) }
+                depth = level
                 declarations[depth - 1] = elementDeclarations
                 position = cursor + 1
                 return nil
