@@ -17,6 +17,8 @@ struct MarkupScannerTests {
         ("<r><a x=\"" + String(repeating: "&amp;", count: 10) + "<\"/></r>", "Unescaped '<' not allowed in attributes values"),
         ("<r>&nbsp;</r>", "Entity '…' not defined"),
         ("<r>&amp</r>", "EntityRef: expecting ';'"),
+        ("<r>&</r>", "xmlParseEntityRef: no name"),
+        ("<r><a b=\"x</r>", "Unescaped '<' not allowed in attributes values"),
         ("<r><? x?></r>", "xmlParsePI : no target name"),
         ("<r><!foo></r>", "StartTag: invalid element name"),
         ("<r>< a/></r>", "StartTag: invalid element name"),
@@ -44,6 +46,9 @@ struct MarkupScannerTests {
         "<?xml version=\"1.0\" x>" + hiddenElement + "?>",
         // An attribute value with "<": libxml2 stops the value there.
         "<r><a b=\"" + hiddenElement + "\"/></r>",
+        // The same without a closing quote (found by the fuzzer: the scan took the rest of the
+        // body for the value).
+        "<r><a b=\"x " + hiddenElement + "</r>",
     ])
     func hiddenMarkup(body: String) {
         var error: DialogError?
@@ -62,6 +67,11 @@ struct MarkupScannerTests {
             // At "y": through the end of the tag.
             #expect(MarkupScanner.truncationEnd(buffer, malformedAt: 11) == 23)
             #expect(MarkupScanner.truncationEnd(buffer, malformedAt: buffer.count) == buffer.count)
+        }
+        // Never past a `<` the scan stopped at: libxml2 would read the tag after it.
+        let value = Array("<r><a x=\"1<b y='2'>".utf8)
+        value.withUnsafeBufferPointer { buffer in
+            #expect(MarkupScanner.truncationEnd(buffer, malformedAt: 10) == 11)
         }
         let text = Array("<r>&ø<b/></r>".utf8)
         text.withUnsafeBufferPointer { buffer in

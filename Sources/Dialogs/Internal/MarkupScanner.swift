@@ -67,10 +67,12 @@ struct MarkupScanner: ~Copyable {
     /// Where libxml2 should stop reading a body the scan found malformed at `offset`: past
     /// the offending character and the rest of its tag (up to a `>`, never into a `<`), so
     /// libxml2 describes the error as it would in the whole body, without parsing anything
-    /// the scan has not bounded beyond a few bytes.
+    /// the scan has not bounded beyond a few bytes of the same tag.
     static func truncationEnd(_ bytes: UnsafeBufferPointer<UInt8>, malformedAt offset: Int) -> Int {
         guard offset < bytes.count else { return bytes.count }
         var index = offset + 1
+        // A `<` is where libxml2 would start a tag the scan has not counted.
+        guard bytes[offset] != ASCII.lessThan else { return index }
         let lookahead = min(bytes.count, index + 256)
         while index < lookahead, bytes[index] != ASCII.lessThan {
             index += 1
@@ -202,7 +204,10 @@ struct MarkupScanner: ~Copyable {
             let quote = base[cursor]
             guard quote == ASCII.quote || quote == ASCII.apostrophe else { return cursor }
             let valueStart = cursor + 1
-            guard let valueEnd = ByteSearch.find(quote, in: base, from: valueStart, to: end) else { return end }
+            guard let valueEnd = ByteSearch.find(quote, in: base, from: valueStart, to: end) else {
+                // Unclosed: libxml2 stops the value at the first `<` and parses on from there.
+                return ByteSearch.find(ASCII.lessThan, in: base, from: valueStart, to: end) ?? end
+            }
             guard valueEnd - valueStart <= Self.libxml2TextLimit else {
                 throw exceeded(.length("an attribute value"), at: attributeName)
             }
@@ -345,7 +350,9 @@ struct MarkupScanner: ~Copyable {
         var search = start
         while let ampersand = ByteSearch.find(ASCII.ampersand, in: base, from: search, to: stop) {
             let nameStart = ampersand + 1
-            guard nameStart < stop else { return stop }
+            // At the end of a text that is the `<` of the next tag: libxml2 reports the
+            // reference without it.
+            guard nameStart < stop else { return ampersand }
             search = nameStart
             // libxml2 checks a character reference itself, and stops it before any character
             // that does not belong to it, so it cannot hide markup.
