@@ -4,9 +4,10 @@ import Foundation
 /// Feeds one input to the Dialogs module the way ingress does, and checks what must hold for
 /// any input. A broken check stops the process, which libFuzzer reports as a crash.
 ///
-/// - Parsing, `requireMessage()`, `schemaNamespace` and `validate(with:)` (twice, for the same
-///   answer) never crash; everything they return for the sender is free of 11-digit runs
-///   and bounded in length.
+/// - Parsing (with the default limits and with limits small enough to be reached),
+///   `requireMessage()`, `schemaNamespace` and `validate(with:)` (twice, for the same answer)
+///   never crash; everything they return for the sender is free of 11-digit runs and
+///   bounded in length.
 /// - The pre-scan is never stricter than XML: when it stops at malformed markup, libxml2
 ///   must find the whole body not well-formed too.
 /// - The pre-scan's counts bound libxml2: even parsing in recovery mode, which goes on
@@ -32,6 +33,10 @@ enum DialogsFuzzTarget {
 
     static let parser = DialogParser(maxBytes: 16 << 20)
 
+    /// Limits small enough for fuzzed inputs to reach, so the refusals are exercised too.
+    static let tightParser = DialogParser(maxBytes: 16 << 20, limits: ParseLimits(
+        maxAttributesPerElement: 4, maxNamespaceDeclarationsInScope: 3, maxDepth: 6, maxNodes: 60, maxDistinctNames: 30))
+
     static func run(_ body: [UInt8]) {
         do throws(DialogError) {
             let parsed = try parser.parse(body)
@@ -48,6 +53,11 @@ enum DialogsFuzzTarget {
             guard first == second else { fatalError("fuzz: validating twice gave \(String(describing: first)), then \(String(describing: second))") }
         } catch {
             checkSafe(error.description, "parse")
+        }
+        do throws(DialogError) {
+            _ = try tightParser.parse(body)
+        } catch {
+            checkSafe(error.description, "parse with tight limits")
         }
         crossCheck(body)
     }

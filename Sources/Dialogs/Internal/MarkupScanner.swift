@@ -102,7 +102,7 @@ struct MarkupScanner: ~Copyable {
         self.count = count
         self.end = end
         self.limits = limits
-        maxDepth = min(limits.maxDepth, Self.libxml2DepthLimit)
+        maxDepth = min(max(limits.maxDepth, 0), Self.libxml2DepthLimit)
         declarations = .allocate(capacity: maxDepth + 1)
         names = NameSet(limit: limits.maxDistinctNames)
     }
