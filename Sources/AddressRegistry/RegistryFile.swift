@@ -60,10 +60,22 @@ package enum RegistryFile {
             isValidCommunicationParty: body["IsValidCommunicationParty"]?.bool ?? false,
             electronicAddresses: addresses,
             receives: receives.map(Set.init))
+        return RegistryEntry(party: party, document: try storedDocument(element, index: index))
+    }
+
+    /// The element as the store keeps it: re-serialised with sorted keys.
+    ///
+    /// `JSONEncoder` refuses only non-finite numbers, which `JSONDecoder` never produces, so
+    /// this cannot fail for an element read from a file; it throws rather than store an empty
+    /// document should that ever change.
+    static func storedDocument(_ element: JSONValue, index: Int) throws(RegistryImportError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let document = (try? encoder.encode(element)) ?? Data()
-        return RegistryEntry(party: party, document: document)
+        do {
+            return try encoder.encode(element)
+        } catch {
+            throw .notEncodable(index: index)
+        }
     }
 
     private static func address(_ value: JSONValue) -> ElectronicAddress? {

@@ -6,6 +6,8 @@ package enum RegistryImportError: Error, Sendable, Equatable, CustomStringConver
     case missingHerId(index: Int)
     case invalidHerId(index: Int)
     case duplicateHerId(index: Int, herId: Int)
+    /// The element could not be serialised again for the store.
+    case notEncodable(index: Int)
 
     package var description: String {
         switch self {
@@ -15,6 +17,7 @@ package enum RegistryImportError: Error, Sendable, Equatable, CustomStringConver
         case .missingHerId(let index): "element \(index): HerId is missing"
         case .invalidHerId(let index): "element \(index): HerId is not a positive integer"
         case .duplicateHerId(let index, let herId): "element \(index): duplicate HerId \(herId)"
+        case .notEncodable(let index): "element \(index): could not be serialised as JSON for the store"
         }
     }
 }

@@ -5,6 +5,14 @@
 package enum DialogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The body is larger than the parser's limit; it was not parsed.
     case tooLarge(size: Int, limit: Int)
+    /// The body is not UTF-8, the only encoding the wire contract allows: a UTF-16 or UTF-32
+    /// byte-order mark, a NUL byte, a byte sequence that is not UTF-8, or an XML declaration
+    /// naming another encoding. `reason` says which, and where, but quotes no bytes.
+    case notUTF8(reason: String)
+    /// The body goes over one of the parser's `ParseLimits` (or over a length libxml2 itself
+    /// would refuse); it was not parsed. `line` is where the scan stopped, `reason` names the
+    /// limit.
+    case tooComplex(line: Int, reason: String)
     /// The body is not well-formed (namespace-aware) XML. `reason` is libxml2's first error,
     /// first line only, with quoted values replaced by `…`.
     case notWellFormed(line: Int, reason: String)
@@ -20,6 +28,10 @@ package enum DialogError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .tooLarge(let size, let limit):
             "message of \(size) bytes is over the limit of \(limit) bytes"
+        case .notUTF8(let reason):
+            "message is not UTF-8: \(reason)"
+        case .tooComplex(let line, let reason):
+            "message is too complex to parse at line \(line): \(reason)"
         case .notWellFormed(let line, let reason):
             "not well-formed XML at line \(line): \(reason)"
         case .doctypeForbidden:

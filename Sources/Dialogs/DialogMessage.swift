@@ -45,10 +45,14 @@ package enum DialogMessage: Sendable, Equatable {
         }
     }
 
-    /// The namespace of the root element (for `X-MessageInfo-SchemaNamespace`).
-    package var schemaNamespace: String {
+    /// `X-MessageInfo-SchemaNamespace` as Helsenorge.Messaging writes it: for a MsgHead the
+    /// namespace of its first document's payload (`MsgHeadInfo.payloadNamespace`, e.g.
+    /// `http://www.kith.no/xmlstds/dialog/2013-01-23` for Dialogmelding 1.1), for an AppRec
+    /// its own namespace. Nil when the first document has no payload element; the header is
+    /// then left out.
+    package var schemaNamespace: String? {
         switch self {
-        case .msgHead: KnownNamespace.msgHead
+        case .msgHead(let info): info.payloadNamespace
         case .appRec(let info): info.namespace
         }
     }

@@ -7,6 +7,12 @@ import Foundation
 /// The compiled schema is never changed after loading; each validation gets its own libxml2
 /// validation context, so any number of threads may validate at once.
 ///
+/// The bundled copies differ from the official files in one place: the `oid` type's pattern
+/// `(\d+\.?)*\d+` (MsgHead, AppRec 1.0, kith.xsd) is written `\d+(\.\d+)*`, which accepts
+/// exactly the same strings. libxml2 matches the official form in quadratic time, so one
+/// 100,000-digit `S` attribute held a validation for minutes. Schemas loaded from elsewhere
+/// with `init(directory:)` need the same change.
+///
 /// ```swift
 /// let schemas = try DialogSchemas.loadBundled()     // once, at start-up
 /// let violation = try parser.parse(body).validate(with: schemas)

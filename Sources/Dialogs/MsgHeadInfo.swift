@@ -22,12 +22,20 @@ package struct MsgHeadInfo: Sendable, Equatable {
     package var receiver: PartyIdent
     /// Whether the message names a patient (`MsgInfo/Patient` or `PatientReport/Patient`).
     package var hasPatient: Bool
+    /// The namespace of the first document's payload, as Helsenorge.Messaging reads it for
+    /// `X-MessageInfo-SchemaNamespace`: the first `Document` in document order (those under
+    /// `PatientReport` included), the first element in its `RefDoc/Content`, that element's
+    /// namespace URI (masked and bounded like every name from a payload). Nil when that
+    /// document has no such element (a `FileReference`, an empty `Content`) or the element
+    /// has no namespace. A `Base64Container` attachment counts: its namespace is
+    /// `http://www.kith.no/xmlstds/base64container`.
+    package var payloadNamespace: String?
 
     /// Creates the summary of a MsgHead.
     package init(
         messageFunction: String, msgId: String, genDate: String, ackRequested: Bool? = nil,
         refToParent: String? = nil, refToConversation: String? = nil,
-        sender: PartyIdent, receiver: PartyIdent, hasPatient: Bool
+        sender: PartyIdent, receiver: PartyIdent, hasPatient: Bool, payloadNamespace: String? = nil
     ) {
         self.messageFunction = messageFunction
         self.msgId = msgId
@@ -38,5 +46,6 @@ package struct MsgHeadInfo: Sendable, Equatable {
         self.sender = sender
         self.receiver = receiver
         self.hasPatient = hasPatient
+        self.payloadNamespace = payloadNamespace
     }
 }

@@ -1,4 +1,4 @@
-import AddressRegistry
+@testable import AddressRegistry
 import Foundation
 import Testing
 
@@ -84,6 +84,20 @@ import Testing
     ])
     func badFilesNameTheElement(json: String, expected: RegistryImportError) {
         #expect(throws: expected) { _ = try parse(json) }
+    }
+
+    /// `JSONDecoder` refuses numbers that overflow a `Double` (and NaN, Infinity), so no file
+    /// can make storing an element fail; the seam that stores it is tested directly.
+    @Test func anElementThatCannotBeStoredFailsTheImportNamingIt() {
+        #expect(throws: RegistryImportError.notEncodable(index: 3)) {
+            _ = try RegistryFile.storedDocument(.object(["HerId": .integer(7), "Weight": .number(.infinity)]), index: 3)
+        }
+        #expect(RegistryImportError.notEncodable(index: 3).description == "element 3: could not be serialised as JSON for the store")
+        #expect {
+            _ = try parse(#"[{"HerId": 1, "Weight": 1e400}]"#)
+        } throws: { error in
+            if case RegistryImportError.notJSON = error { true } else { false }
+        }
     }
 
     @Test func notJSONIsReported() {

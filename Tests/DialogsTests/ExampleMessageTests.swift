@@ -43,7 +43,7 @@ struct ExampleMessageTests {
         #expect(message.id == expected.id)
         #expect(message.sender.effective == 10037002)
         #expect(message.receiver.effective == 10037004)
-        #expect(message.schemaNamespace == KnownNamespace.msgHead)
+        #expect(message.schemaNamespace == KnownNamespace.dialog11)
         #expect(!message.isAppRec)
         #expect(parsed.message == message)
         #expect(parsed.validate(with: try Fixtures.schemas()) == nil)

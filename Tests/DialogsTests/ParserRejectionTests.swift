@@ -38,25 +38,21 @@ struct ParserRejectionTests {
         #expect(error.description.contains("Extra content at the end of the document"), "\(error)")
     }
 
-    @Test("Invalid UTF-8 is rejected without quoting the bytes")
+    @Test("Invalid UTF-8 is refused before parsing, by offset, without quoting the bytes")
     func invalidUTF8() throws {
         var body = try Fixtures.bytes("apprec-ok.xml")
         let index = try #require(body.firstIndex(of: UInt8(ascii: "E")))
         body[index] = 0xC3
         body[index + 1] = 0x28
         let error = try #require(Fixtures.parseError(body))
-        guard case .notWellFormed(_, let reason) = error else {
-            Issue.record("expected notWellFormed, got \(error)")
-            return
-        }
-        #expect(reason.contains("UTF-8"))
-        #expect(!reason.contains("Bytes") && !reason.contains("0xC3"), "\(reason)")
+        #expect(error == .notUTF8(reason: "invalid UTF-8 at byte offset \(index)"))
+        #expect(!error.description.contains("0xC3") && !error.description.contains("Bytes"), "\(error)")
     }
 
-    @Test("An encoding error names no payload bytes")
+    @Test("A declared encoding other than UTF-8 is refused before libxml2 converts anything")
     func encodingError() {
         let body = Array("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<a>".utf8) + [0x82, 0xFF, 0xFF, 0x80] + Array("</a>".utf8)
-        #expect(Fixtures.parseError(body) == .notWellFormed(line: 2, reason: "input conversion failed due to input error"))
+        #expect(Fixtures.parseError(body) == .notUTF8(reason: "the XML declaration names an encoding other than UTF-8"))
     }
 
     @Test("An undeclared namespace prefix is not well-formed")
@@ -95,7 +91,7 @@ struct ParserRejectionTests {
         #expect(Fixtures.parseError(body) == .doctypeForbidden)
     }
 
-    @Test("A DOCTYPE the scan cannot see (EBCDIC) is caught in the parsed tree")
+    @Test("An EBCDIC body, whose DOCTYPE the prolog scan cannot see, is refused as not UTF-8")
     func ebcdicDoctype() throws {
         // `<?xml version="1.0" encoding="IBM037"?>\n<!DOCTYPE a [<!ENTITY e "x">]>\n<a>&e;</a>\n` in IBM037.
         let hex = "4c6fa7949340a58599a28996957e7ff14bf07f4085958396848995877e7fc9c2d4f0f3f77f6f6e254c5ac4d6c3e3e8d7"
@@ -107,7 +103,7 @@ struct ParserRejectionTests {
             body.append(try #require(UInt8(hex[index..<next], radix: 16)))
             index = next
         }
-        #expect(Fixtures.parseError(body) == .doctypeForbidden)
+        #expect(Fixtures.parseError(body) == .notUTF8(reason: "invalid UTF-8 at byte offset 2"))
     }
 
     @Test("The size limit is checked before parsing")
@@ -138,5 +134,9 @@ struct ParserRejectionTests {
         #expect(DialogError.notADialogMessage(rootNamespace: "urn:x", rootName: "foo").description
             == "root element {urn:x}foo is not a MsgHead or an AppRec in a known namespace")
         #expect(DialogError.missingElement("MsgInfo/MsgId").description == "required element MsgInfo/MsgId is missing or empty")
+        #expect(DialogError.notUTF8(reason: "invalid UTF-8 at byte offset 7").description
+            == "message is not UTF-8: invalid UTF-8 at byte offset 7")
+        #expect(DialogError.tooComplex(line: 3, reason: "an element has more than 64 attributes").description
+            == "message is too complex to parse at line 3: an element has more than 64 attributes")
     }
 }

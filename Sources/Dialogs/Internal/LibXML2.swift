@@ -10,4 +10,10 @@ enum LibXML2 {
     /// DTD (`NOENT`, `DTDLOAD`, `DTDATTR`, `DTDVALID`) or lift the size limits (`HUGE`).
     static let hardenedParseOptions = Int32(bitPattern:
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+
+    /// For message bodies: also ignore the encoding an XML declaration names. `EncodingCheck`
+    /// has refused every body that is not UTF-8 or that declares another encoding; this makes
+    /// sure libxml2 never converts one all the same. (The schemas are ISO-8859-1 and are read
+    /// with `hardenedParseOptions`.)
+    static let messageParseOptions = hardenedParseOptions | Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue)
 }

@@ -12,8 +12,8 @@ enum DeliveryProperties {
             HeaderName.fromHerId: String(fromHerId),
             HeaderName.toHerId: String(toHerId),
             HeaderName.messageType: message.messageFunction,
-            HeaderName.schemaNamespace: message.schemaNamespace,
         ]
+        headers[HeaderName.schemaNamespace] = message.schemaNamespace
         headers[HeaderName.applicationTimeStamp] = submitted.headers[HeaderName.applicationTimeStamp]
         if let cpaId = submitted.headers[HeaderName.cpaId], !cpaId.isEmpty {
             headers[HeaderName.cpaId] = cpaId
