@@ -41,7 +41,8 @@ import Testing
         #expect(received[HeaderName.applicationTimeStamp] == .string(headers[HeaderName.applicationTimeStamp] ?? ""))
         #expect(received[HeaderName.cpaId] == .string("cpa-123"))
         #expect(received[HeaderName.messageType] == .string(function))
-        #expect(received[HeaderName.schemaNamespace] == .string("http://www.kith.no/xmlstds/msghead/2006-05-24"))
+        // As Helsenorge.Messaging writes it: the namespace of the first document's payload.
+        #expect(received[HeaderName.schemaNamespace] == .string("http://www.kith.no/xmlstds/dialog/2013-01-23"))
         #expect(received[HeaderName.senderLevel1] == .string("10037001"))
         #expect(received[HeaderName.senderLevel2] == .string("10037002"))
         #expect(received[HeaderName.receiverLevel1] == .string("10037003"))

@@ -35,10 +35,9 @@ extension PartyIdent {
         return herId(unit.child("Id")?.text)
     }
 
-    /// A HER-id is a positive integer written in decimal digits; anything else is no HER-id.
+    /// The same rule as for headers (`HerId`): an 11-digit "HER-id" in a payload is a national
+    /// identity number, never a party.
     private static func herId(_ text: String?) -> Int? {
-        guard let text, !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let value = Int(text), value > 0 else { return nil }
-        return value
+        HerId.parse(text)
     }
 }
