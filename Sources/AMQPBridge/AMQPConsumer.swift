@@ -47,7 +47,8 @@ package final class AMQPConsumer: Sendable {
 
     /// - Parameters:
     ///   - prefetch: unacknowledged deliveries the broker may send at once (`basic.qos`).
-    ///   - maxUnackedBytes: bodies held unacknowledged at once, at most (plus one delivery): the
+    ///   - maxUnackedBytes: bytes (bodies and headers) held unacknowledged at once, at most (plus
+    ///     one delivery): the
     ///     broker has no byte limit of its own (`prefetch_size` is not implemented), so past it the
     ///     consumer stops reading from the socket until acknowledgements bring it below, and TCP
     ///     holds the broker back. Without it, `prefetch` large messages could be held at once.
@@ -115,10 +116,11 @@ package final class AMQPConsumer: Sendable {
         mailbox.post(.reject(tag, epoch: epoch, requeue: requeue))
     }
 
-    /// Stops receiving (basic.cancel). Unacked deliveries stay unacked and can still be
-    /// acked or rejected. Deliveries that were already on their way are held back and
-    /// yielded after `resume()`. Batches yielded before the call may still be in the stream.
-    /// Returns once the broker confirmed the cancel (or at once when disconnected).
+    /// Stops receiving: the consumer reads nothing more from its socket until `resume()`, so
+    /// TCP holds the broker back and nothing more is taken into memory (a `basic.cancel` would
+    /// have to read every delivery already on its way before the broker's answer). Unacked
+    /// deliveries stay unacked and can still be acked or rejected. Batches yielded before the
+    /// call may still be in the stream. Returns once the consumer thread has taken it.
     package func pause() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             if !mailbox.post(.pause(cont)) { cont.resume() }
@@ -178,7 +180,6 @@ final class ConsumerCore {
     private var epoch: UInt64 = 0
     private var consuming = false
     private var paused = false
-    private var held: [AMQPDelivery] = []
     /// Deliveries read on the current channel and not yet acknowledged: tag and body size.
     private var unacked = UnackedDeliveries()
     private var lastHeartbeatSent = ContinuousClock.now
@@ -240,11 +241,12 @@ final class ConsumerCore {
             }
             return
         }
-        let overBudget = unacked.bytes >= config.maxUnackedBytes
-        if overBudget != status.snapshot.holdingBack { status.update { $0.holdingBack = overBudget } }
-        if overBudget {
-            // Over the byte budget: read nothing until acknowledgements bring it down, so that
-            // TCP holds the broker back, and keep the connection alive meanwhile.
+        let holdingBack = isHoldingBack
+        if holdingBack != status.snapshot.holdingBack { status.update { $0.holdingBack = holdingBack } }
+        if holdingBack {
+            // Paused, or over the byte budget: read nothing until resumed or until
+            // acknowledgements bring it down, so that TCP holds the broker back, and keep the
+            // connection alive meanwhile.
             mailbox.wait(fd: nil, timeout: idleInterval)
             keepAlive(conn)
             return
@@ -254,6 +256,9 @@ final class ConsumerCore {
         }
         pump(conn)
     }
+
+    /// Whether the consumer reads nothing now: paused, or its byte budget unacknowledged.
+    private var isHoldingBack: Bool { paused || unacked.bytes >= config.maxUnackedBytes }
 
     /// Sends a heartbeat frame when none was sent for half the heartbeat interval: rabbitmq-c
     /// sends heartbeats only while it reads, and the consumer is not reading.
@@ -289,8 +294,7 @@ final class ConsumerCore {
     /// Declare, qos, consume on the (new) current channel; bumps the epoch.
     private func setupChannel(_ c: AMQPConnection) throws(AMQPError) {
         epoch &+= 1
-        held.removeAll()  // their tags belonged to the previous channel
-        unacked.removeAll()
+        unacked.removeAll()  // their tags belonged to the previous channel
         consuming = false
         guard let st = c.state else { throw .closed }
         let arena = CArena()
@@ -306,7 +310,7 @@ final class ConsumerCore {
         guard let st = c.state else { throw .closed }
         _ = amqp_basic_qos(st, c.channel, 0, config.prefetch, 0)
         try c.checkLastReply("basic.qos")
-        if !paused { try startConsuming(c) }
+        try startConsuming(c)
         let ep = epoch
         status.update { $0 = .init(connected: true, epoch: ep, lastError: nil) }
         logger.debug("AMQP consumer ready", metadata: ["amqp.epoch": "\(ep)", "amqp.paused": "\(paused)"])
@@ -333,7 +337,6 @@ final class ConsumerCore {
         conn?.destroy()
         conn = nil
         consuming = false
-        held.removeAll()
         unacked.removeAll()
         supervisor.connectionLost(error)
         status.update { $0.connected = false; $0.lastError = error.description }
@@ -348,7 +351,6 @@ final class ConsumerCore {
         }
         logger.warning("AMQP consumer channel failed; reopening it", metadata: ["error": "\(error)"])
         consuming = false
-        held.removeAll()
         unacked.removeAll()
         do {
             if c.channelOpen, let st = c.state {
@@ -380,6 +382,10 @@ final class ConsumerCore {
 
     private func ack(_ tag: UInt64, epoch ep: UInt64, multiple: Bool) {
         guard let c = currentConnection(for: ep, "ack", tag: tag), let st = c.state else { return }
+        guard unacked.settlesAnything(tag, multiple: multiple) else {
+            logger.debug("AMQP ack dropped: nothing unacknowledged up to it", metadata: ["amqp.tag": "\(tag)"])
+            return
+        }
         do {
             try c.checkStatus(amqp_basic_ack(st, c.channel, tag, multiple ? 1 : 0), "basic.ack")
             unacked.settle(tag, multiple: multiple)
@@ -390,6 +396,7 @@ final class ConsumerCore {
 
     private func reject(_ tag: UInt64, epoch ep: UInt64, requeue: Bool) {
         guard let c = currentConnection(for: ep, "reject", tag: tag), let st = c.state else { return }
+        guard unacked.settlesAnything(tag, multiple: false) else { return }
         do {
             try c.checkStatus(amqp_basic_reject(st, c.channel, tag, requeue ? 1 : 0), "basic.reject")
             unacked.settle(tag, multiple: false)
@@ -402,29 +409,20 @@ final class ConsumerCore {
         guard p != paused else { return }
         paused = p
         logger.info(p ? "AMQP consumer paused" : "AMQP consumer resumed")
-        guard let c = conn, c.isOpen, c.channelOpen else { return }
-        do {
-            if p {
-                if consuming { try stopConsuming(c) }
-            } else {
-                if !held.isEmpty {
-                    continuation.yield(held)
-                    held.removeAll()
-                }
-                if !consuming { try startConsuming(c) }
-            }
-        } catch {
-            failed(error, c)
-        }
     }
 
     private func shutdown() {
         if let c = conn, c.isOpen {
-            if consuming, c.channelOpen { try? stopConsuming(c) }
-            c.closeGracefully()  // channel.close requeues unacked deliveries
+            if isHoldingBack {
+                // Not reading: a polite close would read every delivery on its way first. The
+                // broker requeues what was not acknowledged either way; acks already went out.
+                c.destroy()
+            } else {
+                if consuming, c.channelOpen { try? stopConsuming(c) }
+                c.closeGracefully()  // channel.close requeues unacked deliveries
+            }
         }
         conn = nil
-        held.removeAll()
         status.update { $0.connected = false; $0.lastError = AMQPError.closed.description }
         logger.debug("AMQP consumer closed")
     }
@@ -451,7 +449,7 @@ final class ConsumerCore {
                     c.releaseBuffers()
                     if ch == c.channel {
                         batch.append(d)
-                        unacked.add(d.deliveryTag, bytes: d.body.count)
+                        unacked.add(d.deliveryTag, bytes: d.body.count + d.properties.encodedSize)
                     }
                     continue
                 }
@@ -474,11 +472,7 @@ final class ConsumerCore {
             return
         }
         guard !batch.isEmpty else { return }
-        if paused {
-            held.append(contentsOf: batch)
-        } else {
-            continuation.yield(batch)
-        }
+        continuation.yield(batch)
     }
 
     private func handle(_ ev: InboundEvent, _ c: AMQPConnection) throws(AMQPError) {

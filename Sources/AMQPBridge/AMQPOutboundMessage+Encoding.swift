@@ -36,7 +36,7 @@ extension AMQPOutboundMessage {
         }
         // The content header frame: 7 bytes of frame header and 1 of end marker around class,
         // weight, body size and flags (14 bytes), then the properties.
-        let size = 8 + 14 + propertiesSize
+        let size = 8 + 14 + properties.encodedSize
         if size > frameMax {
             return "properties and headers take \(size) bytes; they must fit one frame of \(frameMax) bytes"
         }
@@ -62,20 +62,6 @@ extension AMQPOutboundMessage {
         return false
     }
 
-    private var propertiesSize: Int {
-        let p = properties
-        var size = 0
-        for value in [p.contentType, p.contentEncoding, p.correlationId, p.replyTo, p.expiration,
-                      p.messageId, p.type, p.userId, p.appId] {
-            if let value { size += 1 + value.utf8.count }
-        }
-        if !p.headers.isEmpty { size += Self.tableSize(p.headers) }
-        if p.deliveryMode != nil { size += 1 }
-        if p.priority != nil { size += 1 }
-        if p.timestamp != nil { size += 8 }
-        return size
-    }
-
     private static func overlongKey(in table: [String: AMQPFieldValue]) -> String? {
         for (key, value) in table {
             if key.utf8.count > shortStringLimit { return key }
@@ -90,6 +76,21 @@ extension AMQPOutboundMessage {
         case .array(let values): values.lazy.compactMap { overlongKey(in: $0) }.first
         default: nil
         }
+    }
+}
+
+extension AMQPProperties {
+    /// The bytes these properties take in a content header frame, as rabbitmq-c encodes them.
+    var encodedSize: Int {
+        var size = 0
+        for value in [contentType, contentEncoding, correlationId, replyTo, expiration, messageId, type, userId, appId] {
+            if let value { size += 1 + value.utf8.count }
+        }
+        if !headers.isEmpty { size += Self.tableSize(headers) }
+        if deliveryMode != nil { size += 1 }
+        if priority != nil { size += 1 }
+        if timestamp != nil { size += 8 }
+        return size
     }
 
     private static func tableSize(_ table: [String: AMQPFieldValue]) -> Int {

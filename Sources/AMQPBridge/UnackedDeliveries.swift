@@ -9,12 +9,19 @@ struct UnackedDeliveries {
     private var settledOutOfOrder: Set<UInt64> = []
     private(set) var bytes = 0
 
-    var count: Int { tags.count - start - settledOutOfOrder.count }
-
     mutating func add(_ tag: UInt64, bytes size: Int) {
         tags.append(tag)
         sizes.append(size)
         bytes += size
+    }
+
+    /// Whether acknowledging `tag` (with `multiple`, everything up to it) would settle anything.
+    /// The broker closes the channel on an ack for a tag it no longer has, so such an ack is
+    /// better not sent.
+    func settlesAnything(_ tag: UInt64, multiple: Bool) -> Bool {
+        guard start < tags.count else { return false }
+        if multiple { return tags[start] <= tag }
+        return !settledOutOfOrder.contains(tag) && tags[start...].contains(tag)
     }
 
     /// Settles `tag`, or with `multiple` every delivery up to and including it.

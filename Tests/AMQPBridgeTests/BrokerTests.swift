@@ -361,10 +361,12 @@ struct BrokerTests {
         consumer.ack(upTo: first[0].deliveryTag, epoch: first[0].epoch)
 
         await consumer.pause()
+        #expect(consumer.isHoldingBack)
         #expect(await client.publish((1...5).map { message(to: queue, id: "p-\($0)") }) == Array(repeating: .confirmed, count: 5))
-        try await Task.sleep(for: .milliseconds(1500))
+        // The broker has sent them (none is ready on the queue), and the paused consumer, which
+        // reads nothing, has taken none of them in.
+        #expect(await eventually { (try? await client.messageCount(queue: queue)) == 0 })
         #expect(collector.count == 1, "nothing may be delivered while paused")
-        #expect(try await client.messageCount(queue: queue) == 5, "the messages wait in the queue")
 
         await consumer.resume()
         let all = await collector.wait(for: 6)
@@ -397,7 +399,9 @@ struct BrokerTests {
         await client.close()
     }
 
-    @Test func consumerRecoversFromAChannelError() async throws {
+    /// The broker closes the channel on an ack for a tag it does not have, which would requeue
+    /// every unacknowledged delivery. Such an ack (a repeat, or a mistake) is dropped instead.
+    @Test func anAckForAnUnknownTagIsDroppedAndCostsNoChannel() async throws {
         let queue = TestBroker.uniqueQueue("chanerr")
         let client = AMQPClient(settings: settings, name: "test-chanerr", logger: TestBroker.logger)
         #expect(await client.publish([message(to: queue, id: "c-0"), message(to: queue, id: "c-1")], declaring: .durable)
@@ -407,19 +411,16 @@ struct BrokerTests {
         let got = await collector.wait(for: 2)
         #expect(got.count == 2)
         let epoch = got[0].epoch
-        // An unknown delivery tag makes the broker close the channel (406).
         consumer.ack(999_999, epoch: epoch)
-        let again = await collector.wait(for: 4)
-        #expect(again.count == 4)
-        let redelivered = again.dropFirst(2)
-        #expect(redelivered.map { $0.properties.messageId } == ["c-0", "c-1"])
-        #expect(redelivered.allSatisfy { $0.redelivered && $0.epoch > epoch })
-        #expect(consumer.epoch > epoch)
-        // Acks for the old epoch are dropped; for the new one they work.
-        consumer.ack(upTo: got[1].deliveryTag, epoch: epoch)
-        consumer.ack(upTo: again[3].deliveryTag, epoch: again[3].epoch)
+        consumer.ack(upTo: got[0].deliveryTag, epoch: epoch)
+        consumer.ack(upTo: got[0].deliveryTag, epoch: epoch)  // again: nothing left up to it
+        consumer.ack(got[1].deliveryTag, epoch: epoch)
+        // Both acknowledged on the first channel: nothing comes again, the queue is empty.
+        #expect(await eventually { (try? await client.messageCount(queue: queue)) == 0 })
         await consumer.close()
         await collector.finished()
+        #expect(collector.count == 2)
+        #expect(consumer.epoch == epoch)
         #expect(try await client.messageCount(queue: queue) == 0)
         try await client.deleteQueue(queue)
         await client.close()

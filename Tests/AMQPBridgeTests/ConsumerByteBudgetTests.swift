@@ -34,6 +34,13 @@ struct ConsumerByteBudgetTests {
         #expect(await eventually { collector.count == 6 && consumer.isHoldingBack })
         #expect(collector.count == 6)
 
+        // Paused while over the budget (the store cannot write, say), it still reads nothing.
+        await consumer.pause()
+        consumer.ack(upTo: collector.deliveries[5].deliveryTag, epoch: collector.deliveries[5].epoch)
+        #expect(await eventually { (try? await client.messageCount(queue: queue)) == 0 }, "the broker has sent what prefetch allows")
+        #expect(collector.count == 6, "nothing was read while paused")
+        await consumer.resume()
+
         // Acknowledging as it goes takes everything, once each.
         while collector.count < count {
             let last = collector.deliveries.last
