@@ -45,4 +45,19 @@ package enum LogSafe {
         }
         return output
     }
+
+    /// `text` cut at a character boundary to at most `bytes` bytes of UTF-8, for fields with a
+    /// byte limit (an AMQP short string holds 255).
+    package static func cut(_ text: String, toBytes bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var output = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            if used + size > bytes { break }
+            output.append(character)
+            used += size
+        }
+        return output
+    }
 }

@@ -83,4 +83,18 @@ import Testing
         #expect(envelope.properties.headers["cpaId"] == "***********")
         #expect(envelope.properties.headers["x-note"] == "fnr ***********")
     }
+
+    /// A stored record that no longer reads back fails on its own; the rest goes out.
+    @Test func aDamagedRecordFailsAloneInsteadOfStoppingDispatch() async throws {
+        _ = try await store.commitIngress([.accept(message("good")), .accept(message("damaged"))], now: now)
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE message SET properties = X'09' WHERE message_id = 'damaged'")
+        }
+        let transport = RecordingTransport { _ in .sent }
+        #expect(try await dispatcher(transport).dispatchOnce() == 2)
+        #expect(try await store.reports(for: "good").first?.history.map(\.status) == [.accepted, .sent])
+        let damaged = try #require(try await store.reports(for: "damaged").first)
+        #expect(damaged.history.map(\.status) == [.accepted, .failed])
+        #expect(damaged.lastError?.hasPrefix("its stored record is damaged") == true)
+    }
 }

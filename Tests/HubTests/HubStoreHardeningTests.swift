@@ -112,4 +112,27 @@ import Testing
             #expect(error.description.contains("stored party 2"))
         }
     }
+
+    /// Whatever made a dead letter, its copy stays publishable: short fields within AMQP's 255
+    /// bytes after escaping, headers within 64 KiB, nothing malformed sent as it came.
+    @Test func aDeadLetterCopyIsBoundedWhateverItsOriginalHeld() async throws {
+        var draft = draft("m1")
+        draft.properties.correlationId = String(repeating: "\u{1}", count: 52)
+        draft.properties.contentType = String(repeating: "\u{2028}", count: 200)
+        draft.properties.headers[String(repeating: "\u{2028}", count: 40)] = "x"
+        for index in 0..<100 { draft.properties.headers["h\(index)"] = String(repeating: "\u{1B}", count: 1000) }
+        _ = try await store.commitIngress([.deadLetter(draft, acceptedKey: nil)], now: now)
+        let copy = try #require(try await store.dueMessages(for: .queue("test.dead"), now: now, limit: 1).first)
+        let properties = copy.properties
+        for value in [properties.correlationId, properties.contentType, properties.messageId] {
+            #expect((value?.utf8.count ?? 0) <= 255)
+        }
+        #expect(properties.headers.keys.allSatisfy { $0.utf8.count <= 255 })
+        #expect(properties.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count } <= 64 * 1024 + 200)
+        #expect(properties.headers[HeaderName.deadLetterHeadersLeftOut] != nil)
+        #expect(!properties.headers.values.contains { $0.unicodeScalars.contains { $0.value < 0x20 } })
+        // The store keeps the original whole, for a replay.
+        let letter = try #require(try await store.deadLetters().first)
+        #expect(letter.messageId == "m1")
+    }
 }

@@ -124,6 +124,34 @@ import Testing
             Issue.record("not refused")
             return
         }
-        #expect(key == DuplicateKey(senderHerId: Examples.portal, key: "35bf992d-c9e9-4616-a12e-7696a6cecc1b"))
+        #expect(key == DuplicateKey.accepted(senderHerId: Examples.portal, msgId: "35bf992d-c9e9-4616-a12e-7696a6cecc1b"))
+    }
+
+    /// A receiver's error message is routed unchanged, but for what may never be sent on.
+    @Test func aReceiversErrorMessageLosesAMalformedFunctionAndNeedsAUsableOriginalId() throws {
+        func errorMessage(_ extra: [String: String], type: String? = nil) -> Submission {
+            var headers = [HeaderName.errorCondition: "transport:invalid-field-value", HeaderName.originalMessageId: "orig-1"]
+            headers.merge(extra) { $1 }
+            var submission = Examples.submission("", from: String(Examples.register), to: String(Examples.portal), type: type, headers: headers)
+            submission.body = []
+            return submission
+        }
+        guard case .accept(let routed) = validator.evaluate(
+            errorMessage([HeaderName.messageType: "A\r\nB"], type: "x y"), registry: registry, now: now)
+        else {
+            Issue.record("not routed")
+            return
+        }
+        #expect(routed.properties.type == nil)
+        #expect(routed.properties.headers[HeaderName.messageType] == nil)
+        #expect(routed.properties.headers[HeaderName.errorCondition] == "transport:invalid-field-value")
+
+        guard case .deadLetter(let draft, _) = validator.evaluate(
+            errorMessage([HeaderName.originalMessageId: "orig\u{7}1"]), registry: registry, now: now)
+        else {
+            Issue.record("a malformed originalMessageId was routed")
+            return
+        }
+        #expect(draft.reason.contains("originalMessageId"))
     }
 }

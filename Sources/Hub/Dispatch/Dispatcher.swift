@@ -91,6 +91,10 @@ package final class Dispatcher: Sendable {
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
         for message in due {
+            if let damage = message.damage {
+                results.append(giveUp(message, .failed, reason: "its stored record is damaged (\(damage))", now: now))
+                continue
+            }
             if message.expiresAt <= now {
                 results.append(giveUp(message, .expired, reason: "not sent before its expiry", now: now))
                 continue

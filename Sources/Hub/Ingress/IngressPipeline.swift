@@ -137,13 +137,18 @@ package final class IngressPipeline: Sendable {
         let headers = submission.properties.headers
         let fromHerId = HerId.parse(headers[HeaderName.fromHerId]).map(String.init)
         let toHerId = HerId.parse(headers[HeaderName.toHerId]).map(String.init)
-        let messageId = submission.properties.messageId.map { LogSafe.text($0) }
+        let messageId = SubmissionFields.displayMessageId(submission.properties.messageId)
         let reason = "the store refused it: \(error.underlying)" + (keepContent ? "" : " (its content could not be kept)")
-        return DeadLetterDraft(
+        var draft = DeadLetterDraft(
             messageId: messageId, fromHerId: fromHerId, toHerId: toHerId,
             messageFunction: nil, reason: reason,
             properties: keepContent ? submission.properties : MessageProperties(messageId: messageId),
             body: keepContent ? submission.body : [])
+        // A redelivery (a crash before the acknowledgement) must not make a second one.
+        draft.duplicateKey = submission.properties.messageId.map {
+            DuplicateKey.deadLetter(fromHeader: headers[HeaderName.fromHerId], messageId: $0)
+        }
+        return draft
     }
 
     /// The checks are CPU work (parsing, schema validation): spread a large batch over the cores.

@@ -29,7 +29,7 @@ package struct IngressValidator: Sendable {
         let document = try? parsed.get()
         let fields = SubmissionFields(properties, payloadFunction: document?.messageFunction)
         let acceptedKey = fields.from.flatMap { from in
-            document?.message.map { DuplicateKey(senderHerId: from.herId, key: $0.id) }
+            document?.message.map { DuplicateKey.accepted(senderHerId: from.herId, msgId: $0.id) }
         }
 
         // 1. Fields; without a usable fromHerId nobody can be told, as in 2.
@@ -124,7 +124,9 @@ package struct IngressValidator: Sendable {
     private func evaluateReceiverError(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
         let properties = submission.properties
         let fields = SubmissionFields(properties, payloadFunction: nil)
-        let originalMessageId = SubmissionFields.nonEmpty(properties.headers[HeaderName.originalMessageId])
+        let originalMessageId = properties.headers[HeaderName.originalMessageId].flatMap {
+            SubmissionFields.isWellFormedMessageId($0) ? $0 : nil
+        }
         var missing: [String] = []
         if fields.to == nil { missing.append("toHerId") }
         if fields.from == nil { missing.append("fromHerId") }
@@ -140,10 +142,15 @@ package struct IngressValidator: Sendable {
         if case .failure(let problem) = Self.sender(from.herId, in: registry) {
             return .deadLetter(deadLetter(submission, fields, reason: problem.reason), acceptedKey: acceptedKey)
         }
-        // Routed unchanged, except `expiration`: it tells the hub how long to try, and must not
-        // become a time-to-live on the receiver's queue.
+        // Routed unchanged, except `expiration` (it tells the hub how long to try, and must not
+        // become a time-to-live on the receiver's queue) and a malformed message function,
+        // which is never sent on.
         var routed = properties
         routed.expiration = nil
+        if fields.function == nil {
+            routed.type = nil
+            routed.headers[HeaderName.messageType] = nil
+        }
         return .accept(NewMessage(
             messageId: messageId, kind: .receiverError, fromHerId: from.herId, toHerId: to.herId,
             messageFunction: fields.function, msgId: nil, target: .partyError(herId: to.herId),
@@ -159,7 +166,7 @@ package struct IngressValidator: Sendable {
     private func deadLetter(_ submission: Submission, _ fields: SubmissionFields, reason: String) -> DeadLetterDraft {
         let headers = submission.properties.headers
         let from = fields.from?.text ?? headers[HeaderName.fromHerId].map { LogSafe.text($0) }
-        let messageId = fields.messageId ?? submission.properties.messageId.map { LogSafe.text($0) }
+        let messageId = SubmissionFields.displayMessageId(submission.properties.messageId)
         var draft = DeadLetterDraft(
             messageId: messageId, fromHerId: from,
             toHerId: fields.to?.text ?? headers[HeaderName.toHerId].map { LogSafe.text($0) },

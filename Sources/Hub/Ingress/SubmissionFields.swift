@@ -52,12 +52,28 @@ struct SubmissionFields {
     static func isWellFormedMessageId(_ text: String) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= 255 else { return false }
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        guard !text.unicodeScalars.contains(where: isControl) else { return false }
         return !NationalIdMask.containsNationalId(text)
     }
 
+    /// A `message_id` as a dead letter keeps it: as sent when well-formed, else masked,
+    /// escaped and cut to 255 bytes, which is what `hubd dead list` shows and replay takes.
+    static func displayMessageId(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        return isWellFormedMessageId(raw) ? raw : LogSafe.cut(LogSafe.text(raw, limit: 255), toBytes: 255)
+    }
+
+    /// C0 and C1 controls, DEL, and the line and paragraph separators: what no id or
+    /// parameter a sender sets may contain.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// `application/xml` or `text/plain`, with parameters, at most 255 bytes, no control character.
     static func isAcceptedContentType(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
+        guard let contentType, contentType.utf8.count <= 255, !contentType.unicodeScalars.contains(where: isControl) else {
+            return false
+        }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return mediaType == "application/xml" || mediaType == "text/plain"

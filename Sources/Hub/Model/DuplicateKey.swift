@@ -11,6 +11,12 @@ package struct DuplicateKey: Sendable, Hashable {
         self.key = key
     }
 
+    /// An accepted MsgHead or AppRec: its sender and its `MsgId` (AppRec `Id`). Every kind of
+    /// key has its own prefix, so that no `MsgId` can pass for another kind's key.
+    static func accepted(senderHerId: Int, msgId: String) -> DuplicateKey {
+        DuplicateKey(senderHerId: senderHerId, key: "msg:" + msgId)
+    }
+
     /// A refused submission: answered once, however often it is redelivered.
     static func refusal(senderHerId: Int, messageId: String) -> DuplicateKey {
         DuplicateKey(senderHerId: senderHerId, key: "refused:" + messageId)

@@ -22,4 +22,6 @@ package enum HeaderName {
     package static let errorConditionData = "errorConditionData"
     /// hubd's own: why a copy landed on the dead-letter queue.
     package static let deadLetterReason = "x-hubd-dead-letter-reason"
+    /// hubd's own: how many of the original's headers a dead-letter copy left out for size.
+    package static let deadLetterHeadersLeftOut = "x-hubd-headers-left-out"
 }

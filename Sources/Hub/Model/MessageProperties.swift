@@ -47,20 +47,35 @@ extension MessageProperties {
 extension MessageProperties {
     /// The longest header value a dead-letter copy carries, in characters.
     static let deadLetterCopyValueLimit = 1000
+    /// The most header bytes a dead-letter copy carries; the rest is left off (and counted).
+    static let deadLetterCopyHeaderBytes = 64 * 1024
 
     /// These properties as a dead letter's copy carries them: every value masked, escaped and
-    /// cut (`LogSafe`), the function only when well-formed, no time-to-live. A dead letter is
-    /// often one because its values are wrong; the copy must still be publishable, and a
-    /// malformed value is never sent as it came. The store keeps the submission whole.
+    /// cut (`LogSafe`), short ones to 255 bytes (what AMQP holds), the headers to 64 KiB in all,
+    /// the function only when well-formed, no time-to-live. A dead letter is often one because
+    /// its values are wrong; the copy must still be publishable, and a malformed value is never
+    /// sent as it came. The store keeps the submission whole.
     func forDeadLetterCopy(messageId: String?, function: String?) -> MessageProperties {
-        func safe(_ value: String?, limit: Int = Self.deadLetterCopyValueLimit) -> String? {
-            value.map { LogSafe.text($0, limit: limit) }
+        func short(_ value: String?) -> String? {
+            value.map { LogSafe.cut(LogSafe.text($0, limit: 255), toBytes: 255) }
         }
+        var copied: [String: String] = [:]
+        var bytes = 0
+        var dropped = 0
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            let safeName = LogSafe.cut(LogSafe.text(name, limit: 100), toBytes: 255)
+            let safeValue = LogSafe.text(value, limit: Self.deadLetterCopyValueLimit)
+            let size = safeName.utf8.count + safeValue.utf8.count + 6
+            guard copied[safeName] == nil, bytes + size <= Self.deadLetterCopyHeaderBytes else {
+                dropped += 1
+                continue
+            }
+            copied[safeName] = safeValue
+            bytes += size
+        }
+        if dropped > 0 { copied[HeaderName.deadLetterHeadersLeftOut] = String(dropped) }
         return MessageProperties(
-            messageId: messageId, correlationId: safe(correlationId, limit: 200), replyTo: safe(replyTo, limit: 200),
-            contentType: safe(contentType, limit: 200), type: function, expiration: nil,
-            headers: Dictionary(
-                headers.map { (LogSafe.text($0.key, limit: 100), LogSafe.text($0.value, limit: Self.deadLetterCopyValueLimit)) },
-                uniquingKeysWith: { first, _ in first }))
+            messageId: short(messageId), correlationId: short(correlationId), replyTo: short(replyTo),
+            contentType: short(contentType), type: function, expiration: nil, headers: copied)
     }
 }

@@ -8,7 +8,7 @@ package enum Timestamp {
     }
 
     /// Whether `text` is an ISO 8601 date-time: `YYYY-MM-DDThh:mm[:ss[.fraction]]` with an optional
-    /// `Z` or `±hh:mm` offset. Lenient on fraction length, because .NET writes seven digits.
+    /// `Z` or `±hh:mm` offset. A fraction has 1 to 9 digits (.NET writes seven).
     package static func isDateTime(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var index = 0
@@ -37,7 +37,8 @@ package enum Timestamp {
             if literal(0x2E) || literal(0x2C) {
                 let start = index
                 while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
-                guard index > start else { return false }
+                // .NET writes seven digits; more than nine is no time anyone means.
+                guard index > start, index - start <= 9 else { return false }
             }
         }
         if index == bytes.count { return true }

@@ -14,4 +14,7 @@ package struct DueMessage: Sendable {
     package var attempts: Int
     package var acceptedAt: Date
     package var expiresAt: Date
+    /// Set when the stored record cannot be read back (its properties are damaged): the
+    /// message cannot be sent, and must not stop the others.
+    package var damage: String? = nil
 }

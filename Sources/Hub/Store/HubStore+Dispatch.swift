@@ -47,7 +47,7 @@ extension HubStore {
             var due: [DueMessage] = []
             var bytes = 0
             while bytes < maxBytes, let row = try rows.next() {
-                let message = try Self.dueMessage(row)
+                let message = Self.dueMessage(row)
                 bytes += message.body.count
                 due.append(message)
             }
@@ -114,16 +114,23 @@ extension HubStore {
         }
     }
 
-    static func dueMessage(_ row: Row) throws -> DueMessage {
+    /// A due message from its row. Properties that do not read back make a message marked
+    /// damaged rather than an error, so one bad row cannot stop every lane.
+    static func dueMessage(_ row: Row) -> DueMessage {
         let target = target(row)
-        let properties: Data = row["properties"]
         let body: Data = row["body"]
-        return DueMessage(
+        var message = DueMessage(
             id: row["id"], messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
             fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
-            target: target, properties: try PropertiesCodec.decode(properties),
+            target: target, properties: MessageProperties(messageId: row["message_id"]),
             body: [UInt8](body), attempts: row["attempts"],
             acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
             expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+        do {
+            message.properties = try PropertiesCodec.decode(row["properties"] as Data)
+        } catch {
+            message.damage = "\(error)"
+        }
+        return message
     }
 }

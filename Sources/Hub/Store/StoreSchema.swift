@@ -92,6 +92,14 @@ enum StoreSchema {
             // Dispatch reads by lane since v3; one index less to maintain on every write.
             try db.execute(sql: "DROP INDEX message_due")
         }
+        migrator.registerMigration("v5-duplicate-key-kinds") { db in
+            // Accepted keys get a prefix of their own, like refusals, dead letters and receivers'
+            // error messages already have, so that a MsgId cannot pass for one of those.
+            try db.execute(sql: """
+                UPDATE duplicate_key SET key = 'msg:' || key
+                WHERE key NOT LIKE 'refused:%' AND key NOT LIKE 'dead:%' AND key NOT LIKE 'message_id:%'
+                """)
+        }
         return migrator
     }
 }

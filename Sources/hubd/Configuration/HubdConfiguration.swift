@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import Hub
 import Logging
@@ -102,7 +103,11 @@ struct HubdConfiguration {
         case "amqp_url": amqpURL = value
         case "database": database = value
         case "registry": registry = value.isEmpty ? nil : value
-        case "her_id": herId = try number(Int.self, minimum: 1)
+        case "her_id":
+            guard let parsed = HerId.parse(value) else {
+                throw ConfigurationError("\(origin): her_id must be a HER-id (1 to 9 digits), not '\(value)'")
+            }
+            herId = parsed
         case "submit_queue": submitQueue = value
         case "dead_letter_queue": deadLetterQueue = value
         case "max_message_bytes": maxMessageBytes = try number(Int.self, minimum: 1)

@@ -39,7 +39,7 @@ struct HubdLogHandler: LogHandler {
         let line: String
         switch LogFormat.current {
         case .text:
-            let pairs = fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+            let pairs = fields.map { "\(Self.logfmt($0.0))=\(Self.logfmt($0.1))" }.joined(separator: " ")
             line = "\(time) \(event.level) \(label):\(pairs.isEmpty ? "" : " " + pairs) [\(event.source)] \(message)\n"
         case .json:
             var object: [(String, String)] = [
@@ -56,6 +56,13 @@ struct HubdLogHandler: LogHandler {
     /// backslashes stay as they are and nothing is escaped twice.
     private static func safe(_ text: String) -> String {
         LogSafe.text(text, limit: valueLimit, escapingBackslashes: false)
+    }
+
+    /// A value as logfmt writes it: quoted when it holds a space, `=` or `"`, so that no
+    /// value can pass for another field.
+    private static func logfmt(_ text: String) -> String {
+        guard text.isEmpty || text.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     private static func flatten(_ value: Logger.Metadata.Value) -> String {
