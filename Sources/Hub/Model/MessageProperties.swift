@@ -75,7 +75,8 @@ extension MessageProperties {
         }
         if dropped > 0 { copied[HeaderName.deadLetterHeadersLeftOut] = String(dropped) }
         return MessageProperties(
-            messageId: short(messageId), correlationId: short(correlationId), replyTo: short(replyTo),
+            // The dead letter's own message id is safe already (`SubmissionFields.displayMessageId`).
+            messageId: messageId.map { LogSafe.cut($0, toBytes: 255) }, correlationId: short(correlationId), replyTo: short(replyTo),
             contentType: short(contentType), type: function, expiration: nil, headers: copied)
     }
 }

@@ -245,7 +245,9 @@ struct HostileSubmission: Sendable {
     /// The rule of docs/wire.md for `message_id`.
     static func isWellFormedMessageId(_ text: String) -> Bool {
         !text.utf8.isEmpty && text.utf8.count <= 255
-            && !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            && !text.unicodeScalars.contains(where: {
+                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029
+            })
             && !NationalIdMask.containsNationalId(text)
     }
 }
@@ -286,11 +288,11 @@ struct OutcomeAccount {
 
     /// A delivery, a dead-letter copy or a routed error message with the submission's message id:
     /// masked as everything hubd sends, and on a dead-letter copy a malformed one masked, escaped
-    /// and cut as `hubd dead list` shows it (`LogSafe`).
+    /// and cut to 255 bytes as `hubd dead list` shows it (`LogSafe`).
     static func hasItsId(_ message: CollectedMessage, _ submission: HostileSubmission) -> Bool {
         guard let id = submission.messageId else { return message.messageId == nil }
         if message.messageId == NationalIdMask.mask(id) { return true }
-        return message.place == .dead && message.messageId == LogSafe.text(id)
+        return message.place == .dead && message.messageId == LogSafe.cut(LogSafe.text(id, limit: 255), toBytes: 255)
     }
 
     /// An error message from the hub about the submission.
