@@ -408,6 +408,9 @@ final class ConsumerCore {
     private func setPaused(_ p: Bool) {
         guard p != paused else { return }
         paused = p
+        // Said at once, so that a caller sees it when `pause()` returns.
+        let holdingBack = isHoldingBack
+        status.update { $0.holdingBack = holdingBack }
         logger.info(p ? "AMQP consumer paused" : "AMQP consumer resumed")
     }
 
