@@ -12,6 +12,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", exact: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // rabbitmq-c 0.11 (Debian 12: librabbitmq-dev).
@@ -41,10 +48,25 @@ let package = Package(
                 "CRabbitMQ", "Hub",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(
+            name: "RESTBridge",
+            dependencies: [
+                "Hub", "Dialogs", "AddressRegistry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]),
         .executableTarget(
             name: "hubd",
             dependencies: [
-                "Hub", "AMQPBridge", "AddressRegistry", "Dialogs",
+                "Hub", "AMQPBridge", "AddressRegistry", "Dialogs", "RESTBridge",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -60,6 +82,13 @@ let package = Package(
         .testTarget(name: "AddressRegistryTests", dependencies: ["AddressRegistry"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AMQPBridgeTests", dependencies: ["AMQPBridge"]),
+        .testTarget(
+            name: "RESTBridgeTests",
+            dependencies: [
+                "RESTBridge", "Hub",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Hub", "AMQPBridge", "Dialogs", "AddressRegistry"]),
