@@ -24,4 +24,9 @@ package enum HerId {
         }
         return digits > 0 && value > 0 ? value : nil
     }
+
+    /// Whether a number is a HER-id (JSON carries them as numbers): 1 to 999 999 999.
+    package static func isValid(_ value: Int) -> Bool {
+        value > 0 && value <= 999_999_999
+    }
 }

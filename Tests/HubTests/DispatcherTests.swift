@@ -71,7 +71,7 @@ import Testing
         let notice = try #require(second.first { $0.properties.headers[HeaderName.errorCondition] != nil })
         #expect(notice.properties.headers[HeaderName.errorCondition] == "transport:delivery-failed")
         #expect(notice.properties.headers[HeaderName.originalMessageId] == "bad")
-        #expect(second.contains { $0.queue == "test.dead" })
+        #expect(second.contains { $0.destination == .queue("test.dead") })
     }
 
     /// Nothing hubd sends carries an identity number outside the body, whoever put it there.

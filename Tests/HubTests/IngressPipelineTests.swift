@@ -25,7 +25,7 @@ import Testing
             }
         }
 
-        func settle(_ batch: [Submission]) async {
+        func settle(_ batch: [Submission], outcomes: [SubmissionOutcome]) async {
             settled.withLock { $0 += batch.map(\.settlement.sequence) }
         }
 

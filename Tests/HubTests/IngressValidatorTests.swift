@@ -18,7 +18,7 @@ import Testing
     }
 
     func refusal(_ submission: Submission) -> (Rejection, MessageProperties)? {
-        guard case .reject(let rejection, let notice, _) = validator.evaluate(submission, registry: registry, now: now) else {
+        guard case .reject(let rejection, let notice?, _) = validator.evaluate(submission, registry: registry, now: now) else {
             return nil
         }
         return (rejection, notice.properties)

@@ -22,19 +22,26 @@ package final class AMQPQueueTransport: OutboundTransport {
         self.declaring = declaring
     }
 
+    /// Sends envelopes for queues; one for another kind of destination fails for good (the
+    /// hub gives those to their own transport).
     package func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
-        let messages = batch.map { envelope in
+        var outcomes = [SendOutcome](repeating: .permanentFailure("not a queue: AMQP cannot deliver it"), count: batch.count)
+        var positions: [Int] = []
+        var messages: [AMQPOutboundMessage] = []
+        for (index, envelope) in batch.enumerated() {
+            guard case .queue(let queue) = envelope.destination else { continue }
             let properties = envelope.properties
-            return AMQPOutboundMessage(
-                routingKey: envelope.queue, mandatory: true,
+            positions.append(index)
+            messages.append(AMQPOutboundMessage(
+                routingKey: queue, mandatory: true,
                 properties: AMQPProperties(
                     messageId: properties.messageId, correlationId: properties.correlationId,
                     replyTo: properties.replyTo, contentType: properties.contentType, type: properties.type,
                     expiration: properties.expiration, deliveryMode: AMQPProperties.persistentDeliveryMode,
                     headers: properties.headers.mapValues { .string($0) }),
-                body: envelope.body)
+                body: envelope.body))
         }
-        return await client.publish(messages, declaring: declaring).map { outcome in
+        let published = await client.publish(messages, declaring: declaring).map { outcome -> SendOutcome in
             switch outcome {
             case .confirmed: .sent
             case .returned(312, _): .transientFailure(Self.missingQueue)
@@ -44,5 +51,7 @@ package final class AMQPQueueTransport: OutboundTransport {
             case .unencodable(let reason): .permanentFailure("cannot be sent over AMQP: \(reason)")
             }
         }
+        for (index, outcome) in zip(positions, published) { outcomes[index] = outcome }
+        return outcomes
     }
 }

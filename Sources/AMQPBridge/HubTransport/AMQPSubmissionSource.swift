@@ -29,7 +29,7 @@ package final class AMQPSubmissionSource: SubmissionSource {
         return stream
     }
 
-    package func settle(_ batch: [Submission]) async {
+    package func settle(_ batch: [Submission], outcomes: [SubmissionOutcome]) async {
         // The pipeline settles batches whole and in order, so acknowledging up to the highest tag
         // of each generation acknowledges exactly what was handled.
         var highest: [UInt64: UInt64] = [:]

@@ -15,8 +15,10 @@ package final class Dispatcher: Sendable {
     private let store: HubStore
     private let transport: any OutboundTransport
     private let registry: RegistryCache
+    private let channels: ChannelCache
     private let settings: HubSettings
     private let logger: Logger
+    private let metrics: HubMetrics
     private let clock: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private let holds = Mutex(QueueHolds())
@@ -40,15 +42,18 @@ package final class Dispatcher: Sendable {
     }
 
     package init(
-        store: HubStore, transport: any OutboundTransport, registry: RegistryCache, settings: HubSettings,
-        logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
+        store: HubStore, transport: any OutboundTransport, registry: RegistryCache, channels: ChannelCache = ChannelCache(),
+        settings: HubSettings,
+        logger: Logger, metrics: HubMetrics = HubMetrics(), clock: @escaping @Sendable () -> Date = Date.init,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
         self.transport = transport
         self.registry = registry
+        self.channels = channels
         self.settings = settings
         self.logger = logger
+        self.metrics = metrics
         self.clock = clock
         self.random = random
     }
@@ -100,8 +105,13 @@ package final class Dispatcher: Sendable {
                 continue
             }
             switch resolve(message.target, in: routes) {
-            case .success(let queue):
-                sending.append((message, OutboundEnvelope(queue: queue, properties: message.properties.maskingNationalIds(), body: message.body)))
+            case .success(.inbox):
+                results.append(.madeAvailable(id: message.id))
+            case .success(.destination(let destination)):
+                var envelope = OutboundEnvelope(
+                    destination: destination, properties: message.properties.maskingNationalIds(), body: message.body)
+                if case .endpoint = destination { envelope.summary = MessageSummary(message) }
+                sending.append((message, envelope))
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
@@ -111,36 +121,58 @@ package final class Dispatcher: Sendable {
         for (index, item) in sending.enumerated() {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
             let message = item.message
-            let queue = item.envelope.queue
+            let queue = item.envelope.destination.name
             var metadata = Self.metadata(message)
             metadata["queue"] = "\(queue)"
             var summary = queueOutcomes[queue] ?? (false, nil)
             switch outcome {
             case .sent:
-                results.append(.sent(id: message.id))
+                let pushed = if case .endpoint = item.envelope.destination { true } else { false }
+                results.append(.sent(id: message.id, announced: pushed))
+                metrics.dispatched(after: now.timeIntervalSince(message.acceptedAt))
                 summary.succeeded = true
                 logger.debug("sent", metadata: metadata)
             case .transientFailure(let error):
                 let delay = settings.retry.delay(afterAttempt: message.attempts + 1, random: random())
                 let next = min(now.addingTimeInterval(delay), message.expiresAt)
                 results.append(.retry(id: message.id, error: error, nextAttempt: next))
+                metrics.retried()
                 summary.failure = error
                 metadata["error"] = "\(error)"
                 metadata["attempt"] = "\(message.attempts + 1)"
                 logger.warning("send failed; will retry", metadata: metadata)
             case .permanentFailure(let error):
                 results.append(giveUp(message, .failed, reason: error, now: now))
+            case .refused(let reason):
+                // The endpoint answered: it is reachable, only this message is refused.
+                summary.succeeded = true
+                results.append(giveUp(message, .rejected, reason: reason, condition: .rejectedByReceiver, now: now))
             }
             queueOutcomes[queue] = summary
         }
         holdBack(queueOutcomes, now: now)
         do {
             try await store.recordDispatch(results, now: now)
+            count(results)
         } catch {
             unrecorded.withLock { $0 = (results, now) }
             throw error
         }
         return due.count
+    }
+
+    private func count(_ results: [DispatchResult]) {
+        var sent = 0
+        for result in results {
+            switch result {
+            case .sent: sent += 1
+            case .givenUp(_, let status, _, let draft, _):
+                metrics.reached(status)
+                if draft != nil { metrics.deadLettered() }
+            case .retry, .madeAvailable: break
+            }
+        }
+        metrics.reached(.sent, count: sent)
     }
 
     /// Up to a batch of due messages, lane by lane from a rotating start, skipping lanes whose
@@ -161,12 +193,14 @@ package final class Dispatcher: Sendable {
             state.rotation &+= 1
             return (state.ordered, state.rotation)
         }
+        metrics.lanesWaiting(ordered.count)
         guard !ordered.isEmpty else { return [] }
         var due: [DueMessage] = []
         var bytes = 0
         for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize && bytes < Self.batchBytes {
             let target = ordered[(start + offset) % ordered.count]
-            if case .success(let queue) = resolve(target, in: routes), held.hold(on: queue, at: now) != nil { continue }
+            if case .success(.destination(let destination)) = resolve(target, in: routes),
+               held.hold(on: destination.name, at: now) != nil { continue }
             let lane = try await store.dueMessages(
                 for: target, now: now, limit: settings.dispatchBatchSize - due.count, maxBytes: Self.batchBytes - bytes)
             bytes += lane.reduce(0) { $0 + $1.body.count }
@@ -183,7 +217,8 @@ package final class Dispatcher: Sendable {
         let held = holds.withLock { $0 }
         var earliest = now.addingTimeInterval(1)
         for target in lanes.withLock({ $0.targets }) {
-            if case .success(let queue) = resolve(target, in: routes), let hold = held.hold(on: queue, at: now) {
+            if case .success(.destination(let destination)) = resolve(target, in: routes),
+               let hold = held.hold(on: destination.name, at: now) {
                 earliest = min(earliest, hold.until)
             } else if let next = try await store.nextDueTime(for: target) {
                 earliest = min(earliest, next)
@@ -210,24 +245,41 @@ package final class Dispatcher: Sendable {
         var reason: String
     }
 
-    private func resolve(_ target: DeliveryTarget, in registry: AddressRegistry) -> Result<String, Unroutable> {
+    /// Where a target's messages go now.
+    private enum Route {
+        case destination(Destination)
+        /// Kept in the store for a party that downloads over REST.
+        case inbox
+    }
+
+    private func resolve(_ target: DeliveryTarget, in registry: AddressRegistry) -> Result<Route, Unroutable> {
         switch target {
         case .queue(let name):
-            return .success(name)
+            return .success(.destination(.queue(name)))
         case .partyAsync(let herId):
-            guard let party = registry.party(herId: herId), party.canReceive, let queue = party.queue(.async) else {
+            guard let party = registry.party(herId: herId), party.active, party.isValidCommunicationParty else {
                 return .failure(Unroutable(reason: "receiver \(herId) is no longer a valid communication party"))
             }
-            return .success(queue)
+            switch channels.channel(of: herId) {
+            case .api: return .success(.inbox)
+            case .webhook(let endpoint): return .success(.destination(.endpoint(endpoint)))
+            case .amqp:
+                guard let queue = party.queue(.async) else {
+                    return .failure(Unroutable(reason: "receiver \(herId) has no queue"))
+                }
+                return .success(.destination(.queue(queue)))
+            }
         case .partyError(let herId):
             guard let party = registry.party(herId: herId), let queue = party.queue(.error) else {
                 return .failure(Unroutable(reason: "party \(herId) has no error queue"))
             }
-            return .success(queue)
+            return .success(.destination(.queue(queue)))
         }
     }
 
-    private func giveUp(_ message: DueMessage, _ status: MessageStatus, reason: String, now: Date) -> DispatchResult {
+    private func giveUp(
+        _ message: DueMessage, _ status: MessageStatus, reason: String, condition: ErrorCondition? = nil, now: Date
+    ) -> DispatchResult {
         var metadata = Self.metadata(message)
         metadata["reason"] = "\(reason)"
         logger.warning("giving up on message: \(status.rawValue)", metadata: metadata)
@@ -241,8 +293,9 @@ package final class Dispatcher: Sendable {
             messageFunction: message.messageFunction, reason: reason,
             properties: message.properties, body: message.body)
         var notice: NewMessage?
-        if message.kind.failuresAreReported, let from = message.fromHerId {
-            let condition: ErrorCondition = status == .expired ? .expired : .deliveryFailed
+        // A REST sender hears of it through notifications (the store announces the status).
+        if message.kind.failuresAreReported, message.origin == .amqp, let from = message.fromHerId {
+            let condition = condition ?? (status == .expired ? .expired : .deliveryFailed)
             let original = ErrorMessageFactory.Original(
                 messageId: message.messageId, fromHerId: from, toHerId: message.toHerId,
                 messageFunction: message.messageFunction)

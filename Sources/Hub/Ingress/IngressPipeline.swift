@@ -17,6 +17,7 @@ package final class IngressPipeline: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let batchLimit: Int
+    private let metrics: HubMetrics
     private let writable = Mutex(true)
     /// Bodies per transaction, at most: large messages make smaller batches, which bounds memory.
     static let batchBytes = 32 * 1024 * 1024
@@ -26,8 +27,10 @@ package final class IngressPipeline: Sendable {
 
     package init(
         source: any SubmissionSource, store: HubStore, validator: IngressValidator, registry: RegistryCache,
-        logger: Logger, batchLimit: Int = 1000, clock: @escaping @Sendable () -> Date = Date.init
+        logger: Logger, batchLimit: Int = 1000, metrics: HubMetrics = HubMetrics(),
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.metrics = metrics
         self.batchLimit = batchLimit
         self.source = source
         self.store = store
@@ -63,7 +66,8 @@ package final class IngressPipeline: Sendable {
         while true {
             do throws(StoreError) {
                 try await commit(&decisions, into: &outcomes, batch, now: now)
-                await source.settle(batch)
+                let committed = outcomes.map { $0 ?? .duplicate }
+                await source.settle(batch, outcomes: zip(decisions, committed).map(Self.outcome))
                 if failures > 0 {
                     writable.withLock { $0 = true }
                     logger.notice("store writes again; taking submissions")
@@ -168,6 +172,16 @@ package final class IngressPipeline: Sendable {
         }
     }
 
+    /// What the source hears about a submission.
+    static func outcome(_ decision: IngressDecision, _ committed: IngressOutcome) -> SubmissionOutcome {
+        switch (committed, decision) {
+        case (.duplicate, _): .duplicate
+        case (.accepted, .accept(let message)): .accepted(messageId: message.messageId)
+        case (.rejected, .reject(let rejection, _, _)): .refused(rejection)
+        case (.deadLettered, _), (.accepted, _), (.rejected, _): .deadLettered
+        }
+    }
+
     /// Log metadata of a submission: every value from outside masked and escaped.
     static func metadata(_ submission: Submission) -> Logger.Metadata {
         let properties = submission.properties
@@ -184,11 +198,15 @@ package final class IngressPipeline: Sendable {
             case (_, .duplicate):
                 logger.info("duplicate submission dropped", metadata: metadata)
             case (.reject(let rejection, _, _), _):
+                metrics.refused(rejection.condition)
                 metadata["errorCondition"] = "\(rejection.condition.rawValue)"
                 logger.warning("submission rejected: \(LogSafe.text(rejection.description))", metadata: metadata)
             case (.deadLetter(let draft, _), _):
+                metrics.deadLettered()
                 logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: metadata)
-            case (_, .accepted(_, let correlated)):
+            case (.accept(let message), .accepted(_, let correlated)):
+                metrics.reached(.accepted)
+                if correlated == true, case .appRec(_, _, _, let status) = message.correlation { metrics.reached(status) }
                 if correlated == false {
                     logger.info("receipt for an unknown original; routed anyway", metadata: metadata)
                 } else {

@@ -32,19 +32,25 @@ package struct IngressValidator: Sendable {
             document?.message.map { DuplicateKey.accepted(senderHerId: from.herId, msgId: $0.id) }
         }
 
+        let direct = submission.origin == .rest
         // 1. Fields; without a usable fromHerId nobody can be told, as in 2.
         guard let from = fields.from else {
+            if direct { return .reject(Rejection(.invalidFieldValue, "fromHerId is missing or not a HER-id", data: ["fromHerId"]), notice: nil, acceptedKey: nil) }
             return .deadLetter(
                 deadLetter(submission, fields, reason: "fromHerId is missing or not a HER-id"), acceptedKey: nil)
         }
-        // 2. Sender.
+        // 2. Sender. A REST sender hears of it in the answer; an AMQP one has no error queue to hear it on.
         let sender: CommunicationParty
-        switch Self.sender(from.herId, in: registry) {
+        switch Self.sender(from.herId, in: registry, needsErrorQueue: !direct) {
         case .success(let party): sender = party
         case .failure(let problem):
+            if direct {
+                return .reject(Rejection(.invalidFieldValue, problem.reason, data: ["fromHerId", from.text]), notice: nil, acceptedKey: acceptedKey)
+            }
             return .deadLetter(deadLetter(submission, fields, reason: problem.reason), acceptedKey: acceptedKey)
         }
         func reject(_ rejection: Rejection) -> IngressDecision {
+            if direct { return .reject(rejection, notice: nil, acceptedKey: acceptedKey) }
             var notice = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
                 .notice(for: ErrorMessageFactory.Original(fields), rejection: rejection, now: now)
             // A redelivered refusal (a crash before its acknowledgement) is answered once.
@@ -91,7 +97,8 @@ package struct IngressValidator: Sendable {
             body: submission.body,
             expiresAt: expiry(of: properties, now: now),
             duplicateKey: acceptedKey,
-            correlation: Self.correlation(of: message)))
+            correlation: Self.correlation(of: message),
+            origin: submission.origin))
     }
 
     /// Check 5: the payload's parties and function against the headers. Values are echoed as
@@ -192,7 +199,7 @@ package struct IngressValidator: Sendable {
     }
 
     /// The sending party, when errors about its submissions can be routed back to it.
-    static func sender(_ herId: Int, in registry: AddressRegistry) -> Result<CommunicationParty, SenderProblem> {
+    static func sender(_ herId: Int, in registry: AddressRegistry, needsErrorQueue: Bool = true) -> Result<CommunicationParty, SenderProblem> {
         guard let party = registry.party(herId: herId) else {
             return .failure(SenderProblem(reason: "sender \(herId) is not in the registry"))
         }
@@ -200,7 +207,7 @@ package struct IngressValidator: Sendable {
         if !party.isValidCommunicationParty {
             return .failure(SenderProblem(reason: "sender \(herId) is not a valid communication party"))
         }
-        if party.queue(.error) == nil { return .failure(SenderProblem(reason: "sender \(herId) has no error queue")) }
+        if needsErrorQueue, party.queue(.error) == nil { return .failure(SenderProblem(reason: "sender \(herId) has no error queue")) }
         return .success(party)
     }
 

@@ -18,11 +18,14 @@ package struct NewMessage: Sendable {
     package var duplicateKey: DuplicateKey?
     /// When set, accepting the message moves another message's status.
     package var correlation: ReceiptCorrelation?
+    /// How it came in, which decides how its sender hears of its fate.
+    package var origin: SubmissionOrigin
 
     package init(
         messageId: String, kind: MessageKind, fromHerId: Int?, toHerId: Int?, messageFunction: String?,
         msgId: String?, target: DeliveryTarget, properties: MessageProperties, body: [UInt8],
-        expiresAt: Date, duplicateKey: DuplicateKey? = nil, correlation: ReceiptCorrelation? = nil
+        expiresAt: Date, duplicateKey: DuplicateKey? = nil, correlation: ReceiptCorrelation? = nil,
+        origin: SubmissionOrigin = .amqp
     ) {
         self.messageId = messageId
         self.kind = kind
@@ -36,5 +39,6 @@ package struct NewMessage: Sendable {
         self.expiresAt = expiresAt
         self.duplicateKey = duplicateKey
         self.correlation = correlation
+        self.origin = origin
     }
 }

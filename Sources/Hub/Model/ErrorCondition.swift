@@ -8,4 +8,6 @@ package enum ErrorCondition: String, Sendable, Codable, CaseIterable {
     case expired = "transport:expired"
     /// hubd's own: the message could not be delivered and will not be retried.
     case deliveryFailed = "transport:delivery-failed"
+    /// The receiver's endpoint refused the message (an HTTP 4xx from its webhook).
+    case rejectedByReceiver = "transport:rejected-by-receiver"
 }

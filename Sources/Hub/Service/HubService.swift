@@ -3,19 +3,20 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The hub: ingress from a submission source into the store, and dispatch from the store to a
-/// transport, with the registry kept current. Transports are given to it; it knows none.
+/// The hub: ingress from submission sources into the store, and dispatch from the store to a
+/// transport, with the registry and the delivery channels kept current. Transports and sources
+/// are given to it; it knows none of them.
 ///
 /// ```swift
-/// let hub = HubService(settings: settings, store: store, source: consumer, transport: publisher,
+/// let hub = HubService(settings: settings, store: store, sources: [consumer], transport: publisher,
 ///                      schemas: try DialogSchemas.loadBundled(), logger: logger)
 /// try await hub.run()          // until `shutdown()`
 /// ```
 package final class HubService: Sendable {
     package let store: HubStore
     package let registry: RegistryCache
-    private let source: any SubmissionSource
-    private let ingress: IngressPipeline
+    package let channels: ChannelCache
+    private let validator: IngressValidator
     private let dispatcher: Dispatcher
     private let wake = WakeSignal()
     private let refreshWake = WakeSignal()
@@ -23,35 +24,51 @@ package final class HubService: Sendable {
     private let logger: Logger
     private let settings: HubSettings
     private let clock: @Sendable () -> Date
+    private let metrics: HubMetrics
+    /// Every source's pipeline, one per source; ingress runs each until its source ends.
+    private let pipelines = Mutex<[(source: any SubmissionSource, pipeline: IngressPipeline)]>([])
+    private let attached: (stream: AsyncStream<IngressPipeline>, continuation: AsyncStream<IngressPipeline>.Continuation)
 
     package init(
-        settings: HubSettings, store: HubStore, source: any SubmissionSource, transport: any OutboundTransport,
-        schemas: DialogSchemas, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
+        settings: HubSettings, store: HubStore, sources: [any SubmissionSource], transport: any OutboundTransport,
+        schemas: DialogSchemas, logger: Logger, metrics: HubMetrics = HubMetrics(),
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.metrics = metrics
         let registry = RegistryCache()
+        let channels = ChannelCache()
         self.store = store
         self.registry = registry
-        self.source = source
+        self.channels = channels
         self.logger = logger
         self.settings = settings
         self.clock = clock
-        ingress = IngressPipeline(
-            source: source, store: store, validator: IngressValidator(settings: settings, schemas: schemas),
-            registry: registry, logger: logger, batchLimit: settings.ingressBatchLimit, clock: clock)
+        validator = IngressValidator(settings: settings, schemas: schemas)
         dispatcher = Dispatcher(
-            store: store, transport: transport, registry: registry, settings: settings, logger: logger, clock: clock)
+            store: store, transport: transport, registry: registry, channels: channels, settings: settings,
+            logger: logger, metrics: metrics, clock: clock)
+        attached = AsyncStream<IngressPipeline>.makeStream()
+        for source in sources { attach(source) }
     }
 
-    /// Runs until `shutdown()` (or until the source ends). Messages accepted before a previous
-    /// stop are dispatched from the store first thing.
+    /// Runs until `shutdown()`. Messages accepted before a previous stop are dispatched from
+    /// the store first thing.
     package func run() async throws {
         try await registry.refresh(from: store)
+        try await channels.refresh(from: store)
         logger.info("registry loaded", metadata: ["parties": "\(registry.current.count)"])
         let isStopping: @Sendable () -> Bool = { [self] in stopping.withLock { $0 } }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [dispatcher, wake] in await dispatcher.run(wake: wake, shouldStop: isStopping) }
             group.addTask { [self] in await self.housekeeping(shouldStop: isStopping) }
-            await ingress.run(committed: { [wake] in wake.signal() }, shouldStop: isStopping)
+            await withTaskGroup(of: Void.self) { ingress in
+                for await pipeline in attached.stream {
+                    ingress.addTask { [self, wake] in
+                        await pipeline.run(committed: { wake.signal() }, shouldStop: isStopping)
+                        pipelines.withLock { $0.removeAll { $0.pipeline === pipeline } }
+                    }
+                }
+            }
             // Ingress has drained and settled what it took; let dispatch finish its batch and stop.
             stopping.withLock { $0 = true }
             wake.signal()
@@ -61,6 +78,21 @@ package final class HubService: Sendable {
         logger.info("hub stopped")
     }
 
+    /// Takes submissions from one more source (a party's own queue in gateway mode), until
+    /// that source ends (its `stop()`), or the hub stops.
+    package func attach(_ source: any SubmissionSource) {
+        let pipeline = IngressPipeline(
+            source: source, store: store, validator: validator, registry: registry, logger: logger,
+            batchLimit: settings.ingressBatchLimit, metrics: metrics, clock: clock)
+        let accepted = pipelines.withLock { pipelines -> Bool in
+            guard !stopping.withLock({ $0 }) else { return false }
+            pipelines.append((source, pipeline))
+            return true
+        }
+        guard accepted else { return }
+        attached.continuation.yield(pipeline)
+    }
+
     /// Looks at due work now instead of at the next poll: after the clock given to the hub
     /// moved (tests), or after another process changed the store (a replay, an import).
     package func nudge() {
@@ -68,20 +100,31 @@ package final class HubService: Sendable {
         refreshWake.signal()
     }
 
+    /// Reloads the delivery channels now (after the API changed them) and looks at due work.
+    package func channelsChanged() async throws(StoreError) {
+        try await channels.refresh(from: store)
+        wake.signal()
+    }
+
     /// Ready to take submissions: false while the store cannot write.
-    package var isReady: Bool { ingress.storeWritable }
+    package var isReady: Bool { pipelines.withLock { $0.allSatisfy { $0.pipeline.storeWritable } } }
 
     /// Stops taking submissions; `run()` returns once what was taken is committed and settled
     /// and the dispatch batch in flight is recorded.
     package func shutdown() async {
         logger.info("shutting down: no new submissions")
-        stopping.withLock { $0 = true }
-        await source.stop()
+        let sources = pipelines.withLock { pipelines in
+            stopping.withLock { $0 = true }
+            return pipelines.map(\.source)
+        }
+        attached.continuation.finish()
+        for source in sources { await source.stop() }
         wake.signal()
         refreshWake.signal()
     }
 
-    /// Keeps the registry current (every 2 s) and prunes what retention allows (every 10 min).
+    /// Keeps the registry and channels current (every 2 s) and prunes what retention allows
+    /// (every 10 min).
     private func housekeeping(shouldStop: @Sendable () -> Bool) async {
         var lastPrune: Date?
         while !shouldStop() {
@@ -89,8 +132,11 @@ package final class HubService: Sendable {
                 if try await registry.refresh(from: store) {
                     logger.notice("registry reloaded", metadata: ["parties": "\(registry.current.count)"])
                 }
+                if try await channels.refresh(from: store) {
+                    logger.notice("delivery channels reloaded", metadata: ["rest_parties": "\(channels.restParties.count)"])
+                }
             } catch {
-                logger.warning("registry reload failed; keeping the loaded one", metadata: ["error": "\(error)"])
+                logger.warning("registry or channel reload failed; keeping the loaded ones", metadata: ["error": "\(error)"])
             }
             let now = clock()
             if lastPrune.map({ now.timeIntervalSince($0) >= 600 }) ?? true {

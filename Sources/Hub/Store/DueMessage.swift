@@ -14,6 +14,8 @@ package struct DueMessage: Sendable {
     package var attempts: Int
     package var acceptedAt: Date
     package var expiresAt: Date
+    /// How it came in: a REST sender hears of failures through notifications, not error messages.
+    package var origin: SubmissionOrigin = .amqp
     /// Set when the stored record cannot be read back (its properties are damaged): the
     /// message cannot be sent, and must not stop the others.
     package var damage: String? = nil

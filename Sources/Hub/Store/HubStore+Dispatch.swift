@@ -38,7 +38,7 @@ extension HubStore {
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: """
                     SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
-                           target_queue, properties, body, attempts, accepted_at, expires_at
+                           target_queue, properties, body, attempts, accepted_at, expires_at, origin
                     FROM message INDEXED BY message_lane
                     WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
                     ORDER BY next_attempt_at, id LIMIT ?
@@ -83,12 +83,19 @@ extension HubStore {
             let stamp = now.timeIntervalSince1970
             for result in results {
                 switch result {
-                case .sent(let id):
+                case .sent(let id, let announced):
                     try db.cachedStatement(sql: """
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
                                last_error = NULL WHERE id = ?
                         """).execute(arguments: [id])
                     try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
+                    if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
+                case .madeAvailable(let id):
+                    try db.cachedStatement(sql: """
+                        UPDATE message SET state = 'available', attempts = attempts + 1, next_attempt_at = NULL,
+                               last_error = NULL WHERE id = ? AND state = 'pending'
+                        """).execute(arguments: [id])
+                    if db.changesCount > 0 { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .retry(let id, let error, let next):
                     try db.cachedStatement(sql: """
                         UPDATE message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?
@@ -125,7 +132,8 @@ extension HubStore {
             target: target, properties: MessageProperties(messageId: row["message_id"]),
             body: [UInt8](body), attempts: row["attempts"],
             acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]),
-            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+            origin: SubmissionOrigin(rawValue: row["origin"]) ?? .amqp)
         do {
             message.properties = try PropertiesCodec.decode(row["properties"] as Data)
         } catch {

@@ -15,11 +15,12 @@ extension HubStore {
                         guard try Self.claim(key, now: now, db: db) else { return .duplicate }
                     }
                     let id = try Self.insert(message, now: now, db: db)
-                    let correlated = try message.correlation.map { try Self.correlate($0, now: now, db: db) }
+                    let correlated = try message.correlation.map { try Self.correlate($0, receipt: id, now: now, db: db) }
                     return .accepted(id: id, correlated: correlated)
                 case .reject(_, let notice, let acceptedKey):
                     // Accepted before (a redelivery after a registry change, say): nothing to answer.
                     if let acceptedKey, try Self.isClaimed(acceptedKey, db: db) { return .duplicate }
+                    guard let notice else { return .rejected }
                     if let key = notice.duplicateKey {
                         guard try Self.claim(key, now: now, db: db) else { return .duplicate }
                     }

@@ -11,13 +11,7 @@ extension HubStore {
             }
             return try rows.map { row in
                 let id: Int64 = row["id"]
-                let history = try Row.fetchAll(
-                    db, sql: "SELECT status, at, detail FROM status WHERE message = ? ORDER BY at, rowid",
-                    arguments: [id]
-                ).compactMap { entry -> StatusEntry? in
-                    guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
-                    return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
-                }
+                let history = try Self.history(of: id, db: db)
                 return MessageReport(
                     id: id, messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
                     fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
@@ -35,6 +29,14 @@ extension HubStore {
     package func pendingCount() async throws(StoreError) -> Int {
         try await read("count pending messages") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_lane WHERE state = 'pending'") ?? 0
+        }
+    }
+
+    /// Writes one row and commits: whether the store takes writes now (readiness).
+    package func probeWrite(now: Date = Date()) async throws(StoreError) {
+        try await write("probe a write") { db in
+            try db.execute(sql: "INSERT INTO readiness_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                           arguments: [now.timeIntervalSince1970])
         }
     }
 

@@ -14,22 +14,26 @@ extension HubStore {
         try db.cachedStatement(sql: """
             INSERT INTO message (message_id, kind, from_her_id, to_her_id, function, msg_id, target_kind,
                                  target_her_id, target_queue, properties, body, state, next_attempt_at,
-                                 accepted_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                                 accepted_at, expires_at, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
             """).execute(arguments: [
                 message.messageId, message.kind.rawValue, message.fromHerId, message.toHerId,
                 message.messageFunction, message.msgId, kind, herId, queue,
                 PropertiesCodec.encode(message.properties), Data(message.body), stamp, stamp,
-                message.expiresAt.timeIntervalSince1970,
+                message.expiresAt.timeIntervalSince1970, message.origin.rawValue,
             ])
         let id = db.lastInsertedRowID
         try appendStatus(.accepted, to: id, at: stamp, detail: nil, db: db)
         return id
     }
 
-    /// Appends a status to a message's history; a status already there stays as it was.
+    /// Appends a status to a message's history; a status already there stays as it was. A new
+    /// one is announced to the sender when the sender follows the message over REST.
     static func appendStatus(_ status: MessageStatus, to id: Int64, at: Double, detail: String?, db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO status (message, status, at, detail) VALUES (?, ?, ?, ?)")
             .execute(arguments: [id, status.rawValue, at, detail])
+        if db.changesCount > 0, status != .accepted {
+            try announce(status, of: id, at: at, db: db)
+        }
     }
 }

@@ -14,6 +14,8 @@ package final class HubStore: Sendable {
     package let path: String
     /// The queue dead letters are copied to.
     package let deadLetterQueue: String
+    /// Bumped after every write of this process, for readers that follow the store live.
+    package let changes = ChangeFeed()
 
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
     package init(path: String, deadLetterQueue: String = "hubd.dead") throws(StoreError) {
@@ -39,7 +41,9 @@ package final class HubStore: Sendable {
 
     func write<T: Sendable>(_ operation: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.write(body)
+            let result = try await pool.write(body)
+            changes.bump()
+            return result
         } catch {
             throw Self.storeError(operation, error)
         }

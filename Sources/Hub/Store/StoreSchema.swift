@@ -100,6 +100,49 @@ enum StoreSchema {
                 WHERE key NOT LIKE 'refused:%' AND key NOT LIKE 'dead:%' AND key NOT LIKE 'message_id:%'
                 """)
         }
+        migrator.registerMigration("v6-rest") { db in
+            try db.execute(sql: """
+                -- How a message came in: REST senders hear of its fate through notifications.
+                ALTER TABLE message ADD COLUMN origin TEXT NOT NULL DEFAULT 'amqp';
+
+                -- Parties that receive over REST instead of their AR queue (no row: the queue).
+                CREATE TABLE delivery_channel (
+                    her_id INTEGER PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    webhook_url TEXT,
+                    webhook_secret TEXT,
+                    updated_at REAL NOT NULL
+                );
+
+                -- AUTOINCREMENT: a position is never handed out twice, even after pruning, so a
+                -- client's offset stays meaningful.
+                CREATE TABLE notification (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    receiver_her_id INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    message INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    related_message_id TEXT NOT NULL,
+                    triggered_by_her_id INTEGER,
+                    description TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX notification_by_receiver ON notification(receiver_her_id, position);
+                CREATE INDEX notification_by_message ON notification(message);
+
+                -- The AppRec that answered a message (the latest), for its status as REST shows it.
+                CREATE TABLE apprec_link (
+                    message INTEGER PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE,
+                    apprec INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE
+                );
+                CREATE INDEX apprec_link_by_apprec ON apprec_link(apprec);
+
+                -- One row that readiness checks rewrite: proof that the store takes writes.
+                CREATE TABLE readiness_probe (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

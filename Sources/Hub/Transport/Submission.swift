@@ -3,10 +3,12 @@ package struct Submission: Sendable {
     package var properties: MessageProperties
     package var body: [UInt8]
     package var settlement: SettlementToken
+    package var origin: SubmissionOrigin
 
-    package init(properties: MessageProperties, body: [UInt8], settlement: SettlementToken) {
+    package init(properties: MessageProperties, body: [UInt8], settlement: SettlementToken, origin: SubmissionOrigin = .amqp) {
         self.properties = properties
         self.body = body
         self.settlement = settlement
+        self.origin = origin
     }
 }

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
             queues: [settings.submitQueue: queueOptions, settings.deadLetterQueue: queueOptions])
         let hub = HubService(
             settings: settings, store: store,
-            source: AMQPSubmissionSource(consumer: consumer),
+            sources: [AMQPSubmissionSource(consumer: consumer)],
             transport: AMQPQueueTransport(
                 client: client, declaring: configuration.declareQueues == .all ? queueOptions : nil),
             schemas: schemas, logger: logger)

@@ -45,7 +45,7 @@ final class InProcessHub: Sendable {
             settings: amqp, name: "test hub", logger: TestEnvironment.quietLogger,
             queues: [parties.submitQueue: AMQPQueueOptions(), parties.deadQueue: AMQPQueueOptions()])
         service = HubService(
-            settings: settings, store: store, source: AMQPSubmissionSource(consumer: consumer),
+            settings: settings, store: store, sources: [AMQPSubmissionSource(consumer: consumer)],
             transport: AMQPQueueTransport(client: client, declaring: nil),
             schemas: Self.schemas, logger: TestEnvironment.quietLogger, clock: clock?.function ?? Date.init)
         let service = self.service

@@ -1,0 +1,86 @@
+import Synchronization
+
+/// Submissions handed to the hub by a caller that waits for the outcome (the REST API): each
+/// goes through the same ingress pipeline as the queue's, batched with whatever else arrives
+/// meanwhile (one commit for many requests), and `submit` returns once the decision about it
+/// is committed.
+package final class DirectSubmissionSource: SubmissionSource {
+    private struct State {
+        var continuation: AsyncStream<[Submission]>.Continuation?
+        var waiting: [UInt64: CheckedContinuation<SubmissionOutcome?, Never>] = [:]
+        var next: UInt64 = 0
+        var paused = false
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    /// Offers one submission and waits until the hub has committed what it decided about it.
+    /// Nil when the hub takes no submissions now (its store cannot write, or it is stopping):
+    /// then nothing was stored, and the caller may try again later.
+    package func submit(properties: MessageProperties, body: [UInt8]) async -> SubmissionOutcome? {
+        await withCheckedContinuation { (waiter: CheckedContinuation<SubmissionOutcome?, Never>) in
+            let offered = state.withLock { state -> Bool in
+                guard !state.paused, !state.stopped, let continuation = state.continuation else { return false }
+                state.next += 1
+                let submission = Submission(
+                    properties: properties, body: body, settlement: SettlementToken(sequence: state.next, epoch: 0),
+                    origin: .rest)
+                state.waiting[state.next] = waiter
+                continuation.yield([submission])
+                return true
+            }
+            if !offered { waiter.resume(returning: nil) }
+        }
+    }
+
+    /// Whether `submit` is taking submissions now.
+    package var isTaking: Bool { state.withLock { !$0.paused && !$0.stopped && $0.continuation != nil } }
+
+    package func submissions() -> AsyncStream<[Submission]> {
+        let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
+        state.withLock { $0.continuation = continuation }
+        // When the hub stops listening before the end (not after `stop()`, which lets it drain
+        // what it holds), whoever still waits hears that nothing was stored.
+        continuation.onTermination = { [weak self] termination in
+            if case .cancelled = termination { self?.abandonWaiting() }
+        }
+        return stream
+    }
+
+    /// Answers everyone still waiting with nil and takes nothing more: for after the hub has
+    /// stopped, when what was not settled will not be.
+    package func abandonWaiting() {
+        let abandoned = state.withLock { state -> [CheckedContinuation<SubmissionOutcome?, Never>] in
+            state.stopped = true
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for waiter in abandoned { waiter.resume(returning: nil) }
+    }
+
+    package func settle(_ batch: [Submission], outcomes: [SubmissionOutcome]) async {
+        let waiters = state.withLock { state in
+            batch.map { state.waiting.removeValue(forKey: $0.settlement.sequence) }
+        }
+        for (waiter, outcome) in zip(waiters, outcomes) { waiter?.resume(returning: outcome) }
+    }
+
+    package func pause() async {
+        state.withLock { $0.paused = true }
+    }
+
+    package func resume() async {
+        state.withLock { $0.paused = false }
+    }
+
+    package func stop() async {
+        let continuation = state.withLock { state in
+            state.stopped = true
+            return state.continuation
+        }
+        continuation?.finish()
+    }
+}

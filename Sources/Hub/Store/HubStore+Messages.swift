@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// The messages between parties (MsgHeads and AppRecs, not error messages or dead-letter
+    /// copies) with this `message_id`, newest first, with their histories.
+    package func storedMessages(messageId: String) async throws(StoreError) -> [StoredMessage] {
+        try await read("read message") { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT m.id, m.message_id, m.kind, m.from_her_id, m.to_her_id, m.function, m.msg_id, m.properties,
+                       m.body, m.origin, a.message_id AS apprec_message_id, a.body AS apprec_body
+                FROM message m LEFT JOIN apprec_link l ON l.message = m.id LEFT JOIN message a ON a.id = l.apprec
+                WHERE m.message_id = ? AND m.kind IN ('dialog', 'apprec') ORDER BY m.id DESC
+                """), arguments: [messageId]
+            ).map { row in
+                let id: Int64 = row["id"]
+                let properties = try? PropertiesCodec.decode(row["properties"] as Data)
+                let appRec: (String, [UInt8])? = (row["apprec_message_id"] as String?).map {
+                    ($0, [UInt8](row["apprec_body"] as Data? ?? Data()))
+                }
+                return StoredMessage(
+                    id: id, messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
+                    fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
+                    msgId: row["msg_id"], contentType: properties?.contentType, body: [UInt8](row["body"] as Data),
+                    origin: SubmissionOrigin(rawValue: row["origin"]) ?? .amqp,
+                    history: try Self.history(of: id, db: db), appRec: appRec)
+            }
+        }
+    }
+
+    /// The `message_id` and document of the message a sender submitted with this `MsgId` (or
+    /// AppRec `Id`), when the store still has it: what an idempotent resubmission compares with.
+    package func submittedMessage(senderHerId: Int, msgId: String) async throws(StoreError) -> (messageId: String, body: [UInt8])? {
+        try await read("read submitted message") { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT message_id, body FROM message WHERE msg_id = ? AND from_her_id = ? AND kind IN ('dialog', 'apprec')
+                ORDER BY id LIMIT 1
+                """), arguments: [msgId, senderHerId]
+            ).map { ($0["message_id"], [UInt8]($0["body"] as Data)) }
+        }
+    }
+
+    static func history(of id: Int64, db: Database) throws -> [StatusEntry] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT status, at, detail FROM status WHERE message = ? ORDER BY at, rowid"),
+                         arguments: [id]
+        ).compactMap { entry in
+            guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
+            return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hub
+import HTTPTypes
+import Hummingbird
+
+extension RESTAPI {
+    func addConfigurationRoutes(to router: Router<HubRequestContext>, table: inout RouteTable) {
+        table.add(.put, "/mshconfigurations")
+        router.put("/mshconfigurations") { request, context in
+            let caller = try caller(context)
+            let body = try await bodies.decode(MshConfigurationsBody.self, from: request)
+            var channels: [Int: DeliveryChannel] = [:]
+            for configuration in body.configurations {
+                guard (1...999_999_999).contains(configuration.herId) else { throw Problem.badRequest("herId is not a HER-id") }
+                guard channels[configuration.herId] == nil else { throw Problem.badRequest("herId \(configuration.herId) is configured twice") }
+                channels[configuration.herId] = try Self.channel(configuration)
+            }
+            try caller.require(Array(channels.keys))
+            try await setChannels(channels)
+            return Response(status: .noContent)
+        }
+        router.get("/mshconfigurations") { request, context in
+            let herIds = try QueryParameters(request.uri.query).herIds("HerIds")
+            try caller(context).require(herIds)
+            return try json(MshConfigurationsBody(configurations: herIds.map { herId in
+                let channel = hub.channels.channel(of: herId)
+                var webhook: MshConfigurationBody.Webhook?
+                if case .webhook(let endpoint) = channel { webhook = .init(url: endpoint.url, secret: nil) }
+                return MshConfigurationBody(herId: herId, receiveNotificationChannel: channel.name, webhook: webhook)
+            }))
+        }
+        table.add(.get, "/mshconfigurations")
+        router.delete("/mshconfigurations") { request, context in
+            let herIds = try QueryParameters(request.uri.query).herIds("HerIds")
+            try caller(context).require(herIds)
+            try await setChannels(Dictionary(uniqueKeysWithValues: herIds.map { ($0, .amqp) }))
+            return Response(status: .noContent)
+        }
+        table.add(.delete, "/mshconfigurations")
+    }
+
+    private func setChannels(_ channels: [Int: DeliveryChannel]) async throws {
+        try await store.setDeliveryChannels(channels, now: Date())
+        try await hub.channelsChanged()
+        await channelsChanged()
+    }
+
+    /// A configuration's channel; 400 for an unknown name or an unusable webhook.
+    static func channel(_ configuration: MshConfigurationBody) throws(Problem) -> DeliveryChannel {
+        switch configuration.receiveNotificationChannel.lowercased() {
+        case "amqp": return .amqp
+        case "api", "apipolling": return .api
+        case "webhook":
+            guard let webhook = configuration.webhook else { throw Problem.badRequest("a Webhook channel needs webhook.url and webhook.secret") }
+            guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+                  url.host?.isEmpty == false, webhook.url.utf8.count <= 2000 else {
+                throw Problem.badRequest("webhook.url must be an http or https URL")
+            }
+            guard let secret = webhook.secret, secret.utf8.count >= 16, secret.utf8.count <= 512 else {
+                throw Problem.badRequest("webhook.secret must be 16 to 512 bytes")
+            }
+            return .webhook(WebhookEndpoint(url: webhook.url, secret: secret))
+        default:
+            throw Problem.badRequest("receiveNotificationChannel must be Amqp, Api or Webhook")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Dialogs
+import Foundation
+import Hub
+import HTTPTypes
+import Hummingbird
+
+extension RESTAPI {
+    func addMessageRoutes(to router: Router<HubRequestContext>, table: inout RouteTable) {
+        table.add(.post, "/messages")
+        router.post("/messages") { request, context in try await send(request, context) }
+        table.add(.get, "/messages/:id")
+        router.get("/messages/:id") { _, context in
+            let message = try await visibleMessage(context)
+            return try json(summary(of: message))
+        }
+        table.add(.get, "/messages/:id/business-document")
+        router.get("/messages/:id/business-document") { _, context in
+            let message = try await visibleMessage(context)
+            return try json(BusinessDocumentResponse(
+                businessDocument: Data(message.body).base64EncodedString(),
+                contentType: message.contentType ?? "application/xml", contentTransferEncoding: "base64"))
+        }
+        table.add(.get, "/messages/:id/status")
+        router.get("/messages/:id/status") { _, context in
+            try json(status(of: try await visibleMessage(context)))
+        }
+        table.add(.put, "/messages/:id/downloaded")
+        router.put("/messages/:id/downloaded") { request, context in try await downloaded(request, context) }
+    }
+
+    // MARK: Sending
+
+    private func send(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let caller = try caller(context)
+        let body = try await bodies.decode(SendMessageRequest.self, from: request)
+        guard HerId.isValid(body.senderHerId) else { throw Problem.badRequest("senderHerId is not a HER-id") }
+        try caller.require([body.senderHerId])
+        guard body.receiverHerIds.count == 1, let receiver = body.receiverHerIds.first else {
+            throw Problem.badRequest("receiverHerIds must name exactly one receiver")
+        }
+        guard HerId.isValid(receiver) else { throw Problem.badRequest("receiverHerIds holds a value that is not a HER-id") }
+        guard body.contentTransferEncoding.lowercased() == "base64" else {
+            throw Problem.badRequest("contentTransferEncoding must be base64")
+        }
+        guard let document = Data(base64Encoded: body.businessDocument) else {
+            throw Problem.badRequest("businessDocument is not base64")
+        }
+        let function = body.messageTypeIdentificator.flatMap { $0.isEmpty ? nil : $0 }
+        return try await submit(
+            [UInt8](document), from: body.senderHerId, to: receiver, contentType: body.contentType, function: function)
+    }
+
+    /// Submits a document through the hub's ingress pipeline, with the headers an AMQP
+    /// submission would carry, and answers as the contract says: 202 once stored, the same id
+    /// again for the same document, 409 for another document with the same id, 400 for a refusal.
+    func submit(_ document: [UInt8], from sender: Int, to receiver: Int, contentType: String, function: String?) async throws -> Response {
+        let messageId = UUID().uuidString.lowercased()
+        var headers = [
+            HeaderName.fromHerId: String(sender), HeaderName.toHerId: String(receiver),
+            HeaderName.applicationTimeStamp: Timestamp.format(Date()),
+        ]
+        if let function { headers[HeaderName.messageType] = function }
+        let properties = MessageProperties(messageId: messageId, contentType: contentType, type: function, headers: headers)
+        guard let outcome = await submissions.submit(properties: properties, body: document) else {
+            var problem = Problem(.serviceUnavailable, type: "urn:hubd:unavailable", detail: "hubd takes no messages now; try again later")
+            problem.headers[.retryAfter] = "5"
+            throw problem
+        }
+        switch outcome {
+        case .accepted(let id):
+            return try json(IdResponse(id: id), status: .accepted, headers: [.location: "/messages/\(id)"])
+        case .refused(let rejection):
+            throw Problem(refusal: rejection)
+        case .deadLettered:
+            throw Problem.badRequest("The message cannot be routed")
+        case .duplicate:
+            let msgId = (try? DialogParser(maxBytes: max(1, document.count)).parse(document))?.message?.id
+            guard let msgId, let earlier = try await store.submittedMessage(senderHerId: sender, msgId: msgId) else {
+                throw Problem(.conflict, type: "urn:hubd:conflict", detail: "A message with this MsgId was accepted before")
+            }
+            guard earlier.body == document else {
+                throw Problem(.conflict, type: "urn:hubd:conflict",
+                              detail: "A different document with this MsgId was accepted before")
+            }
+            return try json(IdResponse(id: earlier.messageId), status: .accepted, headers: [.location: "/messages/\(earlier.messageId)"])
+        }
+    }
+
+    // MARK: Reading
+
+    /// The message named in the path, if the caller sent or received it; 404 otherwise, so
+    /// that the existence of another party's message is not revealed.
+    func visibleMessage(_ context: HubRequestContext) async throws -> StoredMessage {
+        let caller = try caller(context)
+        guard let id = context.parameters.get("id"), (1...255).contains(id.utf8.count) else { throw Problem.notFound() }
+        let candidates = try await store.storedMessages(messageId: id)
+        guard let message = candidates.first(where: { message in
+            [message.fromHerId, message.toHerId].contains { $0.map(caller.herIds.contains) ?? false }
+        }) else { throw Problem.notFound("No message with this id for the token's parties") }
+        return message
+    }
+
+    func summary(of message: StoredMessage) -> MessageSummary {
+        MessageSummary(
+            messageId: message.messageId, fromHerId: message.fromHerId, toHerId: message.toHerId,
+            contentType: message.contentType, body: message.body, status: message.status)
+    }
+
+    func status(of message: StoredMessage) -> StatusResponse {
+        var apprecInfo: StatusResponse.ApprecInfo?
+        if let appRec = message.appRec,
+           case .appRec(let info)? = (try? DialogParser(maxBytes: max(1, appRec.body.count)).parse(appRec.body))?.message {
+            apprecInfo = StatusResponse.ApprecInfo(
+                appRecStatus: Self.name(of: info.status),
+                appRecErrorList: info.errors.map {
+                    AppRecErrorBody(errorCode: $0.code ?? "", details: nil, description: $0.description, oid: nil)
+                },
+                appRecId: appRec.messageId)
+        }
+        return StatusResponse(
+            statusList: [StatusResponse.StatusInfo(
+                receiverHerId: message.toHerId, transportDeliveryState: message.transportState.rawValue,
+                sent: message.sentAt.map(Timestamp.format), apprecInfo: apprecInfo)],
+            history: message.history.map { StatusResponse.HistoryEntry(status: $0.status.rawValue, at: Timestamp.format($0.at)) })
+    }
+
+    static func name(of status: AppRecStatus) -> String {
+        switch status {
+        case .ok: "Ok"
+        case .rejected: "Rejected"
+        case .okWithErrors: "OkErrorInMessagePart"
+        case .other(let code): code
+        }
+    }
+
+    // MARK: Receiving
+
+    private func downloaded(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let caller = try caller(context)
+        let body = try await bodies.decode(DownloadedRequest.self, from: request)
+        try caller.require([body.receiverHerId])
+        let message = try await visibleMessage(context)
+        guard message.toHerId == body.receiverHerId,
+              try await store.markDownloaded(messageId: message.messageId, receiverHerId: body.receiverHerId, now: Date())
+        else { throw Problem.notFound("No message with this id for that receiver") }
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Reads JSON request bodies within the size limit and the request timeout.
+struct BodyReader: Sendable {
+    let limit: Int
+    let timeout: Duration
+
+    /// The body decoded as `T`. 413 past the limit (a declared length over it is refused
+    /// before a byte of the body is read), 408 when it does not arrive in time, 415 when it
+    /// is not JSON, 400 when it does not decode.
+    func decode<T: Decodable & Sendable>(_ type: T.Type, from request: Request) async throws(Problem) -> T {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        if let contentType = request.headers[.contentType],
+           !contentType.lowercased().hasPrefix("application/json"), !contentType.lowercased().hasPrefix("application/problem+json") {
+            throw Problem(.unsupportedMediaType, type: "urn:hubd:unsupported-media-type", detail: "The body must be application/json")
+        }
+        let bytes = try await collect(request.body)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
+        } catch let error as DecodingError {
+            throw Problem.badRequest("The body is not valid: " + Self.describe(error))
+        } catch {
+            throw Problem.badRequest("The body is not valid JSON")
+        }
+    }
+
+    private var tooLarge: Problem { Self.tooLarge(limit) }
+
+    /// A 413 that also closes the connection: the rest of the body is never read.
+    static func tooLarge(_ limit: Int) -> Problem {
+        var problem = Problem(.contentTooLarge, type: "urn:hubd:content-too-large", detail: "The body is larger than \(limit) bytes")
+        problem.headers[.connection] = "close"
+        return problem
+    }
+
+    private func collect(_ body: RequestBody) async throws(Problem) -> ByteBuffer {
+        let limit = self.limit
+        let timeout = self.timeout
+        let result: Result<ByteBuffer, Problem> = await withTaskGroup(of: Result<ByteBuffer, Problem>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await body.collect(upTo: limit))
+                } catch {
+                    return .failure(Self.tooLarge(limit))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : .failure(Problem(.requestTimeout, type: "urn:hubd:request-timeout", detail: "The body did not arrive in time"))
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure(Problem(.requestTimeout, type: "urn:hubd:request-timeout", detail: "The body did not arrive in time"))
+        }
+        return try result.get()
+    }
+
+    /// Where decoding failed, by field names only (never a value).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let names = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return names.isEmpty ? "the body" : names.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)) has the wrong type"
+        case .dataCorrupted(let context):
+            return "\(path(context)) is not valid"
+        @unknown default:
+            return "it does not decode"
+        }
+    }
+}

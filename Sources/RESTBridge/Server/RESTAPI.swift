@@ -1,0 +1,87 @@
+import Foundation
+import Hub
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+
+/// hubd's HTTP API: routes over the hub, behind the problem, authentication and rate-limit
+/// middleware. `application()` gives the server, a `Service` to run in hubd's service group.
+package struct RESTAPI: Sendable {
+    package var settings: RESTSettings
+    package var hub: HubService
+    /// REST submissions go through the hub's one ingress pipeline from here.
+    package var submissions: DirectSubmissionSource
+    package var authenticator: any RequestAuthenticating
+    package var readiness: ReadinessCheck
+    package var hubHerId: Int
+    package var maxMessageBytes: Int
+    /// The registry `/metrics` emits; nil serves an empty page.
+    package var prometheus: PrometheusCollectorRegistry?
+    package var metrics: RESTMetrics
+    /// Called after the delivery channels changed (gateway consumers follow them).
+    package var channelsChanged: @Sendable () async -> Void
+    package var logger: Logger
+
+    package init(
+        settings: RESTSettings, hub: HubService, submissions: DirectSubmissionSource,
+        authenticator: any RequestAuthenticating, readiness: ReadinessCheck, hubHerId: Int, maxMessageBytes: Int,
+        prometheus: PrometheusCollectorRegistry? = nil, metrics: RESTMetrics = RESTMetrics(),
+        channelsChanged: @escaping @Sendable () async -> Void = {}, logger: Logger
+    ) {
+        self.settings = settings
+        self.hub = hub
+        self.submissions = submissions
+        self.authenticator = authenticator
+        self.readiness = readiness
+        self.hubHerId = hubHerId
+        self.maxMessageBytes = maxMessageBytes
+        self.prometheus = prometheus
+        self.metrics = metrics
+        self.channelsChanged = channelsChanged
+        self.logger = logger
+    }
+
+    var store: HubStore { hub.store }
+    var bodies: BodyReader { BodyReader(limit: settings.maxBodyBytes, timeout: settings.requestTimeout) }
+
+    /// The router with every route and middleware.
+    package func router() -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        var table = RouteTable()
+        addMessageRoutes(to: router, table: &table)
+        addConfigurationRoutes(to: router, table: &table)
+        addNotificationRoutes(to: router, table: &table)
+        addOperationsRoutes(to: router, table: &table)
+        router.middlewares.add(ProblemMiddleware(routes: table, metrics: metrics))
+        router.middlewares.add(AuthMiddleware(
+            authenticator: authenticator, registry: hub.registry,
+            limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), settings: settings))
+        return router
+    }
+
+    /// The HTTP server: idle connections and stalled requests are closed after the request timeout.
+    package func application() -> some ApplicationProtocol {
+        let seconds = Int64(settings.requestTimeout.components.seconds)
+        return Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, seconds)))),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "hubd"),
+            logger: logger)
+    }
+}
+
+extension RESTAPI {
+    /// A JSON answer.
+    func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.sorted.encode(value))))
+    }
+
+    /// The caller set by the authentication middleware.
+    func caller(_ context: HubRequestContext) throws(Problem) -> Caller {
+        guard let caller = context.caller else { throw Problem(.unauthorized, type: "urn:hubd:unauthorized", detail: "No token") }
+        return caller
+    }
+}

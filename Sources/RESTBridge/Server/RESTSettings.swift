@@ -1,0 +1,51 @@
+import Foundation
+
+/// How the API listens and what it allows.
+package struct RESTSettings: Sendable {
+    package var host: String
+    package var port: Int
+    /// The URL clients call hubd at (scheme, host, port), when it is behind a proxy: DPoP
+    /// proofs name it. Without it, `http://` and the request's Host.
+    package var publicURL: URL?
+    /// Largest request body: the largest message in base64 plus room for the JSON around it.
+    package var maxBodyBytes: Int
+    /// How long a request may take to arrive whole.
+    package var requestTimeout: Duration
+    /// Requests per second per token, and the burst allowed.
+    package var rateLimit: Double
+    package var rateBurst: Double
+    /// `/metrics` without a token.
+    package var metricsOpen: Bool
+
+    package init(
+        host: String, port: Int, publicURL: URL? = nil, maxMessageBytes: Int, requestTimeout: Duration = .seconds(30),
+        rateLimit: Double = 2000, rateBurst: Double = 4000, metricsOpen: Bool = false
+    ) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        maxBodyBytes = maxMessageBytes * 4 / 3 + 64 * 1024
+        self.requestTimeout = requestTimeout
+        self.rateLimit = rateLimit
+        self.rateBurst = rateBurst
+        self.metricsOpen = metricsOpen
+    }
+
+    /// The URL a request was made to, as a DPoP proof must name it (no query).
+    func requestURL(path: String, authority: String?) -> URL {
+        var components = URLComponents()
+        if let publicURL, let base = URLComponents(url: publicURL, resolvingAgainstBaseURL: false) {
+            components.scheme = base.scheme
+            components.host = base.host
+            components.port = base.port
+        } else {
+            components.scheme = "http"
+            let authority = authority ?? "\(host):\(port)"
+            let parts = authority.split(separator: ":", maxSplits: 1)
+            components.host = parts.first.map(String.init) ?? host
+            components.port = parts.count > 1 ? Int(parts[1]) : nil
+        }
+        components.percentEncodedPath = path
+        return components.url ?? URL(fileURLWithPath: "/")
+    }
+}

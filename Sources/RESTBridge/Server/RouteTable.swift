@@ -1,0 +1,23 @@
+import HTTPTypes
+import Hummingbird
+
+/// The API's paths and their methods, so that a known path called with a method it does not
+/// have answers 405 with `Allow`, not 404.
+package struct RouteTable: Sendable {
+    private var routes: [(method: HTTPRequest.Method, segments: [Substring])] = []
+
+    package init() {}
+
+    mutating func add(_ method: HTTPRequest.Method, _ path: String) {
+        routes.append((method, path.split(separator: "/")))
+    }
+
+    /// The methods a path has; empty when the API has no such path.
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.filter { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }.map(\.method)
+    }
+}
