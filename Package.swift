@@ -70,6 +70,9 @@ let package = Package(
             dependencies: [
                 "Hub", "AMQPBridge", "AddressRegistry", "Dialogs", "RESTBridge",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -94,6 +97,11 @@ let package = Package(
             ]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Hub", "AMQPBridge", "Dialogs", "AddressRegistry"]),
+            dependencies: [
+                "Hub", "AMQPBridge", "Dialogs", "AddressRegistry", "RESTBridge",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
     ]
 )

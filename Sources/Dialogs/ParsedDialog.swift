@@ -63,6 +63,15 @@ package final class ParsedDialog {
         try reading.get()
     }
 
+    /// Runs `read` on the MsgHead's `MsgInfo` while the tree is alive, for readers in this
+    /// module that need more of it than the routing fields (`AppRecBuilder`); nil for an AppRec
+    /// or a MsgHead without `MsgInfo`.
+    func withMsgInfo<T>(_ read: (ElementNode) -> T) -> T? {
+        guard case .msgHead = root, let element = xmlDocGetRootElement(document),
+              let info = ElementNode(pointer: element).child("MsgInfo") else { return nil }
+        return read(info)
+    }
+
     /// Validates the document against `schemas`.
     ///
     /// Payload elements in `RefDoc/Content` whose namespace `schemas` has no schema for

@@ -26,6 +26,8 @@ extension RESTAPI {
         }
         table.add(.put, "/messages/:id/downloaded")
         router.put("/messages/:id/downloaded") { request, context in try await downloaded(request, context) }
+        table.add(.post, "/messages/:id/apprec")
+        router.post("/messages/:id/apprec") { request, context in try await appRec(request, context) }
     }
 
     // MARK: Sending
@@ -144,5 +146,40 @@ extension RESTAPI {
               try await store.markDownloaded(messageId: message.messageId, receiverHerId: body.receiverHerId, now: Date())
         else { throw Problem.notFound("No message with this id for that receiver") }
         return Response(status: .noContent)
+    }
+
+    /// Builds the AppRec with which the receiver answers a message, and routes it to the
+    /// message's sender like any submission (it moves the message's status as any AppRec does).
+    private func appRec(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let caller = try caller(context)
+        let body = try await bodies.decode(AppRecRequest.self, from: request)
+        guard HerId.isValid(body.appRecSenderHerId) else { throw Problem.badRequest("appRecSenderHerId is not a HER-id") }
+        try caller.require([body.appRecSenderHerId])
+        guard let outcome = AppRecOutcome(rawValue: body.appRecStatus) else {
+            throw Problem.badRequest("appRecStatus must be Ok, Rejected or OkErrorInMessagePart")
+        }
+        let original = try await visibleMessage(context)
+        guard original.toHerId == body.appRecSenderHerId else {
+            throw Problem.badRequest("appRecSenderHerId is not the receiver of this message")
+        }
+        guard original.kind == .dialog, let sender = original.fromHerId else {
+            throw Problem.badRequest("An application receipt cannot be answered with another")
+        }
+        let errors = (body.appRecErrorList ?? []).map {
+            AppRecErrorEntry(code: $0.errorCode, details: $0.details, description: $0.description, oid: $0.oid)
+        }
+        let document: AppRecDocument
+        do {
+            let parsed = try DialogParser(maxBytes: max(1, original.body.count)).parse(original.body)
+            document = try AppRecBuilder.build(
+                answering: parsed, answeringHerId: body.appRecSenderHerId, status: outcome, errors: errors,
+                id: UUID(), genDate: Date())
+        } catch let error as AppRecBuildError {
+            throw Problem.badRequest(error.description)
+        } catch {
+            throw Problem.badRequest("The message cannot be answered: its document does not read")
+        }
+        return try await submit(
+            document.body, from: body.appRecSenderHerId, to: sender, contentType: "application/xml", function: "APPREC")
     }
 }

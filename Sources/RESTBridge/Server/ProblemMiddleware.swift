@@ -9,7 +9,7 @@ import Logging
 /// not have, and logs each answer without a payload value.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
-    let routes: RouteTable
+    let routes: RouteTableBox
     let metrics: RESTMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -48,15 +48,19 @@ package struct RESTAPI: Sendable {
     /// The router with every route and middleware.
     package func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
-        var table = RouteTable()
-        addMessageRoutes(to: router, table: &table)
-        addConfigurationRoutes(to: router, table: &table)
-        addNotificationRoutes(to: router, table: &table)
-        addOperationsRoutes(to: router, table: &table)
+        // Middleware applies to the routes added after it; the table of routes is filled below,
+        // before the first request reads it.
+        let table = RouteTableBox()
         router.middlewares.add(ProblemMiddleware(routes: table, metrics: metrics))
         router.middlewares.add(AuthMiddleware(
             authenticator: authenticator, registry: hub.registry,
             limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), settings: settings))
+        var routes = RouteTable()
+        addMessageRoutes(to: router, table: &routes)
+        addConfigurationRoutes(to: router, table: &routes)
+        addNotificationRoutes(to: router, table: &routes)
+        addOperationsRoutes(to: router, table: &routes)
+        table.set(routes)
         return router
     }
 

@@ -1,5 +1,7 @@
 import HTTPTypes
+import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// The API's paths and their methods, so that a known path called with a method it does not
 /// have answers 405 with `Allow`, not 404.
@@ -20,4 +22,13 @@ package struct RouteTable: Sendable {
                 && zip(route.segments, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
         }.map(\.method)
     }
+}
+
+/// The route table, set once the routes are added (after the middleware that reads it).
+final class RouteTableBox: Sendable {
+    private let table = Mutex(RouteTable())
+
+    func set(_ routes: RouteTable) { table.withLock { $0 = routes } }
+
+    func methods(for path: String) -> [HTTPRequest.Method] { table.withLock { $0.methods(for: path) } }
 }

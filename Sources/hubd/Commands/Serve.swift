@@ -1,9 +1,14 @@
 import AMQPBridge
 import ArgumentParser
+import AsyncHTTPClient
 import Dialogs
 import Foundation
 import Hub
 import Logging
+import Metrics
+import Prometheus
+import RESTBridge
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,40 +26,105 @@ struct Serve: AsyncParsableCommand {
             let count = try await RegistryImport.run(file: registry, into: store)
             logger.info("registry imported", metadata: ["file": "\(registry)", "parties": "\(count)"])
         }
+        if let file = configuration.deliveryChannels {
+            let channels = try DeliveryChannelsFile.load(file)
+            try await store.setDeliveryChannels(channels, now: Date())
+            logger.info("delivery channels applied", metadata: ["file": "\(file)", "parties": "\(channels.count)"])
+        }
         let schemas: DialogSchemas
         do {
             schemas = try DialogSchemas.loadBundled()
         } catch {
             throw CommandFailure("cannot load the message schemas: \(error)")
         }
+        let prometheus = PrometheusCollectorRegistry()
+        let metricsFactory = PrometheusMetricsFactory(registry: prometheus)
+
         let queueOptions = configuration.queueOptions
-        let consumer = AMQPConsumer(
-            settings: amqp.named("hubd ingress"), queue: settings.submitQueue, options: queueOptions,
-            prefetch: UInt16(clamping: configuration.prefetch), maxUnackedBytes: configuration.prefetchBytes,
-            maxBatch: configuration.batchSize,
-            logger: logger.with("queue", settings.submitQueue))
+        let makeConsumer: @Sendable (String) -> AMQPConsumer = { queue in
+            AMQPConsumer(
+                settings: amqp.named("hubd ingress \(queue)"), queue: queue, options: queueOptions,
+                prefetch: UInt16(clamping: configuration.prefetch), maxUnackedBytes: configuration.prefetchBytes,
+                maxBatch: configuration.batchSize, logger: logger.with("queue", queue))
+        }
+        let consumer = makeConsumer(settings.submitQueue)
         // The hub's own queues are declared by whoever uses them first; parties' queues only
         // with declare_queues = all.
         let client = AMQPClient(
             settings: amqp.named("hubd dispatch"), name: "hubd dispatch", logger: logger,
             queues: [settings.submitQueue: queueOptions, settings.deadLetterQueue: queueOptions])
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let submissions = DirectSubmissionSource()
+        var sources: [any SubmissionSource] = [AMQPSubmissionSource(consumer: consumer)]
+        if configuration.httpAddress != nil { sources.append(submissions) }
         let hub = HubService(
-            settings: settings, store: store,
-            sources: [AMQPSubmissionSource(consumer: consumer)],
-            transport: AMQPQueueTransport(
-                client: client, declaring: configuration.declareQueues == .all ? queueOptions : nil),
-            schemas: schemas, logger: logger)
+            settings: settings, store: store, sources: sources,
+            transport: SplitTransport(
+                queues: AMQPQueueTransport(client: client, declaring: configuration.declareQueues == .all ? queueOptions : nil),
+                endpoints: WebhookTransport(client: httpClient, logger: logger)),
+            schemas: schemas, logger: logger, metrics: HubMetrics(factory: metricsFactory))
+        let gateways = GatewayConsumers(hub: hub, logger: logger, makeConsumer: makeConsumer)
 
-        let signals = ShutdownSignals { await hub.shutdown() }
+        var services: [any Service] = [HubRunner(hub: hub, gateways: gateways)]
+        if let address = configuration.httpAddress, let (host, port) = HubdConfiguration.hostAndPort(address) {
+            let api = RESTAPI(
+                settings: try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes),
+                hub: hub, submissions: submissions,
+                authenticator: try configuration.authenticator(httpClient: httpClient, logger: logger),
+                readiness: ReadinessCheck(broker: {
+                    guard consumer.isConnected else { return "no connection to the broker: \(consumer.lastError ?? "connecting")" }
+                    return nil
+                }),
+                hubHerId: settings.herId, maxMessageBytes: settings.maxMessageBytes,
+                prometheus: prometheus, metrics: RESTMetrics(factory: metricsFactory),
+                channelsChanged: { await gateways.reconcile() }, logger: logger)
+            services.append(api.application())
+        }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        let signals = ShutdownSignals { await group.triggerGracefulShutdown() }
         logger.info("hubd serving", metadata: [
             "broker": "\(amqp.redacted)", "submit_queue": "\(settings.submitQueue)",
             "database": "\(configuration.database)", "her_id": "\(settings.herId)",
+            "http": "\(configuration.httpAddress ?? "off")",
         ])
-        try await hub.run()
+        do {
+            try await group.run()
+        } catch {
+            logger.error("hubd stopped on an error", metadata: ["error": "\(error)"])
+        }
         signals.cancel()
+        submissions.abandonWaiting()
         await consumer.close()
+        await gateways.closeAll()
         await client.close()
+        try? await httpClient.shutdown()
         logger.info("hubd exited cleanly")
+    }
+}
+
+/// The hub as a service of the group: runs until the group shuts down gracefully, then stops
+/// taking submissions and finishes what it took. Gateway consumers follow the channels meanwhile.
+struct HubRunner: Service {
+    let hub: HubService
+    let gateways: GatewayConsumers
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await hub.run() }
+                group.addTask {
+                    // Follows channel changes made by another process, and the registry.
+                    while !Task.isCancelled {
+                        await gateways.reconcile()
+                        try? await Task.sleep(for: .seconds(5))
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            Task { await hub.shutdown() }
+        }
     }
 }
 
@@ -65,6 +135,20 @@ extension HubdConfiguration {
         case .classic: AMQPQueueOptions()
         case .quorum: AMQPQueueOptions(arguments: ["x-queue-type": .string("quorum")])
         }
+    }
+
+    func restSettings(host: String, port: Int, maxMessageBytes: Int) throws -> RESTSettings {
+        var publicURL: URL?
+        if let text = httpPublicURL {
+            guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
+                throw ConfigurationError("http_public_url must be a URL such as https://hubd.example.no, not '\(text)'")
+            }
+            publicURL = url
+        }
+        return RESTSettings(
+            host: host, port: port, publicURL: publicURL, maxMessageBytes: maxMessageBytes,
+            requestTimeout: .milliseconds(Int64(httpRequestTimeoutSeconds * 1000)),
+            rateLimit: httpRateLimit, rateBurst: httpRateBurst, metricsOpen: metricsOpen)
     }
 }
 

@@ -28,6 +28,24 @@ struct HubdConfiguration {
     var batchSize = 1000
     var logLevel = Logger.Level.info
     var logFormat = LogFormat.text
+    var httpAddress: String?
+    var httpPublicURL: String?
+    var httpRateLimit: Double = 2000
+    var httpRateBurst: Double = 4000
+    var httpRequestTimeoutSeconds: Double = 30
+    var authJWKS: String?
+    var authIssuer: String?
+    var authAudience = "nhn:msh"
+    var authScope = "nhn:msh/api"
+    var authDPoP = DPoPMode.required
+    var authHerIdClaim = "nhn:msh/client/claims/herid"
+    var metricsOpen = false
+    var deliveryChannels: String?
+
+    /// Whether a token must come with a DPoP proof.
+    enum DPoPMode: String {
+        case required, optional
+    }
 
     enum QueueType: String {
         case classic, quorum
@@ -59,6 +77,19 @@ struct HubdConfiguration {
         ("batch_size", "submissions per transaction and messages per dispatch batch"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
         ("log_format", "text (one line per event) or json (one JSON object per line)"),
+        ("http_address", "host:port the REST API listens on; unset: no REST API"),
+        ("http_public_url", "the URL clients call the API at, when behind a proxy (DPoP proofs name it)"),
+        ("http_rate_limit", "requests per second per token, on average"),
+        ("http_rate_burst", "requests per token at once"),
+        ("http_request_timeout_seconds", "how long a request may take to arrive, and idle connections live"),
+        ("auth_jwks", "JWKS of the token issuer: a file, or an https:// URL (HelseID's)"),
+        ("auth_issuer", "the tokens' iss"),
+        ("auth_audience", "an audience the tokens' aud must hold"),
+        ("auth_scope", "a scope the tokens' scope must hold"),
+        ("auth_dpop", "required (DPoP-bound tokens only) or optional (Bearer accepted too)"),
+        ("auth_herid_claim", "the claim holding the HER-ids a token acts for"),
+        ("metrics_open", "true: /metrics needs no token"),
+        ("delivery_channels", "JSON file in the shape of PUT /mshconfigurations, applied at start"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -139,9 +170,42 @@ struct HubdConfiguration {
                 throw ConfigurationError("\(origin): log_format must be text or json, not '\(value)'")
             }
             logFormat = format
+        case "http_address":
+            guard value.isEmpty || Self.hostAndPort(value) != nil else {
+                throw ConfigurationError("\(origin): http_address must be host:port, not '\(value)'")
+            }
+            httpAddress = value.isEmpty ? nil : value
+        case "http_public_url": httpPublicURL = value.isEmpty ? nil : value
+        case "http_rate_limit": httpRateLimit = try number(Double.self, minimum: 0.1)
+        case "http_rate_burst": httpRateBurst = try number(Double.self, minimum: 1)
+        case "http_request_timeout_seconds": httpRequestTimeoutSeconds = try number(Double.self, minimum: 1)
+        case "auth_jwks": authJWKS = value.isEmpty ? nil : value
+        case "auth_issuer": authIssuer = value.isEmpty ? nil : value
+        case "auth_audience": authAudience = value
+        case "auth_scope": authScope = value
+        case "auth_dpop":
+            guard let mode = DPoPMode(rawValue: value.lowercased()) else {
+                throw ConfigurationError("\(origin): auth_dpop must be required or optional, not '\(value)'")
+            }
+            authDPoP = mode
+        case "auth_herid_claim": authHerIdClaim = value
+        case "metrics_open":
+            guard let flag = Bool(value.lowercased()) else {
+                throw ConfigurationError("\(origin): metrics_open must be true or false, not '\(value)'")
+            }
+            metricsOpen = flag
+        case "delivery_channels": deliveryChannels = value.isEmpty ? nil : value
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
+    }
+
+    /// `host:port` split; nil when it is not that.
+    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host.isEmpty ? nil : (host, port)
     }
 
     /// The hub's policies from this configuration.

@@ -1,0 +1,37 @@
+import Foundation
+import Hub
+
+/// The `delivery_channels` file: parties' channels in the shape of `PUT /mshconfigurations`,
+/// applied at start, so that an operator keeps them declaratively (as NHN recommends).
+package enum DeliveryChannelsFile {
+    /// The channels the file sets; an error names the file and what is wrong.
+    package static func load(_ path: String) throws -> [Int: DeliveryChannel] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DeliveryChannelsFileError("cannot read \(path): \((error as NSError).localizedDescription)")
+        }
+        let body: MshConfigurationsBody
+        do {
+            body = try JSONDecoder().decode(MshConfigurationsBody.self, from: data)
+        } catch let error as DecodingError {
+            throw DeliveryChannelsFileError("\(path): \(BodyReader.describe(error))")
+        }
+        var channels: [Int: DeliveryChannel] = [:]
+        for configuration in body.configurations {
+            do {
+                channels[configuration.herId] = try RESTAPI.channel(configuration)
+            } catch {
+                throw DeliveryChannelsFileError("\(path): HER-id \(configuration.herId): \(error.detail ?? error.title)")
+            }
+        }
+        return channels
+    }
+}
+
+/// A `delivery_channels` file that cannot be used.
+package struct DeliveryChannelsFileError: Error, CustomStringConvertible {
+    package var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,224 @@
+import AMQPBridge
+import AsyncHTTPClient
+import Dialogs
+import Foundation
+import Hub
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RESTBridge
+import Synchronization
+import Testing
+
+/// Receiving over REST: the Api inbox with gateway mode, AppRecs built by hubd, notifications
+/// polled and streamed, webhooks, and the operations endpoints.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct RESTReceivingTests {
+    @Test func apiPartyReceivesDownloadsAndAnswersWithAnAppRec() async throws {
+        let parties = try TestParties()
+        let hubd = try await RESTHubd(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hubd.start()
+        let register = try await hubd.token([TestParties.register])
+        let configured = try await hubd.request("PUT", "/mshconfigurations", json: ["configurations": [
+            ["herId": TestParties.register, "receiveNotificationChannel": "Api"],
+        ]], token: register)
+        #expect(configured.status == 204)
+        let shown = try await hubd.request("GET", "/mshconfigurations?HerIds=\(TestParties.register)", token: register)
+        #expect((shown.json["configurations"] as? [[String: Any]])?.first?["receiveNotificationChannel"] as? String == "Api")
+
+        // The live stream, opened before anything arrives: the backlog is empty, then live.
+        let streamed = Task { try await hubd.stream(
+            "/notifications/stream?HerIds=\(TestParties.register)&Offset=0", token: register, for: .seconds(8)) }
+
+        // AMQP submit through the submission queue, to an Api party.
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        let messageId = try await probe.submitExample(template, tag: "api", to: parties.submitQueue)
+        var notifications: [[String: Any]] = []
+        #expect(try await eventually {
+            notifications = (try await hubd.request("GET", "/notifications?HerIds=\(TestParties.register)&Offset=0", token: register)
+                .json["notifications"] as? [[String: Any]]) ?? []
+            return !notifications.isEmpty
+        })
+        let first = try #require(notifications.first)
+        #expect(first["type"] as? String == "NewMessage")
+        #expect(first["relatedMessageId"] as? String == messageId)
+        let firstOffset = try #require(first["offset"] as? Int)
+
+        let document = try await hubd.request("GET", "/messages/\(messageId)/business-document", token: register)
+        #expect((document.json["businessDocument"] as? String).flatMap { Data(base64Encoded: $0) }?.isEmpty == false)
+        #expect(try await hubd.request("PUT", "/messages/\(messageId)/downloaded",
+                                       json: ["receiverHerId": TestParties.register], token: register).status == 204)
+        #expect(try await hubd.request("PUT", "/messages/\(messageId)/downloaded",
+                                       json: ["receiverHerId": TestParties.register], token: register).status == 204)
+        let status = try await hubd.request("GET", "/messages/\(messageId)/status", token: register)
+        #expect((status.json["history"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["accepted", "delivered"])
+        #expect((status.json["statusList"] as? [[String: Any]])?.first?["transportDeliveryState"] as? String == "Acknowledged")
+        #expect(await probe.count(parties.asyncQueue(TestParties.register)) == 0)
+
+        // Gateway mode: a sender publishes straight to the Api party's own queue.
+        let direct = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>direct-")
+        let directId = UUID().uuidString.lowercased()
+        try await probe.submit(to: parties.asyncQueue(TestParties.register), body: Array(direct.utf8), messageId: directId,
+                               headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register))
+        #expect(try await eventually {
+            let later = (try await hubd.request("GET", "/notifications?HerIds=\(TestParties.register)&Offset=\(firstOffset)", token: register)
+                .json["notifications"] as? [[String: Any]]) ?? []
+            return later.contains { $0["relatedMessageId"] as? String == directId && ($0["offset"] as? Int ?? 0) > firstOffset }
+        })
+        // A bad one on that queue is answered on the sender's error queue.
+        try await probe.submit(to: parties.asyncQueue(TestParties.register), body: Array("<broken".utf8),
+                               headers: BrokerProbe.headers(from: TestParties.helsenorge, to: TestParties.register),
+                               type: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK")
+        let refusal = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+        #expect(refusal.properties.headers[HeaderName.errorCondition] == .string("transport:not-well-formed-xml"))
+
+        // The register answers with an AppRec that hubd builds; it reaches the sender's queue.
+        let answered = try await hubd.request("POST", "/messages/\(messageId)/apprec", json: [
+            "appRecSenderHerId": TestParties.register, "appRecStatus": "Rejected",
+            "appRecErrorList": [["errorCode": "E35", "description": "Pasienten finnes ikke"]],
+        ], token: register)
+        #expect(answered.status == 202, "\(answered.text)")
+        #expect(try await hubd.request("POST", "/messages/\(messageId)/apprec", json: [
+            "appRecSenderHerId": TestParties.register, "appRecStatus": "Rejected",
+        ], token: register).status == 400)
+        let appRec = try await probe.next(from: parties.asyncQueue(TestParties.helsenorge))
+        let parsed = try DialogParser(maxBytes: 1 << 20).parse(appRec.body)
+        #expect(parsed.validate(with: try DialogSchemas.loadBundled()) == nil)
+        guard case .appRec(let info)? = parsed.message else { throw TestFailure("not an AppRec") }
+        #expect(info.status == .rejected)
+        #expect(info.receiver.effective == TestParties.helsenorge)
+        let helsenorge = try await hubd.token([TestParties.helsenorge])
+        #expect(try await eventually {
+            let answer = try await hubd.request("GET", "/messages/\(messageId)/status", token: helsenorge)
+            let info = (answer.json["statusList"] as? [[String: Any]])?.first?["apprecInfo"] as? [String: Any]
+            return info?["appRecStatus"] as? String == "Rejected"
+                && (answer.json["history"] as? [[String: Any]])?.last?["status"] as? String == "rejected"
+        })
+
+        // The stream delivered what arrived while it was open, in offset order.
+        let events = try await streamed.value
+        let ids = events.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+        #expect(events.hasPrefix("event: connected"))
+        #expect(ids.first == firstOffset)
+        #expect(ids == ids.sorted() && ids.count >= 2)
+        // And a new stream replays the backlog after an offset.
+        let replay = try await hubd.stream(
+            "/notifications/stream?HerIds=\(TestParties.register)", token: register,
+            headers: ["Last-Event-ID": String(firstOffset)], for: .seconds(1))
+        #expect(replay.contains("event: notification"))
+        #expect(!replay.contains("id: \(firstOffset)\n"))
+    }
+
+    @Test func webhookIsRetriedSignedAndItsRefusalReachesTheSender() async throws {
+        let parties = try TestParties()
+        let hook = try await WebhookReceiver.start(answers: [503, 503, 200, 400])
+        defer { hook.stop() }
+        let hubd = try await RESTHubd(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hubd.start()
+        let register = try await hubd.token([TestParties.register])
+        let secret = "a-secret-of-enough-length"
+        #expect(try await hubd.request("PUT", "/mshconfigurations", json: ["configurations": [
+            ["herId": TestParties.register, "receiveNotificationChannel": "Webhook", "webhook": ["url": hook.url, "secret": secret]],
+        ]], token: register).status == 204)
+
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        let accepted = try await probe.submitExample(template, tag: "hook1", to: parties.submitQueue)
+        #expect(try await eventually(timeout: .seconds(30)) { hook.calls.count >= 3 })
+        let calls = hook.calls
+        #expect(calls.prefix(3).allSatisfy { $0.idempotencyKey == accepted })
+        let delivered = calls[2]
+        #expect(WebhookSignature.verify(header: delivered.signature, secret: secret, body: delivered.body, now: Int(Date().timeIntervalSince1970)))
+        let json = (try JSONSerialization.jsonObject(with: Data(delivered.body))) as? [String: Any]
+        #expect(json?["id"] as? String == accepted)
+        #expect((json?["businessDocument"] as? String).flatMap { Data(base64Encoded: $0) } != nil)
+
+        // The next one is refused with a 400: rejected, and the AMQP sender gets an error message.
+        let refused = try await probe.submitExample(template, tag: "hook2", to: parties.submitQueue)
+        let notice = try await probe.next(from: parties.errorQueue(TestParties.helsenorge), timeout: .seconds(30))
+        #expect(notice.properties.headers[HeaderName.errorCondition] == .string("transport:rejected-by-receiver"))
+        #expect(notice.properties.headers[HeaderName.originalMessageId] == .string(refused))
+        #expect(hook.calls.filter { $0.idempotencyKey == accepted }.count == 3)
+        let store = try HubStore(path: hubd.process.database)
+        #expect(try await store.storedMessages(messageId: accepted).first?.history.map(\.status) == [.accepted, .sent])
+        #expect(try await store.storedMessages(messageId: refused).first?.history.map(\.status) == [.accepted, .rejected])
+    }
+
+    @Test func operationsEndpointsAndLimits() async throws {
+        let parties = try TestParties()
+        let hubd = try await RESTHubd(parties: parties, overrides: ["HUBD_MAX_MESSAGE_BYTES": String(16 * 1024 * 1024)])
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hubd.start()
+        #expect(try await hubd.request("GET", "/ping", token: nil).json["response"] as? String == "Pong")
+        #expect(try await eventually { (try? await hubd.request("GET", "/readyz", token: nil).status) == 200 })
+        let openapi = try await hubd.request("GET", "/openapi.json", token: nil)
+        #expect(openapi.json["openapi"] as? String == "3.1.0")
+        #expect(try await hubd.request("GET", "/metrics", token: nil).status == 401)
+        let token = try await hubd.token([TestParties.helsenorge])
+        let metrics = try await hubd.request("GET", "/metrics", token: token)
+        #expect(metrics.text.contains("hubd_store_bytes"))
+        let wrongMethod = try await hubd.request("DELETE", "/messages", token: token)
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.headers["allow"] == "POST")
+
+        // 23 MB: refused with 413 without reading it, and the server stays healthy.
+        let huge = Data(repeating: UInt8(ascii: "a"), count: 23 * 1024 * 1024)
+        let tooLarge = try? await hubd.request("POST", "/messages", token: token, headers: ["Content-Type": "application/json"], body: huge)
+        if let tooLarge { #expect(tooLarge.status == 413) }
+        #expect(try await hubd.request("GET", "/healthz", token: nil).status == 200)
+        let sent = try await hubd.send(try RESTAPITests.document(tag: "after-413"), from: TestParties.helsenorge, to: TestParties.register, token: token)
+        #expect(sent.status == 202)
+        let after = try await hubd.request("GET", "/metrics", token: token)
+        #expect(after.text.contains(#"hubd_messages_total{status="accepted"}"#))
+    }
+}
+
+/// A webhook endpoint on loopback that answers from a script and records every call.
+final class WebhookReceiver: Sendable {
+    struct Call: Sendable {
+        var idempotencyKey: String?
+        var signature: String
+        var body: [UInt8]
+    }
+
+    private let state: Mutex<(answers: [Int], calls: [Call])>
+    private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
+    let url: String
+
+    private init(answers: [Int], port: Int) {
+        state = Mutex((answers, []))
+        url = "http://127.0.0.1:\(port)/hook"
+    }
+
+    var calls: [Call] { state.withLock { $0.calls } }
+
+    static func start(answers: [Int]) async throws -> WebhookReceiver {
+        let port = try RESTHubd.freePort()
+        let receiver = WebhookReceiver(answers: answers, port: port)
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 32 * 1024 * 1024)
+            let call = Call(
+                idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
+                signature: request.headers[HTTPField.Name("hubd-signature")!] ?? "", body: Array(buffer: body))
+            let status = receiver.state.withLock { state -> Int in
+                state.calls.append(call)
+                return state.answers.isEmpty ? 200 : state.answers.removeFirst()
+            }
+            return Response(status: .init(code: status))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        receiver.task.withLock { $0 = Task { try await app.run() } }
+        _ = await eventually {
+            (try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/ready"), timeout: .seconds(1))) != nil
+        }
+        return receiver
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import JWTKit
+import RESTBridge
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct AccessTokenVerifierTests {
+    /// The failure `body` throws; records an issue when it throws none or another error.
+    private func failure(_ body: () async throws -> Principal) async -> AuthFailure? {
+        do {
+            let principal = try await body()
+            Issue.record("expected an AuthFailure, got \(principal)")
+        } catch let failure as AuthFailure {
+            return failure
+        } catch {
+            Issue.record("expected an AuthFailure, got \(error)")
+        }
+        return nil
+    }
+
+    @Test func aValidDPoPBoundTokenPasses() async throws {
+        let fixture = try AuthFixture()
+        let principal = try await fixture.verify(try await fixture.token())
+        #expect(principal.herIds == [10037002, 10037004])
+        #expect(principal.clientId == "hubd-local")
+        #expect(principal.rateKey.count == 64 && principal.rateKey.allSatisfy(\.isHexDigit))
+    }
+
+    @Test(arguments: ["10037002-10037004", "10037002,10037004", "10037002, 10037004,10037002"])
+    func herIdsAreReadFromAString(_ claim: String) async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.signed(fixture.claims([AuthSettings.defaultHerIdClaim: .string(claim)]))
+        #expect(try await fixture.verify(token).herIds == [10037002, 10037004])
+    }
+
+    @Test func herIdsAreReadFromAnArrayOfStrings() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.signed(fixture.claims([AuthSettings.defaultHerIdClaim: ["10037002", 10037004]]))
+        #expect(try await fixture.verify(token).herIds == [10037002, 10037004])
+    }
+
+    @Test func aNationalIdentityNumberIsNoHerIdAndIsNotRepeated() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.signed(fixture.claims([AuthSettings.defaultHerIdClaim: .string("10037002-20835622828")]))
+        let failure = await failure { try await fixture.verify(token) }
+        #expect(failure?.reason.contains("HER-id") == true)
+        #expect(failure?.reason.contains("20835622828") == false && failure?.challenge.contains("20835622828") == false)
+    }
+
+    @Test func aSignatureByAnotherKeyWithTheSameKidFails() async throws {
+        let fixture = try AuthFixture()
+        let other = try AuthFixture()
+        let token = try await fixture.signed(fixture.claims(), keyFrom: other.directory)
+        #expect(await failure { try await fixture.verify(token) }?.reason == "the token's signature does not verify with the issuer's key")
+    }
+
+    @Test(arguments: [
+        ("iss", JWTHeaderField.string("someone-else"), "the token is from another issuer (iss)"),
+        ("aud", .array(["nhn:other", "nhn:msh2"]), "the token is not for audience nhn:msh (aud)"),
+        ("exp", .int(Int(AuthFixture.now.timeIntervalSince1970) - 6), "the token has expired"),
+        ("exp", .null, "the token has no expiry time (exp)"),
+        ("nbf", .int(Int(AuthFixture.now.timeIntervalSince1970) + 6), "the token is not valid yet (nbf)"),
+        ("scope", .string("nhn:msh/other openid"), "the token lacks the scope nhn:msh/api"),
+        ("scope", .null, "the token lacks the scope nhn:msh/api"),
+        (AuthSettings.defaultHerIdClaim, .null, "the token has no HER-id claim (nhn:msh/client/claims/herid)"),
+    ])
+    func aClaimOutsideTheRulesFails(claim: String, value: JWTHeaderField, reason: String) async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.signed(fixture.claims([claim: value]))
+        let failure = await failure { try await fixture.verify(token) }
+        #expect(failure?.reason == reason)
+        #expect(failure?.code == .invalidToken)
+        #expect(failure?.challenge == "DPoP algs=\"ES256 RS256 PS256\", error=\"invalid_token\", error_description=\"\(reason)\"")
+    }
+
+    @Test func leewayAndClaimShapesAreHonoured() async throws {
+        let fixture = try AuthFixture()
+        let time = Int(AuthFixture.now.timeIntervalSince1970)
+        let token = try await fixture.signed(fixture.claims([
+            "exp": .int(time - 4), "nbf": .int(time + 4), "aud": ["other", "nhn:msh"], "scope": ["openid", "nhn:msh/api"],
+            "client_id": .null, "sub": "subject-client",
+        ]))
+        #expect(try await fixture.verify(token).clientId == "subject-client")
+    }
+
+    @Test func aTokenTypeOtherThanAnAccessTokenFails() async throws {
+        let fixture = try AuthFixture()
+        #expect(try await fixture.verify(try await fixture.signed(fixture.claims(), typ: "JWT")).herIds == [10037002])
+        let token = try await fixture.signed(fixture.claims(), typ: "dpop+jwt")
+        #expect(await failure { try await fixture.verify(token) }?.reason == "the token's typ is neither at+jwt nor JWT")
+    }
+
+    @Test func anUnsignedTokenFails() async throws {
+        let fixture = try AuthFixture()
+        let header = try JSONEncoder().encode(["alg": "none", "typ": "at+jwt", "kid": fixture.authority.keyId]).base64URL
+        let token = "\(header).\(try JSONEncoder().encode(fixture.claims()).base64URL)."
+        #expect(await failure { try await fixture.verify(token) }?.reason == "the token is not signed with ES256, RS256 or PS256")
+    }
+
+    @Test func anHMACTokenFails() async throws {
+        let fixture = try AuthFixture()
+        let keys = JWTKeyCollection()
+        let kid = JWKIdentifier(string: fixture.authority.keyId)
+        await keys.add(hmac: HMACKey(from: "a secret anyone could know, 32 bytes or more"), digestAlgorithm: .sha256, kid: kid)
+        let token = try await keys.sign(TestClaims(fixture.claims()), kid: kid, header: ["typ": "at+jwt"])
+        #expect(await failure { try await fixture.verify(token) }?.reason == "the token is not signed with ES256, RS256 or PS256")
+    }
+
+    @Test func bearerIsRefusedWhenDPoPIsRequired() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token(bound: false)
+        let failure = await failure {
+            try await fixture.verifier.verify(authorization: "Bearer \(token)", dpop: nil, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(failure?.code == nil)
+        #expect(failure?.challenge == "DPoP algs=\"ES256 RS256 PS256\"")
+    }
+
+    @Test func withoutAuthorizationTheChallengeNamesTheSchemes() async throws {
+        let required = try AuthFixture()
+        let optional = try AuthFixture(dpop: .optional)
+        let noHeader = await failure {
+            try await required.verifier.verify(authorization: nil, dpop: nil, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(noHeader?.challenge == "DPoP algs=\"ES256 RS256 PS256\"")
+        let either = await failure {
+            try await optional.verifier.verify(authorization: nil, dpop: nil, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(either?.challenge == "DPoP algs=\"ES256 RS256 PS256\", Bearer")
+    }
+
+    @Test func bearerIsTakenWhenDPoPIsOptionalUnlessTheTokenIsBound() async throws {
+        let fixture = try AuthFixture(dpop: .optional)
+        let unbound = try await fixture.token(bound: false)
+        let principal = try await fixture.verifier.verify(
+            authorization: "Bearer \(unbound)", dpop: nil, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        #expect(principal.herIds == [10037002, 10037004])
+
+        let bound = try await fixture.token()
+        let failure = await failure {
+            try await fixture.verifier.verify(authorization: "bearer \(bound)", dpop: nil, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(failure?.reason == "the token is bound to a key (cnf) and must be sent as 'Authorization: DPoP' with a DPoP proof")
+        #expect(failure?.challenge.hasPrefix("Bearer error=\"invalid_token\"") == true)
+        // The bound token still works the way it is meant to.
+        #expect(try await fixture.verify(bound).herIds == [10037002, 10037004])
+    }
+
+    @Test func anUnboundTokenSentWithDPoPFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token(bound: false)
+        #expect(await failure { try await fixture.verify(token) }?.reason == "the token is not bound to a DPoP key (no cnf.jkt)")
+    }
+}

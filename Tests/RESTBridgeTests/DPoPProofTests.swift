@@ -1,0 +1,123 @@
+import Foundation
+import RESTBridge
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct DPoPProofTests {
+    private func reason(_ body: () async throws -> Principal) async -> String? {
+        do {
+            _ = try await body()
+            Issue.record("expected an AuthFailure")
+        } catch let failure as AuthFailure {
+            #expect(failure.code == .invalidDPoPProof)
+            #expect(failure.challenge.hasPrefix("DPoP algs=\"ES256 RS256 PS256\", error=\"invalid_dpop_proof\""))
+            return failure.reason
+        } catch {
+            Issue.record("expected an AuthFailure, got \(error)")
+        }
+        return nil
+    }
+
+    @Test func aProofForAnotherMethodFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        #expect(await reason { try await fixture.verify(token, proofMethod: "POST") } == "the DPoP proof is for another HTTP method (htm)")
+    }
+
+    @Test(arguments: ["https://hub.example/messages/1", "http://hub.example/messages", "https://other.example/messages", "https://hub.example:8443/messages"])
+    func aProofForAnotherURLFails(_ url: String) async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        #expect(await reason { try await fixture.verify(token, proofURL: url) } == "the DPoP proof is for another URL (htu)")
+    }
+
+    @Test func theURLIsComparedWithoutQueryDefaultPortOrCase() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        _ = try await fixture.verify(token, proofURL: "HTTPS://Hub.Example:443/messages?HerIds=1#x")
+        #expect(RequestTarget(url: "https://[::1]:8443/a") == RequestTarget(scheme: "https", host: "[::1]:8443", path: "/a?b"))
+        #expect(RequestTarget(url: "http://hub.example") == RequestTarget(scheme: "HTTP", host: "hub.example:80", path: ""))
+    }
+
+    @Test func aProofForAnotherTokenFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let other = try await fixture.token()
+        #expect(await reason { try await fixture.verify(token, proofToken: other) } == "the DPoP proof is for another access token (ath)")
+    }
+
+    @Test func aProofWithAnotherKeyFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let reason = await reason { try await fixture.verify(token, key: try DPoPKey.generate()) }
+        #expect(reason == "the DPoP proof's key is not the key the token is bound to (cnf.jkt)")
+    }
+
+    @Test func aProofOutsideTheWindowFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let stale = await reason { try await fixture.verify(token, issuedAt: AuthFixture.now.addingTimeInterval(-120)) }
+        #expect(stale == "the DPoP proof was not made within 60 seconds of now (iat); check the client's clock")
+        let future = await reason { try await fixture.verify(token, issuedAt: AuthFixture.now.addingTimeInterval(61)) }
+        #expect(future == stale)
+        _ = try await fixture.verify(token, issuedAt: AuthFixture.now.addingTimeInterval(-60))
+    }
+
+    @Test func aProofIsTakenOnce() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        _ = try await fixture.verify(token, jti: "once")
+        #expect(await reason { try await fixture.verify(token, jti: "once", now: AuthFixture.now.addingTimeInterval(30)) }
+            == "the DPoP proof was already used (jti)")
+        // Past the first proof's window its jti is forgotten (that proof fails the iat check
+        // by then), so the cache does not grow forever: a new proof with the jti is taken.
+        _ = try await fixture.verify(token, issuedAt: AuthFixture.now.addingTimeInterval(70), jti: "once", now: AuthFixture.now.addingTimeInterval(70))
+    }
+
+    @Test func aRefusedRequestDoesNotUseUpItsProof() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let proof = try await fixture.client.proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        // The same header and claims with another signature: only the signature check fails.
+        var parts = proof.split(separator: ".").map(String.init)
+        var signature = Array(parts[2])
+        signature[10] = signature[10] == "A" ? "B" : "A"
+        parts[2] = String(signature)
+        let forged = parts.joined(separator: ".")
+        let verify = { (proof: String) async throws -> Principal in
+            try await fixture.verifier.verify(authorization: "DPoP \(token)", dpop: proof, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(await reason { try await verify(forged) } == "the DPoP proof's signature does not verify with its jwk")
+        _ = try await verify(proof)
+    }
+
+    @Test func aMissingOrMalformedProofFails() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let proof = try await fixture.client.proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        let cases: [(String?, String)] = [
+            (nil, "the request has no DPoP proof (DPoP header)"),
+            ("\(proof), \(proof)", "the DPoP proof is not a well-formed JWT (send exactly one DPoP header)"),
+            (token, "the DPoP proof's typ is not dpop+jwt"),
+        ]
+        for (header, expected) in cases {
+            let reason = await reason {
+                try await fixture.verifier.verify(authorization: "DPoP \(token)", dpop: header, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+            }
+            #expect(reason == expected)
+        }
+    }
+
+    @Test func theReplayCacheIsBoundedAndForgetsExpiredProofs() {
+        let cache = DPoPReplayCache(capacity: 2)
+        let now = AuthFixture.now
+        #expect(cache.record("a", until: now.addingTimeInterval(10), now: now) == .recorded)
+        #expect(cache.record("a", until: now.addingTimeInterval(10), now: now) == .replayed)
+        #expect(cache.record("b", until: now.addingTimeInterval(20), now: now) == .recorded)
+        #expect(cache.record("c", until: now.addingTimeInterval(20), now: now) == .full)
+        let later = now.addingTimeInterval(10)
+        #expect(cache.record("c", until: later.addingTimeInterval(20), now: later) == .recorded)
+        #expect(cache.record("a", until: later.addingTimeInterval(20), now: later) == .full)
+        #expect(cache.record("b", until: later.addingTimeInterval(20), now: later) == .replayed)
+    }
+}
