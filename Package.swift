@@ -79,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "hubbench",
             dependencies: [
-                "AMQPBridge", "Hub",
+                "AMQPBridge", "Hub", "RESTBridge",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -37,6 +37,14 @@ struct BenchReport: Codable {
     var steady: [Steady] = []
     var rate: Rate?
     var backlog: [Scenarios.BacklogResult] = []
+    var rest: [Scenarios.RESTResult] = []
+    var restAtHalfRate: [Scenarios.RESTResult] = []
+
+    static func summary(_ run: Scenarios.RESTResult) -> String {
+        let cpu = run.hubdCPUMicrosecondsPerMessage.map { "\(Int($0)) µs CPU/msg" } ?? "CPU ?"
+        return "\(Int(run.throughput)) accepted/s, p50/p95/p99 \(String(format: "%.1f/%.1f/%.1f", run.p50, run.p95, run.p99)) ms, " +
+            "\(cpu), accepted \(run.accepted) of \(run.messages), delivered \(run.delivered)"
+    }
 
     /// The median and spread of several backlog runs.
     static func summary(_ runs: [Scenarios.BacklogResult], steady: Double?) -> String {
@@ -67,7 +75,7 @@ struct BenchReport: Codable {
     }
 }
 
-private func describe(_ statistics: Statistics) -> String {
+func describe(_ statistics: Statistics) -> String {
     "\(Int(statistics.median)) [\(Int(statistics.minimum))–\(Int(statistics.maximum))]"
 }
 

@@ -12,11 +12,13 @@ struct Hubbench: AsyncParsableCommand {
 
     @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
-    @Option(help: "Scenarios, comma-separated: steady, rate, backlog.") var scenarios = "steady,rate,backlog"
+    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest.") var scenarios = "steady,rate,backlog,rest"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
     @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
+    @Option(help: "Messages per REST run (POST /messages, 2 KiB).") var restCount = 20_000
+    @Option(help: "Keep-alive connections the REST scenario sends over.") var restConnections = 32
     @Option(help: "Messages per batch for the baseline relay and for hubd (its batch_size; prefetch twice that).") var batch = 1000
     @Option(help: "Relays side by side in the baseline, each with its own consumer and publisher connection.") var relays = 1
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
@@ -77,6 +79,23 @@ struct Hubbench: AsyncParsableCommand {
             }
             report.backlog = runs
             print(BenchReport.summary(runs, steady: steadyTwoKiB))
+        }
+        if wanted.contains("rest") {
+            var runs: [Scenarios.RESTResult] = []
+            for attempt in 1...repeats {
+                runs.append(try await bench.rest(size: 2048, count: restCount, connections: restConnections))
+                print("  rest run \(attempt): " + BenchReport.summary(runs[runs.count - 1]))
+            }
+            let half = Statistics(runs.map(\.throughput)).median / 2
+            var paced: [Scenarios.RESTResult] = []
+            for attempt in 1...repeats {
+                paced.append(try await bench.rest(size: 2048, count: min(restCount, Int(half * 10)), connections: restConnections, rate: half))
+                print("  rest at \(Int(half)) req/s, run \(attempt): " + BenchReport.summary(paced[paced.count - 1]))
+            }
+            report.rest = runs
+            report.restAtHalfRate = paced
+            print("rest (2048 B, \(restConnections) connections): accepted \(describe(Statistics(runs.map(\.throughput)))) msg/s; " +
+                  "at half that rate p99 \(Self.format(Statistics(paced.map(\.p99)).median)) ms")
         }
         if let json {
             let encoder = JSONEncoder()

@@ -27,10 +27,6 @@ import Testing
         let shown = try await hubd.request("GET", "/mshconfigurations?HerIds=\(TestParties.register)", token: register)
         #expect((shown.json["configurations"] as? [[String: Any]])?.first?["receiveNotificationChannel"] as? String == "Api")
 
-        // The live stream, opened before anything arrives: the backlog is empty, then live.
-        let streamed = Task { try await hubd.stream(
-            "/notifications/stream?HerIds=\(TestParties.register)&Offset=0", token: register, for: .seconds(8)) }
-
         // AMQP submit through the submission queue, to an Api party.
         let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
         let messageId = try await probe.submitExample(template, tag: "api", to: parties.submitQueue)
@@ -44,6 +40,9 @@ import Testing
         #expect(first["type"] as? String == "NewMessage")
         #expect(first["relatedMessageId"] as? String == messageId)
         let firstOffset = try #require(first["offset"] as? Int)
+        // A stream from offset 0: the backlog (this NewMessage), then what arrives live.
+        let streamed = Task { try await hubd.stream(
+            "/notifications/stream?HerIds=\(TestParties.register)&Offset=0", token: register, for: .seconds(8)) }
 
         let document = try await hubd.request("GET", "/messages/\(messageId)/business-document", token: register)
         #expect((document.json["businessDocument"] as? String).flatMap { Data(base64Encoded: $0) }?.isEmpty == false)
@@ -96,7 +95,7 @@ import Testing
                 && (answer.json["history"] as? [[String: Any]])?.last?["status"] as? String == "rejected"
         })
 
-        // The stream delivered what arrived while it was open, in offset order.
+        // The stream delivered the backlog and then what arrived while it was open, in offset order.
         let events = try await streamed.value
         let ids = events.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
         #expect(events.hasPrefix("event: connected"))

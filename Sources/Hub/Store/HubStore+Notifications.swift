@@ -22,6 +22,13 @@ extension HubStore {
         }
     }
 
+    /// The highest offset handed out so far (0 when none): where a stream without an offset starts.
+    package func latestNotificationOffset() async throws(StoreError) -> Int64 {
+        try await read("read the latest notification offset") { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM notification") ?? 0
+        }
+    }
+
     static func notify(
         _ type: NotificationType, receiver: Int, message: Int64, messageId: String, triggeredBy: Int?,
         description: String, at: Double, db: Database

@@ -19,9 +19,11 @@ extension RESTAPI {
         router.get("/notifications/stream") { request, context in
             let query = QueryParameters(request.uri.query)
             let herIds = try query.herIds("HerIds")
-            var offset = try query.integer("Offset", in: 0...Int64.max, fallback: 0)
+            // As NHN's stream: without an offset (or Last-Event-ID) it starts at the current end.
+            var offset = try query.integer("Offset", in: 0...Int64.max, fallback: -1)
             if let last = request.headers[.lastEventID].flatMap(Int64.init), last >= 0 { offset = last }
             try caller(context).require(herIds)
+            if offset < 0 { offset = try await store.latestNotificationOffset() }
             let start = offset
             return Response(
                 status: .ok,
