@@ -82,33 +82,34 @@ extension Scenarios {
             requests.append(request(index, proof: try await key.proof(method: "POST", url: base + "/messages", accessToken: token, now: now)))
         }
         let cpuBefore = hubd.cpuSeconds
-        let next = Atomic<Int>(0)
-        let latencies = Mutex<[Double]>([])
-        let accepted = Atomic<Int>(0)
+        let state = RESTRunState()
         let started = ContinuousClock.now
         let prepared = requests
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<connections {
                 group.addTask {
                     while true {
-                        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                        let index = state.next.withLock { next in
+                            defer { next += 1 }
+                            return next
+                        }
                         guard index < count else { return }
                         if let rate { try? await Task.sleep(until: started + .seconds(Double(index) / rate), clock: .continuous) }
                         let sent = ContinuousClock.now
                         let response = try? await http.execute(prepared[index], timeout: .seconds(30))
-                        if response?.status.code == 202 { accepted.wrappingAdd(1, ordering: .relaxed) }
+                        if response?.status.code == 202 { state.accepted.withLock { $0 += 1 } }
                         _ = try? await response?.body.collect(upTo: 64 * 1024)
                         let latency = Self.seconds(ContinuousClock.now - sent) * 1000
-                        latencies.withLock { $0.append(latency) }
+                        state.latencies.withLock { $0.append(latency) }
                     }
                 }
             }
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
         let cpuAfter = hubd.cpuSeconds
-        let delivered = await sink.collect(expected: accepted.load(ordering: .relaxed), idleTimeout: .seconds(30)).received
-        let sorted = latencies.withLock { $0 }.sorted()
-        let acceptedCount = accepted.load(ordering: .relaxed)
+        let acceptedCount = state.accepted.withLock { $0 }
+        let delivered = await sink.collect(expected: acceptedCount, idleTimeout: .seconds(30)).received
+        let sorted = state.latencies.withLock { $0 }.sorted()
         let result = RESTResult(
             messages: count, accepted: acceptedCount, delivered: delivered, seconds: seconds,
             throughput: seconds > 0 ? Double(acceptedCount) / seconds : 0,
@@ -137,6 +138,13 @@ extension Scenarios {
         guard bound else { throw BenchError("no free port for hubd's API") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+}
+
+/// What the senders of a REST run share.
+private final class RESTRunState: Sendable {
+    let next = Mutex(0)
+    let accepted = Mutex(0)
+    let latencies = Mutex<[Double]>([])
 }
 
 private func both(_ first: Double?, _ second: Double?) -> (Double, Double)? {

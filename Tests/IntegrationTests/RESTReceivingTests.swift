@@ -125,7 +125,7 @@ import Testing
 
         let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
         let accepted = try await probe.submitExample(template, tag: "hook1", to: parties.submitQueue)
-        #expect(try await eventually(timeout: .seconds(30)) { hook.calls.count >= 3 })
+        #expect(await eventually(timeout: .seconds(30)) { hook.calls.count >= 3 })
         let calls = hook.calls
         #expect(calls.prefix(3).allSatisfy { $0.idempotencyKey == accepted })
         let delivered = calls[2]
@@ -152,7 +152,7 @@ import Testing
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         try await hubd.start()
         #expect(try await hubd.request("GET", "/ping", token: nil).json["response"] as? String == "Pong")
-        #expect(try await eventually { (try? await hubd.request("GET", "/readyz", token: nil).status) == 200 })
+        #expect(await eventually { (try? await hubd.request("GET", "/readyz", token: nil).status) == 200 })
         let openapi = try await hubd.request("GET", "/openapi.json", token: nil)
         #expect(openapi.json["openapi"] as? String == "3.1.0")
         #expect(try await hubd.request("GET", "/metrics", token: nil).status == 401)
