@@ -125,11 +125,14 @@ import Testing
         // and no error message goes out.
         let unsupported = String(decoding: try Self.document(tag: "nocap"), as: UTF8.self)
             .replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", with: "DIALOG_INNBYGGER_EKONTAKT")
+        let schemaInvalid = String(decoding: try Self.document(tag: "schema"), as: UTF8.self)
+            .replacingOccurrences(of: "<GenDate>", with: "<GenDate>not a date")
         let refusals: [([UInt8], Int, String?, String)] = [
             (Array("<not xml".utf8), TestParties.register, "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", "transport:not-well-formed-xml"),
             (Array("<not xml".utf8), TestParties.register, nil, "transport:invalid-field-value"),
             (try Self.document(tag: "spoof"), TestParties.hf, nil, "transport:invalid-field-value"),
             (Array(unsupported.utf8), TestParties.register, nil, "transport:unsupported-message"),
+            (Array(schemaInvalid.utf8), TestParties.register, nil, "transport:not-well-formed-xml"),
         ]
         for (body, receiver, function, condition) in refusals {
             let answer = try await hubd.send(body, from: TestParties.helsenorge, to: receiver, function: function, token: token)
@@ -138,6 +141,11 @@ import Testing
             #expect(answer.json["type"] as? String == "urn:hubd:" + condition)
             #expect(answer.json["requestId"] as? String == answer.headers["x-request-id"])
         }
+        // The sender in the payload is not the sender the request names (the token holds both).
+        let both = try await hubd.token([TestParties.helsenorge, TestParties.hf2])
+        let spoofed = try await hubd.send(try Self.document(tag: "spoofed"), from: TestParties.hf2, to: TestParties.register, token: both)
+        #expect(spoofed.status == 400)
+        #expect(spoofed.json["errorCondition"] as? String == "abuse:spoofing-attack")
         #expect(try await hubd.request("POST", "/messages", json: ["senderHerId": TestParties.helsenorge], token: token).status == 400)
         #expect(try await hubd.request("POST", "/messages", token: token, headers: ["Content-Type": "application/json"],
                                        body: Data("{not json".utf8)).status == 400)
