@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import Hub
 
@@ -20,6 +21,10 @@ package enum DeliveryChannelsFile {
         }
         var channels: [Int: DeliveryChannel] = [:]
         for configuration in body.configurations {
+            guard HerId.isValid(configuration.herId) else { throw DeliveryChannelsFileError("\(path): herId must be a HER-id") }
+            guard channels[configuration.herId] == nil else {
+                throw DeliveryChannelsFileError("\(path): HER-id \(configuration.herId) is configured twice")
+            }
             do {
                 channels[configuration.herId] = try RESTAPI.channel(configuration)
             } catch {

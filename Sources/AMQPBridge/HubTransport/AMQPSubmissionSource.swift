@@ -5,10 +5,13 @@ import Synchronization
 /// settled batch is acknowledged with one `basic.ack` (multiple) per connection generation.
 package final class AMQPSubmissionSource: SubmissionSource {
     private let consumer: AMQPConsumer
+    private let origin: SubmissionOrigin
     private let continuation = Mutex<AsyncStream<[Submission]>.Continuation?>(nil)
 
-    package init(consumer: AMQPConsumer) {
+    /// - Parameter origin: `.gateway` for a party's own queue taken in gateway mode.
+    package init(consumer: AMQPConsumer, origin: SubmissionOrigin = .amqp) {
         self.consumer = consumer
+        self.origin = origin
     }
 
     package func submissions() -> AsyncStream<[Submission]> {
@@ -17,7 +20,7 @@ package final class AMQPSubmissionSource: SubmissionSource {
         self.continuation.withLock { $0 = continuation }
         let pump = Task {
             for await batch in batches {
-                continuation.yield(batch.map(Self.submission))
+                continuation.yield(batch.map { Self.submission($0, origin: origin) })
             }
             continuation.finish()
         }
@@ -67,7 +70,7 @@ package final class AMQPSubmissionSource: SubmissionSource {
         }
     }
 
-    static func submission(_ delivery: AMQPDelivery) -> Submission {
+    static func submission(_ delivery: AMQPDelivery, origin: SubmissionOrigin = .amqp) -> Submission {
         let properties = delivery.properties
         var headers: [String: String] = [:]
         for (name, value) in properties.headers {
@@ -79,6 +82,6 @@ package final class AMQPSubmissionSource: SubmissionSource {
                 contentType: properties.contentType, type: properties.type, expiration: properties.expiration,
                 headers: headers),
             body: delivery.body,
-            settlement: SettlementToken(sequence: delivery.deliveryTag, epoch: delivery.epoch))
+            settlement: SettlementToken(sequence: delivery.deliveryTag, epoch: delivery.epoch), origin: origin)
     }
 }

@@ -287,14 +287,16 @@ package final class Dispatcher: Sendable {
         guard message.kind != .deadLetterCopy else {
             return .givenUp(id: message.id, status: status, reason: reason, deadLetter: nil, notice: nil)
         }
-        let draft = DeadLetterDraft(
+        // A message its receiver refused is answered, not kept for a replay that would send it
+        // to the same refusal.
+        let draft = status == .rejected ? nil : DeadLetterDraft(
             storedMessage: message.id, messageId: message.messageId,
             fromHerId: message.fromHerId.map(String.init), toHerId: message.toHerId.map(String.init),
             messageFunction: message.messageFunction, reason: reason,
             properties: message.properties, body: message.body)
         var notice: NewMessage?
         // A REST sender hears of it through notifications (the store announces the status).
-        if message.kind.failuresAreReported, message.origin == .amqp, let from = message.fromHerId {
+        if message.kind.failuresAreReported, message.origin != .rest, let from = message.fromHerId {
             let condition = condition ?? (status == .expired ? .expired : .deliveryFailed)
             let original = ErrorMessageFactory.Original(
                 messageId: message.messageId, fromHerId: from, toHerId: message.toHerId,

@@ -17,22 +17,27 @@ package final class DirectSubmissionSource: SubmissionSource {
 
     package init() {}
 
-    /// Offers one submission and waits until the hub has committed what it decided about it.
-    /// Nil when the hub takes no submissions now (its store cannot write, or it is stopping):
-    /// then nothing was stored, and the caller may try again later.
-    package func submit(properties: MessageProperties, body: [UInt8]) async -> SubmissionOutcome? {
+    /// Offers one submission and waits until the hub has committed what it decided about it,
+    /// at most `timeout`. Nil when the hub takes no submissions now (its store cannot write, or
+    /// it is stopping; nothing was stored) or did not commit in time (it may still: the caller
+    /// learns which by submitting again, which the duplicate check makes safe).
+    package func submit(properties: MessageProperties, body: [UInt8], timeout: Duration) async -> SubmissionOutcome? {
         await withCheckedContinuation { (waiter: CheckedContinuation<SubmissionOutcome?, Never>) in
-            let offered = state.withLock { state -> Bool in
-                guard !state.paused, !state.stopped, let continuation = state.continuation else { return false }
+            let sequence = state.withLock { state -> UInt64? in
+                guard !state.paused, !state.stopped, let continuation = state.continuation else { return nil }
                 state.next += 1
                 let submission = Submission(
                     properties: properties, body: body, settlement: SettlementToken(sequence: state.next, epoch: 0),
                     origin: .rest)
                 state.waiting[state.next] = waiter
                 continuation.yield([submission])
-                return true
+                return state.next
             }
-            if !offered { waiter.resume(returning: nil) }
+            guard let sequence else { return waiter.resume(returning: nil) }
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                self?.state.withLock { $0.waiting.removeValue(forKey: sequence) }?.resume(returning: nil)
+            }
         }
     }
 

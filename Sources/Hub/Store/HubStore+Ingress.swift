@@ -12,7 +12,10 @@ extension HubStore {
                 switch decision {
                 case .accept(let message):
                     if let key = message.duplicateKey {
-                        guard try Self.claim(key, now: now, db: db) else { return .duplicate }
+                        guard try Self.claim(key, now: now, db: db) else {
+                            if message.origin == .gateway { try Self.takeBack(message, now: now, db: db) }
+                            return .duplicate
+                        }
                     }
                     let id = try Self.insert(message, now: now, db: db)
                     let correlated = try message.correlation.map { try Self.correlate($0, receipt: id, now: now, db: db) }
@@ -36,6 +39,17 @@ extension HubStore {
                 }
             }
         }
+    }
+
+    /// A message hubd sent to a party's queue that came back through gateway mode (the party
+    /// moved to REST before reading it) is dispatched again, now over the party's REST channel.
+    static func takeBack(_ message: NewMessage, now: Date, db: Database) throws {
+        guard let msgId = message.msgId, let to = message.toHerId else { return }
+        try db.cachedStatement(sql: """
+            UPDATE message SET state = 'pending', next_attempt_at = ?
+            WHERE msg_id = ? AND from_her_id = ? AND to_her_id = ? AND kind IN ('dialog', 'apprec')
+              AND target_kind = 'async' AND state = 'sent'
+            """).execute(arguments: [now.timeIntervalSince1970, msgId, message.fromHerId, to])
     }
 
     /// Whether a message with this key was accepted before.

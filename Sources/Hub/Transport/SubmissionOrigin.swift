@@ -6,4 +6,8 @@ package enum SubmissionOrigin: String, Sendable, Codable {
     /// From the REST API: refusals are the HTTP answer itself (nothing is stored for them),
     /// and later failures are notifications.
     case rest
+    /// From the own queue of a party that receives over REST (gateway mode): as `amqp`, and a
+    /// message hubd itself put on that queue before the party left AMQP is taken back into
+    /// the hub and handed to the party over REST.
+    case gateway
 }

@@ -63,8 +63,10 @@ extension RESTAPI {
         ]
         if let function { headers[HeaderName.messageType] = function }
         let properties = MessageProperties(messageId: messageId, contentType: contentType, type: function, headers: headers)
-        guard let outcome = await submissions.submit(properties: properties, body: document) else {
-            var problem = Problem(.serviceUnavailable, type: "urn:hubd:unavailable", detail: "hubd takes no messages now; try again later")
+        guard let outcome = await submissions.submit(properties: properties, body: document, timeout: settings.requestTimeout) else {
+            var problem = Problem(
+                .serviceUnavailable, type: "urn:hubd:unavailable",
+                detail: "hubd could not store the message now; submitting the same document again later is safe")
             problem.headers[.retryAfter] = "5"
             throw problem
         }
@@ -74,7 +76,8 @@ extension RESTAPI {
         case .refused(let rejection):
             throw Problem(refusal: rejection)
         case .deadLettered:
-            throw Problem.badRequest("The message cannot be routed")
+            // Only a store that refused the row for good makes a REST submission a dead letter.
+            throw Problem(.internalServerError, type: "urn:hubd:not-stored", detail: "The message could not be stored; it is kept as a dead letter")
         case .duplicate:
             let msgId = (try? DialogParser(maxBytes: max(1, document.count)).parse(document))?.message?.id
             guard let msgId, let earlier = try await store.submittedMessage(senderHerId: sender, msgId: msgId) else {

@@ -40,6 +40,7 @@ extension RESTAPI {
     static func stream(store: HubStore, herIds: [Int], after offset: Int64, into writer: inout any ResponseBodyWriter) async throws {
         var offset = offset
         try await writer.write(ByteBuffer(string: "event: connected\ndata: \n\n"))
+        var lastWrite = ContinuousClock.now
         while !Task.isCancelled {
             let seen = store.changes.version
             let batch = try await store.notifications(for: herIds, after: offset, limit: 500)
@@ -51,13 +52,18 @@ extension RESTAPI {
                     offset = notification.offset
                 }
                 try await writer.write(ByteBuffer(string: text))
+                lastWrite = ContinuousClock.now
                 continue
             }
-            let before = ContinuousClock.now
-            await store.changes.wait(after: seen, timeout: .seconds(15))
-            if ContinuousClock.now - before >= .seconds(15) {
+            // Writes elsewhere in the store wake the stream without giving it anything to send:
+            // the keep-alive is timed from the last write to this client.
+            let quiet = ContinuousClock.now - lastWrite
+            if quiet >= .seconds(15) {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                lastWrite = ContinuousClock.now
+                continue
             }
+            await store.changes.wait(after: seen, timeout: .seconds(15) - quiet)
         }
         try await writer.finish(nil)
     }

@@ -69,7 +69,8 @@ package struct RESTAPI: Sendable {
         let seconds = Int64(settings.requestTimeout.components.seconds)
         return Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, seconds)))),
+            // Longer than the body timeout, so that a stalled body gets its 408 before the close.
+            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, seconds) + 5))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "hubd"),
             logger: logger)
     }

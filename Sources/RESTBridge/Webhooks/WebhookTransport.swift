@@ -41,7 +41,7 @@ package final class WebhookTransport: OutboundTransport {
 
     /// - Parameters:
     ///   - client: hubd's HTTP client; hubd starts and shuts it down.
-    ///   - timeout: how long one POST may take, from connecting to the answer's status.
+    ///   - timeout: how long one POST may take, from connecting to reading the answer.
     ///   - maxConcurrent: how many POSTs of a batch are in flight at once (at least one).
     ///   - clock: the time the signatures carry.
     package init(
@@ -128,20 +128,25 @@ package final class WebhookTransport: OutboundTransport {
         switch error {
         case let error as HTTPClientError:
             switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout: "no answer within \(timeout)"
-            case .connectTimeout, .getConnectionFromPoolTimeout: "no connection within \(timeout)"
-            case .tlsHandshakeTimeout: "TLS handshake timed out"
-            case .remoteConnectionClosed: "endpoint closed the connection"
-            case .invalidURL, .emptyHost, .emptyScheme: "invalid webhook URL"
+            case .deadlineExceeded: "no answer within \(timeout)"
+            case .connectTimeout: "no connection within \(timeout)"
             default: "HTTP request failed: \(error.shortDescription)"
             }
         case let error as NIOConnectionError:
             // NIO tries each of the host's addresses in turn; the last failure says why.
             error.connectionErrors.last.map { reason(for: $0.error) } ?? "cannot resolve the endpoint's host"
         case let error as IOError where error.errnoCode == ECONNREFUSED: "connection refused"
-        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError: "TLS failed: \(error)"
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError: Self.tlsReason(error)
         default: "cannot reach the endpoint: \(error)"
         }
+    }
+
+    /// BoringSSL's reason names (`CERTIFICATE_VERIFY_FAILED`) out of NIOSSL's description, which
+    /// also carries error codes and source paths; the whole description when it holds none.
+    private static func tlsReason(_ error: any Error) -> String {
+        let description = "\(error)"
+        let names = description.matches(of: /OPENSSL_internal:([A-Z0-9_]+)/).map { String($0.1) }
+        return "TLS failed: " + (names.isEmpty ? description : names.joined(separator: ", "))
     }
 
     /// Reads and drops at most ``answerReadLimit`` bytes of an answer's body, stopping at

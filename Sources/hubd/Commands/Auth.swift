@@ -35,6 +35,7 @@ struct Auth: AsyncParsableCommand {
         @Option(help: "The issuer (iss); by default the one given to `hubd auth init`.") var issuer: String?
         @Option(help: "How long the token is valid, in seconds.") var lifetimeSeconds = 3600
         @Option(help: "Bind the token to the DPoP key in this JWK file, creating the file when missing.") var dpopKey: String?
+        @Option(help: "The claim that holds the HER-ids (hubd's auth_herid_claim).") var herIdClaim = AuthSettings.defaultHerIdClaim
 
         func validate() throws {
             guard !herIds.isEmpty else { throw ValidationError("give at least one --her-id") }
@@ -50,7 +51,7 @@ struct Auth: AsyncParsableCommand {
             let key = try dpopKey.map { path in try Auth.dpopKey(at: path, creating: true) }
             print(try await authority.token(
                 herIds: herIds, issuer: issuer, audience: audience, scope: scope, lifetime: TimeInterval(lifetimeSeconds),
-                dpopKey: key, now: Date()))
+                dpopKey: key, herIdClaim: herIdClaim, now: Date()))
         }
     }
 

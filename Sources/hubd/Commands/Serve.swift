@@ -70,7 +70,7 @@ struct Serve: AsyncParsableCommand {
             let api = RESTAPI(
                 settings: try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes),
                 hub: hub, submissions: submissions,
-                authenticator: try configuration.authenticator(httpClient: httpClient, logger: logger),
+                authenticator: try await configuration.authenticator(httpClient: httpClient, logger: logger),
                 readiness: ReadinessCheck(broker: {
                     guard consumer.isConnected else { return "no connection to the broker: \(consumer.lastError ?? "connecting")" }
                     return nil

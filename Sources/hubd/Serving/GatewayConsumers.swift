@@ -52,7 +52,7 @@ final class GatewayConsumers: Sendable {
         }
         for (herId, queue) in wanted.sorted(by: { $0.key < $1.key }) where running.withLock({ $0[herId] == nil }) {
             let consumer = makeConsumer(queue)
-            let source = AMQPSubmissionSource(consumer: consumer)
+            let source = AMQPSubmissionSource(consumer: consumer, origin: .gateway)
             running.withLock { $0[herId] = Running(queue: queue, consumer: consumer, source: source) }
             hub.attach(source)
             logger.notice("gateway: taking a REST party's queue", metadata: ["queue": "\(queue)", "her_id": "\(herId)"])

@@ -130,3 +130,30 @@ struct RESTHubdError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension RESTHubd {
+    /// Sends a request's head and the first `bytes` of its body over a plain socket and returns
+    /// the status line of the answer: for checking that hubd answers an oversize body before
+    /// it has read it (HTTP clients fail when the server closes while they still upload).
+    func rawStatusLine(head: String, bytes: Int, timeout: Int = 10) throws -> String {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw RESTHubdError("no socket") }
+        defer { close(socket) }
+        var wait = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw RESTHubdError("cannot connect to hubd") }
+        let request = Array(head.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: bytes)
+        _ = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let received = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        guard received > 0 else { throw RESTHubdError("no answer from hubd") }
+        return String(decoding: buffer[..<received], as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+    }
+}
