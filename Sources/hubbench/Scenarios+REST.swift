@@ -124,6 +124,16 @@ extension Scenarios {
         return result
     }
 
+    /// The run's hubd settings with the REST API on (a local issuer, a free port).
+    func restIdle(_ run: BenchEnvironment.Run) throws -> [String: String] {
+        let authority = try LocalAuthority.create(in: run.directory.appendingPathComponent("auth-idle"), issuer: "hubbench")
+        var settings = run.environment
+        settings["HUBD_HTTP_ADDRESS"] = "127.0.0.1:\(try Self.freePort())"
+        settings["HUBD_AUTH_JWKS"] = authority.jwksFile.path
+        settings["HUBD_AUTH_ISSUER"] = "hubbench"
+        return settings
+    }
+
     /// A port nothing listens on now.
     static func freePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -45,7 +45,9 @@ struct Scenarios: Sendable {
         let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
-        let hubd = HubdRunner(executable: environment.hubd, environment: run.environment, log: run.directory.appendingPathComponent("hubd.log"))
+        // With its REST API up and idle, as it runs in production: the AMQP path must not pay for it.
+        let hubd = HubdRunner(
+            executable: environment.hubd, environment: try restIdle(run), log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)

@@ -23,7 +23,23 @@ struct AccessTokenVerifierTests {
         let principal = try await fixture.verify(try await fixture.token())
         #expect(principal.herIds == [10037002, 10037004])
         #expect(principal.clientId == "hubd-local")
-        #expect(principal.rateKey.count == 64 && principal.rateKey.allSatisfy(\.isHexDigit))
+        #expect(principal.rateKey.count == 43)
+    }
+
+    /// A token seen before is not checked against its signature again, but its window, its
+    /// binding and a fresh proof still are.
+    @Test func aRememberedTokenStillExpiresAndStillNeedsItsOwnFreshProof() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        _ = try await fixture.verify(token)
+        let soon = AuthFixture.now.addingTimeInterval(1)
+        #expect(try await fixture.verify(token, issuedAt: soon, now: soon).herIds == [10037002, 10037004])
+        let replayed = UUID().uuidString
+        _ = try await fixture.verify(token, issuedAt: soon, jti: replayed, now: soon)
+        #expect(await failure { try await fixture.verify(token, issuedAt: soon, jti: replayed, now: soon) }?.reason.contains("already") == true)
+        #expect(await failure { try await fixture.verify(token, key: try DPoPKey.generate(), issuedAt: soon, now: soon) } != nil)
+        let late = AuthFixture.now.addingTimeInterval(3600 + 6)
+        #expect(await failure { try await fixture.verify(token, issuedAt: late, now: late) }?.reason == "the token has expired")
     }
 
     @Test(arguments: ["10037002-10037004", "10037002,10037004", "10037002, 10037004,10037002"])

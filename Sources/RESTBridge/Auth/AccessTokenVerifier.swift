@@ -26,6 +26,7 @@ package struct AccessTokenVerifier: Sendable {
     package let settings: AuthSettings
     let keys: JWKSProvider
     let replays: DPoPReplayCache
+    let verified = VerifiedTokens()
 
     package init(settings: AuthSettings, keys: JWKSProvider, replays: DPoPReplayCache = DPoPReplayCache()) {
         self.settings = settings
@@ -47,9 +48,22 @@ package struct AccessTokenVerifier: Sendable {
     ) async throws(AuthFailure) -> Principal {
         let (scheme, text) = try credentials(authorization)
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidToken, reason, challenging: [scheme]) }
-        guard let token = SignedJWT(text) else { throw refuse("the access token is not a well-formed JWT") }
-        let facts = try check(token, presentedAs: scheme, now: now)
         let digest = Data(SHA256.hash(data: Data(text.utf8)))
+        let time = now.timeIntervalSince1970
+        var known = verified.entry(for: digest, now: time)
+        if let entry = known, await !keyStillPublished(kid: entry.kid, algorithm: entry.algorithm, now: now) { known = nil }
+        let facts: TokenFacts
+        var token: SignedJWT?
+        if let known {
+            guard time < known.validUntil else { throw refuse("the token has expired") }
+            guard time >= known.validFrom else { throw refuse("the token is not valid yet (nbf)") }
+            facts = TokenFacts(algorithm: known.algorithm, kid: known.kid, herIds: known.herIds, clientId: known.clientId,
+                               isBound: known.isBound, jkt: known.jkt, validFrom: known.validFrom, validUntil: known.validUntil)
+        } else {
+            guard let parsed = SignedJWT(text) else { throw refuse("the access token is not a well-formed JWT") }
+            facts = try check(parsed, presentedAs: scheme, now: now)
+            token = parsed
+        }
 
         var proof: CheckedProof?
         switch scheme {
@@ -64,19 +78,35 @@ package struct AccessTokenVerifier: Sendable {
             proof = try await checkProof(dpop, boundTo: jkt, method: method, url: url, ath: digest.base64URLEncoded, now: now)
         }
 
-        let key: (any JWTAlgorithm)?
-        do {
-            key = try await keys.verifier(kid: facts.kid, algorithm: facts.algorithm, now: now)
-        } catch {
-            throw refuse("the token issuer's signing keys could not be loaded (hubd's log says why)")
+        if let token {
+            let key: (any JWTAlgorithm)?
+            do {
+                key = try await keys.verifier(kid: facts.kid, algorithm: facts.algorithm, now: now)
+            } catch {
+                throw refuse("the token issuer's signing keys could not be loaded (hubd's log says why)")
+            }
+            guard let key else { throw refuse("the token's key (kid) is not one of the issuer's signing keys for its algorithm") }
+            guard token.isSigned(by: key) else { throw refuse("the token's signature does not verify with the issuer's key") }
+            verified.remember(VerifiedTokens.Entry(
+                kid: facts.kid, algorithm: facts.algorithm, herIds: facts.herIds, clientId: facts.clientId, isBound: facts.isBound, jkt: facts.jkt,
+                validFrom: facts.validFrom, validUntil: facts.validUntil,
+                checkedUntil: min(facts.validUntil, time + VerifiedTokens.recheckAfter)), for: digest, now: time)
         }
-        guard let key else { throw refuse("the token's key (kid) is not one of the issuer's signing keys for its algorithm") }
-        guard token.isSigned(by: key) else { throw refuse("the token's signature does not verify with the issuer's key") }
 
         if let proof {
             try record(proof, now: now)
         }
-        return Principal(herIds: facts.herIds, clientId: facts.clientId, rateKey: digest.map { String(format: "%02x", $0) }.joined())
+        return Principal(herIds: facts.herIds, clientId: facts.clientId, rateKey: digest.base64URLEncoded)
+    }
+
+    /// Whether the issuer's key set (refreshed as it ages) still holds the key a remembered
+    /// token was signed with.
+    private func keyStillPublished(kid: String, algorithm: String, now: Date) async -> Bool {
+        do {
+            return try await keys.verifier(kid: kid, algorithm: algorithm, now: now) != nil
+        } catch {
+            return false
+        }
     }
 
     /// The scheme and token of an `Authorization` header, in a scheme the settings take.
@@ -89,7 +119,7 @@ package struct AccessTokenVerifier: Sendable {
         guard parts.count == 2 else {
             throw AuthFailure(.invalidRequest, "the Authorization header is not '<scheme> <token>'", challenging: offered)
         }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = String(parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
         switch parts[0].lowercased() {
         case "dpop":
             return (.dpop, token)
@@ -110,6 +140,9 @@ package struct AccessTokenVerifier: Sendable {
         var clientId: String
         var isBound: Bool
         var jkt: String?
+        /// The window in which the token is valid, leeway included (seconds since 1970).
+        var validFrom: TimeInterval
+        var validUntil: TimeInterval
     }
 
     private func check(_ token: SignedJWT, presentedAs scheme: AuthFailure.Scheme, now: Date) throws(AuthFailure) -> TokenFacts {
@@ -132,9 +165,11 @@ package struct AccessTokenVerifier: Sendable {
         let time = now.timeIntervalSince1970
         guard let expiry = claims.number("exp") else { throw refuse("the token has no expiry time (exp)") }
         guard time < expiry + settings.leeway else { throw refuse("the token has expired") }
+        var validFrom = -TimeInterval.infinity
         if claims["nbf"] != nil {
             guard let notBefore = claims.number("nbf") else { throw refuse("the token's nbf is not a time") }
             guard time + settings.leeway >= notBefore else { throw refuse("the token is not valid yet (nbf)") }
+            validFrom = notBefore - settings.leeway
         }
         let scopes: [String]? =
             switch claims["scope"] {
@@ -152,6 +187,7 @@ package struct AccessTokenVerifier: Sendable {
         }
         return TokenFacts(
             algorithm: algorithm, kid: kid, herIds: herIds, clientId: clientId,
-            isBound: claims["cnf"] != nil, jkt: claims["cnf"]?.asObject?["jkt"]?.asString)
+            isBound: claims["cnf"] != nil, jkt: claims["cnf"]?.asObject?["jkt"]?.asString,
+            validFrom: validFrom, validUntil: expiry + settings.leeway)
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// Access tokens whose signature and claims have been checked, by the SHA-256 of their text,
+/// until they expire (at most five minutes): a client sends the same token with every request
+/// for its lifetime, and checking its signature each time would double the elliptic-curve work
+/// of a request. A DPoP proof is new with each request and is always checked, and so is the
+/// presence of the token's key in the issuer's current key set.
+final class VerifiedTokens: Sendable {
+    struct Entry: Sendable {
+        /// The key it was signed with: the token is trusted only while the issuer's key set
+        /// still holds that key.
+        var kid: String
+        var algorithm: String
+        var herIds: [Int]
+        var clientId: String
+        var isBound: Bool
+        var jkt: String?
+        /// The token's own window, leeway included: checked on every use.
+        var validFrom: TimeInterval
+        var validUntil: TimeInterval
+        /// When this entry is dropped even if the token lives longer (so that a key the issuer
+        /// withdrew stops being trusted within minutes).
+        var checkedUntil: TimeInterval
+    }
+
+    private let entries = Mutex<[Data: Entry]>([:])
+    private let capacity: Int
+    static let recheckAfter: TimeInterval = 300
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// The entry for a token digest while it is still to be trusted at `now`.
+    func entry(for digest: Data, now: TimeInterval) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[digest] else { return nil }
+            guard now < entry.checkedUntil else {
+                entries[digest] = nil
+                return nil
+            }
+            return entry
+        }
+    }
+
+    func remember(_ entry: Entry, for digest: Data, now: TimeInterval) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries = entries.filter { now < $0.value.checkedUntil } }
+            // Still full of live tokens: forget them all rather than grow; they are checked again.
+            if entries.count >= capacity { entries.removeAll() }
+            entries[digest] = entry
+        }
+    }
+}
