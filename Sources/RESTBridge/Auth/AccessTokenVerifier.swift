@@ -115,12 +115,17 @@ package struct AccessTokenVerifier: Sendable {
         guard let authorization, !authorization.isEmpty else {
             throw AuthFailure(nil, "the request has no Authorization header", challenging: offered)
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else {
+        // Byte-wise: the header is ASCII, and a token is long enough for Character-wise string
+        // handling to show in every request's cost.
+        let bytes = authorization.utf8
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+              let start = bytes[space...].firstIndex(where: { !isBlank($0) }),
+              let last = bytes.lastIndex(where: { !isBlank($0) }) else {
             throw AuthFailure(.invalidRequest, "the Authorization header is not '<scheme> <token>'", challenging: offered)
         }
-        let token = String(parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-        switch parts[0].lowercased() {
+        let token = String(Substring(bytes[start...last]))
+        switch String(Substring(bytes[..<space])).lowercased() {
         case "dpop":
             return (.dpop, token)
         case "bearer" where settings.dpop == .optional:

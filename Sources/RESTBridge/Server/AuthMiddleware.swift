@@ -15,12 +15,12 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !isOpen(request.uri.path) else { return try await next(request, context) }
-        let url = settings.requestURL(path: request.uri.path, authority: request.head.authority)
+        let (scheme, host) = settings.origin(authority: request.head.authority)
         let granted: (herIds: Set<Int>, rateKey: String)
         do {
             granted = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], dpop: request.headers[.dpop],
-                method: request.method.rawValue, url: url, now: Date())
+                method: request.method.rawValue, scheme: scheme, host: host, path: request.uri.path, now: Date())
         } catch {
             context.logger.info("request not authenticated", metadata: ["reason": "\(LogSafe.text(error.reason))"])
             var problem = Problem(.unauthorized, type: "urn:hubd:unauthorized", detail: error.reason)

@@ -31,21 +31,12 @@ package struct RESTSettings: Sendable {
         self.metricsOpen = metricsOpen
     }
 
-    /// The URL a request was made to, as a DPoP proof must name it (no query).
-    func requestURL(path: String, authority: String?) -> URL {
-        var components = URLComponents()
-        if let publicURL, let base = URLComponents(url: publicURL, resolvingAgainstBaseURL: false) {
-            components.scheme = base.scheme
-            components.host = base.host
-            components.port = base.port
-        } else {
-            components.scheme = "http"
-            let authority = authority ?? "\(host):\(port)"
-            let parts = authority.split(separator: ":", maxSplits: 1)
-            components.host = parts.first.map(String.init) ?? host
-            components.port = parts.count > 1 ? Int(parts[1]) : nil
+    /// The scheme and host (with port) a request was made to, as a DPoP proof must name them:
+    /// the public URL's, else `http` and the request's `Host`.
+    func origin(authority: String?) -> (scheme: String, host: String) {
+        if let publicURL, let scheme = publicURL.scheme, let host = publicURL.host {
+            return (scheme, publicURL.port.map { "\(host):\($0)" } ?? host)
         }
-        components.percentEncodedPath = path
-        return components.url ?? URL(fileURLWithPath: "/")
+        return ("http", authority ?? "\(host):\(port)")
     }
 }

@@ -4,10 +4,11 @@ import Foundation
 /// which HER-ids the caller acts for.
 package protocol RequestAuthenticating: Sendable {
     /// - Parameters:
-    ///   - url: the URL the client called, without query: what a DPoP proof's `htu` names.
+    ///   - scheme, host, path: the URL the client called (host with its port, path without
+    ///     query): what a DPoP proof's `htu` names.
     /// - Returns: the HER-ids of the token's claim and a key per token for the rate limit.
     func authenticate(
-        authorization: String?, dpop: String?, method: String, url: URL, now: Date
+        authorization: String?, dpop: String?, method: String, scheme: String, host: String, path: String, now: Date
     ) async throws(AuthenticationFailure) -> (herIds: Set<Int>, rateKey: String)
 }
 
