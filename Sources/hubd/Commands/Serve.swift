@@ -72,7 +72,12 @@ struct Serve: AsyncParsableCommand {
                 hub: hub, submissions: submissions,
                 authenticator: try await configuration.authenticator(httpClient: httpClient, logger: logger),
                 readiness: ReadinessCheck(broker: {
-                    guard consumer.isConnected else { return "no connection to the broker: \(consumer.lastError ?? "connecting")" }
+                    guard consumer.isConnected else {
+                        return "the submission consumer has no connection to the broker: \(consumer.lastError ?? "connecting")"
+                    }
+                    guard client.isConnected else {
+                        return "dispatch has no connection to the broker: \(client.lastError ?? "connecting")"
+                    }
                     return nil
                 }),
                 hubHerId: settings.herId, maxMessageBytes: settings.maxMessageBytes,
