@@ -41,9 +41,6 @@ package final class DirectSubmissionSource: SubmissionSource {
         }
     }
 
-    /// Whether `submit` is taking submissions now.
-    package var isTaking: Bool { state.withLock { !$0.paused && !$0.stopped && $0.continuation != nil } }
-
     package func submissions() -> AsyncStream<[Submission]> {
         let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
         state.withLock { $0.continuation = continuation }

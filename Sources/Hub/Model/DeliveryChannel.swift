@@ -13,8 +13,4 @@ package enum DeliveryChannel: Sendable, Hashable {
         case .webhook: "Webhook"
         }
     }
-
-    /// Whether messages to the party stay with hubd instead of going to its queue: then hubd
-    /// also takes what senders publish to the party's own queue (gateway mode).
-    package var isREST: Bool { self != .amqp }
 }

@@ -34,7 +34,7 @@ struct AuthMiddleware: RouterMiddleware {
             throw problem
         }
         var context = context
-        context.caller = Caller(herIds: registry.current.withDepartments(of: granted.herIds), rateKey: granted.rateKey)
+        context.caller = Caller(herIds: registry.current.withDepartments(of: granted.herIds))
         return try await next(request, context)
     }
 

@@ -22,12 +22,9 @@ package struct HubRequestContext: RequestContext {
 /// An authenticated caller: the HER-ids its token holds, with their departments.
 package struct Caller: Sendable {
     package var herIds: Set<Int>
-    /// For the rate limit: one bucket per token.
-    package var rateKey: String
 
-    package init(herIds: Set<Int>, rateKey: String) {
+    package init(herIds: Set<Int>) {
         self.herIds = herIds
-        self.rateKey = rateKey
     }
 
     /// Throws 403 unless the caller acts for every one of these HER-ids.

@@ -62,14 +62,12 @@ package struct Problem: Error, Sendable {
 enum JSONScalar: Encodable, Sendable {
     case string(String)
     case int(Int)
-    case bool(Bool)
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .string(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
         }
     }
 }

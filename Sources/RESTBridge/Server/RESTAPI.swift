@@ -14,8 +14,6 @@ package struct RESTAPI: Sendable {
     package var submissions: DirectSubmissionSource
     package var authenticator: any RequestAuthenticating
     package var readiness: ReadinessCheck
-    package var hubHerId: Int
-    package var maxMessageBytes: Int
     /// The registry `/metrics` emits; nil serves an empty page.
     package var prometheus: PrometheusCollectorRegistry?
     package var metrics: RESTMetrics
@@ -25,7 +23,7 @@ package struct RESTAPI: Sendable {
 
     package init(
         settings: RESTSettings, hub: HubService, submissions: DirectSubmissionSource,
-        authenticator: any RequestAuthenticating, readiness: ReadinessCheck, hubHerId: Int, maxMessageBytes: Int,
+        authenticator: any RequestAuthenticating, readiness: ReadinessCheck,
         prometheus: PrometheusCollectorRegistry? = nil, metrics: RESTMetrics = RESTMetrics(),
         channelsChanged: @escaping @Sendable () async -> Void = {}, logger: Logger
     ) {
@@ -34,8 +32,6 @@ package struct RESTAPI: Sendable {
         self.submissions = submissions
         self.authenticator = authenticator
         self.readiness = readiness
-        self.hubHerId = hubHerId
-        self.maxMessageBytes = maxMessageBytes
         self.prometheus = prometheus
         self.metrics = metrics
         self.channelsChanged = channelsChanged

@@ -80,7 +80,6 @@ struct Serve: AsyncParsableCommand {
                     }
                     return nil
                 }),
-                hubHerId: settings.herId, maxMessageBytes: settings.maxMessageBytes,
                 prometheus: prometheus, metrics: RESTMetrics(factory: metricsFactory),
                 channelsChanged: { await gateways.reconcile() }, logger: logger)
             services.append(api.application())
