@@ -50,15 +50,14 @@ package struct AccessTokenVerifier: Sendable {
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidToken, reason, challenging: [scheme]) }
         let digest = Data(SHA256.hash(data: Data(text.utf8)))
         let time = now.timeIntervalSince1970
-        var known = verified.entry(for: digest, now: time)
-        if let entry = known, await !keyStillPublished(kid: entry.kid, algorithm: entry.algorithm, now: now) { known = nil }
+        var known = verified.facts(for: digest, now: time)
+        if let facts = known, await !keyStillPublished(kid: facts.kid, algorithm: facts.algorithm, now: now) { known = nil }
         let facts: TokenFacts
         var token: SignedJWT?
         if let known {
             guard time < known.validUntil else { throw refuse("the token has expired") }
             guard time >= known.validFrom else { throw refuse("the token is not valid yet (nbf)") }
-            facts = TokenFacts(algorithm: known.algorithm, kid: known.kid, herIds: known.herIds, clientId: known.clientId,
-                               isBound: known.isBound, jkt: known.jkt, validFrom: known.validFrom, validUntil: known.validUntil)
+            facts = known
         } else {
             guard let parsed = SignedJWT(text) else { throw refuse("the access token is not a well-formed JWT") }
             facts = try check(parsed, presentedAs: scheme, now: now)
@@ -87,10 +86,7 @@ package struct AccessTokenVerifier: Sendable {
             }
             guard let key else { throw refuse("the token's key (kid) is not one of the issuer's signing keys for its algorithm") }
             guard token.isSigned(by: key) else { throw refuse("the token's signature does not verify with the issuer's key") }
-            verified.remember(VerifiedTokens.Entry(
-                kid: facts.kid, algorithm: facts.algorithm, herIds: facts.herIds, clientId: facts.clientId, isBound: facts.isBound, jkt: facts.jkt,
-                validFrom: facts.validFrom, validUntil: facts.validUntil,
-                checkedUntil: min(facts.validUntil, time + VerifiedTokens.recheckAfter)), for: digest, now: time)
+            verified.remember(facts, for: digest, now: time)
         }
 
         if let proof {
@@ -138,7 +134,7 @@ package struct AccessTokenVerifier: Sendable {
     }
 
     /// What the access token's header and claims say, once they pass the checks that need no key.
-    private struct TokenFacts {
+    struct TokenFacts: Sendable {
         var algorithm: String
         var kid: String
         var herIds: [Int]

@@ -7,20 +7,10 @@ import Synchronization
 /// of a request. A DPoP proof is new with each request and is always checked, and so is the
 /// presence of the token's key in the issuer's current key set.
 final class VerifiedTokens: Sendable {
-    struct Entry: Sendable {
-        /// The key it was signed with: the token is trusted only while the issuer's key set
-        /// still holds that key.
-        var kid: String
-        var algorithm: String
-        var herIds: [Int]
-        var clientId: String
-        var isBound: Bool
-        var jkt: String?
-        /// The token's own window, leeway included: checked on every use.
-        var validFrom: TimeInterval
-        var validUntil: TimeInterval
-        /// When this entry is dropped even if the token lives longer (so that a key the issuer
-        /// withdrew stops being trusted within minutes).
+    private struct Entry: Sendable {
+        var facts: AccessTokenVerifier.TokenFacts
+        /// When the entry is dropped even if the token lives longer (so that a key the issuer
+        /// withdrew without hubd noticing stops being trusted within minutes).
         var checkedUntil: TimeInterval
     }
 
@@ -32,19 +22,21 @@ final class VerifiedTokens: Sendable {
         self.capacity = capacity
     }
 
-    /// The entry for a token digest while it is still to be trusted at `now`.
-    func entry(for digest: Data, now: TimeInterval) -> Entry? {
+    /// What a token with this digest was found to say, while it is still to be trusted at `now`
+    /// (its own window is checked by the caller).
+    func facts(for digest: Data, now: TimeInterval) -> AccessTokenVerifier.TokenFacts? {
         entries.withLock { entries in
             guard let entry = entries[digest] else { return nil }
             guard now < entry.checkedUntil else {
                 entries[digest] = nil
                 return nil
             }
-            return entry
+            return entry.facts
         }
     }
 
-    func remember(_ entry: Entry, for digest: Data, now: TimeInterval) {
+    func remember(_ facts: AccessTokenVerifier.TokenFacts, for digest: Data, now: TimeInterval) {
+        let entry = Entry(facts: facts, checkedUntil: min(facts.validUntil, now + Self.recheckAfter))
         entries.withLock { entries in
             if entries.count >= capacity { entries = entries.filter { now < $0.value.checkedUntil } }
             // Still full of live tokens: forget them all rather than grow; they are checked again.
