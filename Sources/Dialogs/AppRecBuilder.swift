@@ -125,22 +125,20 @@ package enum AppRecBuilder {
         xml.open("HCP")
         xml.open("Inst")
         writeOwnIdentity(of: party.organisation, into: &xml)
-        if let department = party.department {
-            xml.open("Dept")
-            writeOwnIdentity(of: department, into: &xml)
-            writeAdditionalIds(of: department, into: &xml)
-            xml.close("Dept")
-        }
+        if let department = party.department { writeUnit("Dept", department, into: &xml) }
         writeAdditionalIds(of: party.organisation, into: &xml)
-        if let professional = party.professional {
-            xml.open("HCPerson")
-            writeOwnIdentity(of: professional, into: &xml)
-            writeAdditionalIds(of: professional, into: &xml)
-            xml.close("HCPerson")
-        }
+        if let professional = party.professional { writeUnit("HCPerson", professional, into: &xml) }
         xml.close("Inst")
         xml.close("HCP")
         xml.close(role)
+    }
+
+    /// A unit inside `Inst` (`Dept`, `HCPerson`): its identity, then its other identifiers.
+    private static func writeUnit(_ element: String, _ unit: MsgHeadParty.Unit, into xml: inout XMLWriter) {
+        xml.open(element)
+        writeOwnIdentity(of: unit, into: &xml)
+        writeAdditionalIds(of: unit, into: &xml)
+        xml.close(element)
     }
 
     /// `Name`, `Id` and `TypeId` of a unit: its name and its primary identifier.

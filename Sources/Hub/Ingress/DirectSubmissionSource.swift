@@ -5,9 +5,16 @@ import Synchronization
 /// meanwhile (one commit for many requests), and `submit` returns once the decision about it
 /// is committed.
 package final class DirectSubmissionSource: SubmissionSource {
+    /// A caller waiting for its submission, and the timer that gives up on it (cancelled when
+    /// the submission is settled, so that timers do not pile up under load).
+    private struct Waiter {
+        var continuation: CheckedContinuation<SubmissionOutcome?, Never>
+        var timer: Task<Void, Never>?
+    }
+
     private struct State {
         var continuation: AsyncStream<[Submission]>.Continuation?
-        var waiting: [UInt64: CheckedContinuation<SubmissionOutcome?, Never>] = [:]
+        var waiting: [UInt64: Waiter] = [:]
         var next: UInt64 = 0
         var paused = false
         var stopped = false
@@ -29,15 +36,22 @@ package final class DirectSubmissionSource: SubmissionSource {
                 let submission = Submission(
                     properties: properties, body: body, settlement: SettlementToken(sequence: state.next, epoch: 0),
                     origin: .rest)
-                state.waiting[state.next] = waiter
+                state.waiting[state.next] = Waiter(continuation: waiter)
                 continuation.yield([submission])
                 return state.next
             }
             guard let sequence else { return waiter.resume(returning: nil) }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                self?.state.withLock { $0.waiting.removeValue(forKey: sequence) }?.resume(returning: nil)
+            let timer = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self?.state.withLock { $0.waiting.removeValue(forKey: sequence) }?.continuation.resume(returning: nil)
             }
+            // Settled already (the timer then has nothing to do), or the timer is kept to cancel.
+            let settled = state.withLock { state -> Bool in
+                guard state.waiting[sequence] != nil else { return true }
+                state.waiting[sequence]?.timer = timer
+                return false
+            }
+            if settled { timer.cancel() }
         }
     }
 
@@ -55,19 +69,25 @@ package final class DirectSubmissionSource: SubmissionSource {
     /// Answers everyone still waiting with nil and takes nothing more: for after the hub has
     /// stopped, when what was not settled will not be.
     package func abandonWaiting() {
-        let abandoned = state.withLock { state -> [CheckedContinuation<SubmissionOutcome?, Never>] in
+        let abandoned = state.withLock { state -> [Waiter] in
             state.stopped = true
             defer { state.waiting = [:] }
             return Array(state.waiting.values)
         }
-        for waiter in abandoned { waiter.resume(returning: nil) }
+        for waiter in abandoned {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: nil)
+        }
     }
 
     package func settle(_ batch: [Submission], outcomes: [SubmissionOutcome]) async {
         let waiters = state.withLock { state in
             batch.map { state.waiting.removeValue(forKey: $0.settlement.sequence) }
         }
-        for (waiter, outcome) in zip(waiters, outcomes) { waiter?.resume(returning: outcome) }
+        for (waiter, outcome) in zip(waiters, outcomes) {
+            waiter?.timer?.cancel()
+            waiter?.continuation.resume(returning: outcome)
+        }
     }
 
     package func pause() async {

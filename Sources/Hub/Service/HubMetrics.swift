@@ -4,41 +4,32 @@ import Foundation
 /// The hub's counters and timings, made by the metrics factory hubd exports (Prometheus):
 /// names follow Prometheus' conventions (`_total` counters, `_seconds` timings).
 package struct HubMetrics: Sendable {
-    private let factory: any MetricsFactory
-    private let accepted: Counter
-    private let retries: Counter
-    private let deadLetters: Counter
-    private let dispatchLatency: CoreMetrics.Timer
+    private let handles: MetricHandles
     private let lanes: Gauge
 
     /// - Parameter factory: where the metrics go; by default nowhere.
     package init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
-        self.factory = factory
-        accepted = Counter(label: "hubd_messages_total", dimensions: [("status", MessageStatus.accepted.rawValue)], factory: factory)
-        retries = Counter(label: "hubd_dispatch_retries_total", factory: factory)
-        deadLetters = Counter(label: "hubd_dead_letters_total", factory: factory)
-        dispatchLatency = CoreMetrics.Timer(label: "hubd_dispatch_latency_seconds", factory: factory)
+        handles = MetricHandles(factory: factory)
         lanes = Gauge(label: "hubd_dispatch_lanes_waiting", factory: factory)
     }
 
     /// A message reached a status.
     package func reached(_ status: MessageStatus, count: Int = 1) {
         guard count > 0 else { return }
-        if status == .accepted { return accepted.increment(by: count) }
-        Counter(label: "hubd_messages_total", dimensions: [("status", status.rawValue)], factory: factory).increment(by: count)
+        handles.counter("hubd_messages_total", [("status", status.rawValue)]).increment(by: count)
     }
 
     /// A submission was refused by an ingress check.
     package func refused(_ condition: ErrorCondition) {
-        Counter(label: "hubd_ingress_refusals_total", dimensions: [("condition", condition.rawValue)], factory: factory).increment()
+        handles.counter("hubd_ingress_refusals_total", [("condition", condition.rawValue)]).increment()
     }
 
-    package func retried() { retries.increment() }
-    package func deadLettered() { deadLetters.increment() }
+    package func retried() { handles.counter("hubd_dispatch_retries_total").increment() }
+    package func deadLettered() { handles.counter("hubd_dead_letters_total").increment() }
 
     /// From acceptance to the destination taking the message.
     package func dispatched(after latency: TimeInterval) {
-        dispatchLatency.recordNanoseconds(Int64(max(0, latency) * 1e9))
+        handles.timer("hubd_dispatch_latency_seconds").recordNanoseconds(Int64(max(0, latency) * 1e9))
     }
 
     /// How many lanes (destinations) have messages waiting.
