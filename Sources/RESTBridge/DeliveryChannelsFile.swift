@@ -1,4 +1,3 @@
-import Dialogs
 import Foundation
 import Hub
 
@@ -19,19 +18,11 @@ package enum DeliveryChannelsFile {
         } catch let error as DecodingError {
             throw DeliveryChannelsFileError("\(path): \(BodyReader.describe(error))")
         }
-        var channels: [Int: DeliveryChannel] = [:]
-        for configuration in body.configurations {
-            guard HerId.isValid(configuration.herId) else { throw DeliveryChannelsFileError("\(path): herId must be a HER-id") }
-            guard channels[configuration.herId] == nil else {
-                throw DeliveryChannelsFileError("\(path): HER-id \(configuration.herId) is configured twice")
-            }
-            do {
-                channels[configuration.herId] = try RESTAPI.channel(configuration)
-            } catch {
-                throw DeliveryChannelsFileError("\(path): HER-id \(configuration.herId): \(error.detail ?? error.title)")
-            }
+        do {
+            return try RESTAPI.channels(of: body)
+        } catch {
+            throw DeliveryChannelsFileError("\(path): \(error.detail ?? error.title)")
         }
-        return channels
     }
 }
 

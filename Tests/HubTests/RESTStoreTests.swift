@@ -97,4 +97,24 @@ import Testing
         #expect(cache.channel(of: 3) == .webhook(hook))
         #expect(!(try await cache.refresh(from: store)))
     }
+
+    /// A message hubd sent to a party's queue comes back through gateway mode: it is dispatched
+    /// again, and not expired for having been delivered once already.
+    @Test func aMessageBackFromThePartysQueueIsSentAgainWithTheReturnsExpiry() async throws {
+        var original = message("back", origin: .amqp)
+        original.duplicateKey = DuplicateKey.accepted(senderHerId: 1, msgId: "msg-back")
+        original.expiresAt = now.addingTimeInterval(1)
+        _ = try await store.commitIngress([.accept(original)], now: now)
+        try await store.recordDispatch([.sent(id: try await id(of: "back"))], now: now)
+
+        let later = now.addingTimeInterval(3600)
+        var returned = message("back-again", origin: .gateway)
+        returned.msgId = "msg-back"
+        returned.duplicateKey = original.duplicateKey
+        returned.expiresAt = later.addingTimeInterval(600)
+        #expect(try await store.commitIngress([.accept(returned)], now: later) == [.duplicate])
+        let due = try await store.dueMessages(for: .partyAsync(herId: 2), now: later, limit: 10)
+        #expect(due.map(\.messageId) == ["back"])
+        #expect(due.first?.expiresAt == later.addingTimeInterval(600))
+    }
 }

@@ -32,22 +32,26 @@ package struct IngressValidator: Sendable {
             document?.message.map { DuplicateKey.accepted(senderHerId: from.herId, msgId: $0.id) }
         }
 
+        // A REST sender hears of a refusal in the answer to its request: nothing is stored for
+        // it, and it needs no error queue.
         let direct = submission.origin == .rest
+        /// A sender who cannot be told over AMQP (checks 1 and 2): a dead letter, or for REST the answer.
+        func unroutable(_ reason: String, data: [String], acceptedKey: DuplicateKey?) -> IngressDecision {
+            guard !direct else {
+                return .reject(Rejection(.invalidFieldValue, reason, data: data), notice: nil, acceptedKey: acceptedKey)
+            }
+            return .deadLetter(deadLetter(submission, fields, reason: reason), acceptedKey: acceptedKey)
+        }
         // 1. Fields; without a usable fromHerId nobody can be told, as in 2.
         guard let from = fields.from else {
-            if direct { return .reject(Rejection(.invalidFieldValue, "fromHerId is missing or not a HER-id", data: ["fromHerId"]), notice: nil, acceptedKey: nil) }
-            return .deadLetter(
-                deadLetter(submission, fields, reason: "fromHerId is missing or not a HER-id"), acceptedKey: nil)
+            return unroutable("fromHerId is missing or not a HER-id", data: ["fromHerId"], acceptedKey: nil)
         }
-        // 2. Sender. A REST sender hears of it in the answer; an AMQP one has no error queue to hear it on.
+        // 2. Sender.
         let sender: CommunicationParty
         switch Self.sender(from.herId, in: registry, needsErrorQueue: !direct) {
         case .success(let party): sender = party
         case .failure(let problem):
-            if direct {
-                return .reject(Rejection(.invalidFieldValue, problem.reason, data: ["fromHerId", from.text]), notice: nil, acceptedKey: acceptedKey)
-            }
-            return .deadLetter(deadLetter(submission, fields, reason: problem.reason), acceptedKey: acceptedKey)
+            return unroutable(problem.reason, data: ["fromHerId", from.text], acceptedKey: acceptedKey)
         }
         func reject(_ rejection: Rejection) -> IngressDecision {
             if direct { return .reject(rejection, notice: nil, acceptedKey: acceptedKey) }

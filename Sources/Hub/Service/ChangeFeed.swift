@@ -7,6 +7,8 @@ package final class ChangeFeed: Sendable {
     private struct State {
         var version: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Waits whose timer or cancellation came before they started waiting.
+        var released: Set<UInt64> = []
         var nextWaiter: UInt64 = 0
     }
 
@@ -34,14 +36,17 @@ package final class ChangeFeed: Sendable {
             return state.nextWaiter
         }
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self?.release(id)
         }
-        defer { timer.cancel() }
+        defer {
+            timer.cancel()
+            _ = state.withLock { $0.released.remove(id) }
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state -> Bool in
-                    if state.version != seen || Task.isCancelled { return true }
+                    if state.version != seen || state.released.contains(id) { return true }
                     state.waiters[id] = continuation
                     return false
                 }
@@ -53,7 +58,14 @@ package final class ChangeFeed: Sendable {
     }
 
     private func release(_ id: UInt64) {
-        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+        let waiter = state.withLock { state in
+            guard let waiter = state.waiters.removeValue(forKey: id) else {
+                // Not waiting yet: it returns as soon as it would start.
+                state.released.insert(id)
+                return nil as CheckedContinuation<Void, Never>?
+            }
+            return waiter
+        }
         waiter?.resume()
     }
 }

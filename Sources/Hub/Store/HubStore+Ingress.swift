@@ -43,13 +43,15 @@ extension HubStore {
 
     /// A message hubd sent to a party's queue that came back through gateway mode (the party
     /// moved to REST before reading it) is dispatched again, now over the party's REST channel.
+    /// It was delivered once already: it gets at least the expiry of its return, so that the
+    /// second hand-over cannot expire it (and tell its sender it failed).
     static func takeBack(_ message: NewMessage, now: Date, db: Database) throws {
         guard let msgId = message.msgId, let to = message.toHerId else { return }
         try db.cachedStatement(sql: """
-            UPDATE message SET state = 'pending', next_attempt_at = ?
+            UPDATE message SET state = 'pending', next_attempt_at = ?, expires_at = MAX(expires_at, ?)
             WHERE msg_id = ? AND from_her_id = ? AND to_her_id = ? AND kind IN ('dialog', 'apprec')
               AND target_kind = 'async' AND state = 'sent'
-            """).execute(arguments: [now.timeIntervalSince1970, msgId, message.fromHerId, to])
+            """).execute(arguments: [now.timeIntervalSince1970, message.expiresAt.timeIntervalSince1970, msgId, message.fromHerId, to])
     }
 
     /// Whether a message with this key was accepted before.

@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 
 /// A request's query, read the way NHN's API is called: names case-insensitive, lists as
@@ -26,7 +27,7 @@ struct QueryParameters {
         guard texts.count <= 1500 else { throw Problem.badRequest("\(name) names more than 1500 HER-ids") }
         var herIds: [Int] = []
         for text in texts {
-            guard let herId = Int(text), (1...999_999_999).contains(herId) else {
+            guard let herId = Int(text), HerId.isValid(herId) else {
                 throw Problem.badRequest("\(name) holds a value that is not a HER-id")
             }
             if !herIds.contains(herId) { herIds.append(herId) }

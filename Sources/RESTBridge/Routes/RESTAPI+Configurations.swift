@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import Hub
 import HTTPTypes
@@ -8,13 +9,7 @@ extension RESTAPI {
         table.add(.put, "/mshconfigurations")
         router.put("/mshconfigurations") { request, context in
             let caller = try caller(context)
-            let body = try await bodies.decode(MshConfigurationsBody.self, from: request)
-            var channels: [Int: DeliveryChannel] = [:]
-            for configuration in body.configurations {
-                guard (1...999_999_999).contains(configuration.herId) else { throw Problem.badRequest("herId is not a HER-id") }
-                guard channels[configuration.herId] == nil else { throw Problem.badRequest("herId \(configuration.herId) is configured twice") }
-                channels[configuration.herId] = try Self.channel(configuration)
-            }
+            let channels = try Self.channels(of: try await bodies.decode(MshConfigurationsBody.self, from: request))
             try caller.require(Array(channels.keys))
             try await setChannels(channels)
             return Response(status: .noContent)
@@ -45,8 +40,22 @@ extension RESTAPI {
         await channelsChanged()
     }
 
+    /// The channels a `PUT /mshconfigurations` body (or the `delivery_channels` file) sets; 400
+    /// for a value that is not a HER-id, a HER-id given twice, or an unusable channel.
+    static func channels(of body: MshConfigurationsBody) throws(Problem) -> [Int: DeliveryChannel] {
+        var channels: [Int: DeliveryChannel] = [:]
+        for configuration in body.configurations {
+            guard HerId.isValid(configuration.herId) else { throw Problem.badRequest("herId is not a HER-id") }
+            guard channels[configuration.herId] == nil else {
+                throw Problem.badRequest("herId \(configuration.herId) is configured twice")
+            }
+            channels[configuration.herId] = try channel(configuration)
+        }
+        return channels
+    }
+
     /// A configuration's channel; 400 for an unknown name or an unusable webhook.
-    static func channel(_ configuration: MshConfigurationBody) throws(Problem) -> DeliveryChannel {
+    private static func channel(_ configuration: MshConfigurationBody) throws(Problem) -> DeliveryChannel {
         switch configuration.receiveNotificationChannel.lowercased() {
         case "amqp": return .amqp
         case "api", "apipolling": return .api
