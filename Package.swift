@@ -35,7 +35,7 @@ let package = Package(
 
         .target(
             name: "Dialogs",
-            dependencies: ["CLibXML2"],
+            dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Schemas")]),
         .target(name: "AddressRegistry"),
         .target(
@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "Dialogs", "AddressRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
