@@ -87,6 +87,25 @@ package final class AMQPClient: Sendable {
         }
     }
 
+    /// Declares a durable exchange of `type` (`topic`, `direct`, `fanout`); idempotent.
+    package func declareExchange(_ name: String, type: String) async throws(AMQPError) {
+        try await submit { core throws(AMQPError) in try core.declareExchangeJob(name, type: type) }
+    }
+
+    /// Binds a queue to an exchange with a routing key (pattern, for a topic exchange); idempotent.
+    package func bind(queue: String, exchange: String, routingKey: String) async throws(AMQPError) {
+        try await submit { core throws(AMQPError) in
+            try core.bindingJob(queue: queue, exchange: exchange, routingKey: routingKey, bind: true)
+        }
+    }
+
+    /// Removes a binding; removing one that does not exist succeeds.
+    package func unbind(queue: String, exchange: String, routingKey: String) async throws(AMQPError) {
+        try await submit { core throws(AMQPError) in
+            try core.bindingJob(queue: queue, exchange: exchange, routingKey: routingKey, bind: false)
+        }
+    }
+
     /// Number of ready messages in a queue (passive declare). `.queueNotFound` if it does not exist.
     package func messageCount(queue: String) async throws(AMQPError) -> UInt32 {
         try await submit { core throws(AMQPError) in try core.messageCountJob(queue) }

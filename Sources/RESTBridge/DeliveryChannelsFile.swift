@@ -26,7 +26,7 @@ package enum DeliveryChannelsFile {
     }
 }
 
-/// A `delivery_channels` file that cannot be used.
+/// A `delivery_channels` or `event_subscriptions` file that cannot be used.
 package struct DeliveryChannelsFileError: Error, CustomStringConvertible {
     package var description: String
     init(_ description: String) { self.description = description }

@@ -39,11 +39,18 @@ struct BenchReport: Codable {
     var backlog: [Scenarios.BacklogResult] = []
     var rest: [Scenarios.RESTResult] = []
     var restAtHalfRate: [Scenarios.RESTResult] = []
+    var events: [Scenarios.EventsResult] = []
 
     static func summary(_ run: Scenarios.RESTResult) -> String {
         let cpu = run.hubdCPUMicrosecondsPerMessage.map { "\(Int($0)) µs CPU/msg" } ?? "CPU ?"
         return "\(Int(run.throughput)) accepted/s, p50/p95/p99 \(String(format: "%.1f/%.1f/%.1f", run.p50, run.p95, run.p99)) ms, " +
             "\(cpu), accepted \(run.accepted) of \(run.messages), delivered \(run.delivered)"
+    }
+
+    static func summary(_ run: Scenarios.EventsResult) -> String {
+        let cpu = run.hubdCPUMicrosecondsPerEvent.map { "\(Int($0)) µs CPU/event" } ?? "CPU ?"
+        return "\(Int(run.eventsPerSecond)) events/s, \(Int(run.deliveriesPerSecond)) deliveries/s, " +
+            "p50/p99 \(String(format: "%.1f/%.1f", run.p50, run.p99)) ms, \(cpu), delivered \(run.deliveries) of \(run.expectedDeliveries)"
     }
 
     /// The median and spread of several backlog runs.

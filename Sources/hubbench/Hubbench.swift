@@ -12,13 +12,15 @@ struct Hubbench: AsyncParsableCommand {
 
     @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
-    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest.") var scenarios = "steady,rate,backlog,rest"
+    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events.") var scenarios = "steady,rate,backlog,rest,events"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
     @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
     @Option(help: "Messages per REST run (POST /messages, 2 KiB).") var restCount = 20_000
     @Option(help: "Keep-alive connections the REST scenario sends over.") var restConnections = 32
+    @Option(help: "Events per event fan-out run.") var eventCount = 10_000
+    @Option(help: "AMQP subscribers in the event fan-out run.") var eventSubscribers = 100
     @Option(help: "Messages per batch for the baseline relay and for hubd (its batch_size; prefetch twice that).") var batch = 1000
     @Option(help: "Relays side by side in the baseline, each with its own consumer and publisher connection.") var relays = 1
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
@@ -96,6 +98,17 @@ struct Hubbench: AsyncParsableCommand {
             report.restAtHalfRate = paced
             print("rest (2048 B, \(restConnections) connections): accepted \(describe(Statistics(runs.map(\.throughput)))) msg/s; " +
                   "at half that rate p99 \(Self.format(Statistics(paced.map(\.p99)).median)) ms")
+        }
+        if wanted.contains("events") {
+            var runs: [Scenarios.EventsResult] = []
+            for attempt in 1...repeats {
+                runs.append(try await bench.events(count: eventCount, subscribers: eventSubscribers))
+                print("  events run \(attempt): " + BenchReport.summary(runs[runs.count - 1]))
+            }
+            report.events = runs
+            print("events (\(eventSubscribers) AMQP subscribers): \(describe(Statistics(runs.map(\.eventsPerSecond)))) events/s; " +
+                  "\(describe(Statistics(runs.map(\.deliveriesPerSecond)))) deliveries/s; p99 publish to delivery " +
+                  "\(Self.format(Statistics(runs.map(\.p99)).median)) ms")
         }
         if let json {
             let encoder = JSONEncoder()

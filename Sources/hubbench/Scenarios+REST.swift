@@ -157,7 +157,7 @@ private final class RESTRunState: Sendable {
     let latencies = Mutex<[Double]>([])
 }
 
-private func both(_ first: Double?, _ second: Double?) -> (Double, Double)? {
+func both(_ first: Double?, _ second: Double?) -> (Double, Double)? {
     guard let first, let second else { return nil }
     return (first, second)
 }

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// Consumes what arrives on a receiver's queue and measures it: distinct messages, latency from
-/// `applicationTimeStamp`, and the time the last one arrived.
+/// the producer's stamp, and the time the last one arrived.
 final class Sink: Sendable {
     private let consumer: AMQPConsumer
 
@@ -20,7 +20,11 @@ final class Sink: Sendable {
     }
 
     /// Collects until `expected` distinct messages arrived or `timeout` passes without any.
-    func collect(expected: Int, idleTimeout: Duration) async -> Result {
+    /// `stamp` reads when a message left its producer (by default `applicationTimeStamp`).
+    func collect(
+        expected: Int, idleTimeout: Duration,
+        stamp: @Sendable (AMQPDelivery) -> String? = { $0.properties.headers["applicationTimeStamp"]?.stringValue }
+    ) async -> Result {
         var seen = Set<String>()
         seen.reserveCapacity(expected)
         var result = Result(received: 0, latencies: [], firstArrival: nil, lastArrival: nil)
@@ -45,8 +49,7 @@ final class Sink: Sendable {
                     guard let id = delivery.properties.messageId, seen.insert(id).inserted else { continue }
                     if result.firstArrival == nil { result.firstArrival = now }
                     result.lastArrival = now
-                    if let stamp = delivery.properties.headers["applicationTimeStamp"]?.stringValue,
-                       let latency = BenchClock.milliseconds(since: stamp) {
+                    if let stamp = stamp(delivery), let latency = BenchClock.milliseconds(since: stamp) {
                         result.latencies.append(latency)
                     }
                 }

@@ -22,18 +22,25 @@ package final class AMQPQueueTransport: OutboundTransport {
         self.declaring = declaring
     }
 
-    /// Sends envelopes for queues; one for another kind of destination fails for good (the
+    /// Sends envelopes for queues and exchanges; one for an HTTP endpoint fails for good (the
     /// hub gives those to their own transport).
     package func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
         var outcomes = [SendOutcome](repeating: .permanentFailure("not a queue: AMQP cannot deliver it"), count: batch.count)
         var positions: [Int] = []
         var messages: [AMQPOutboundMessage] = []
         for (index, envelope) in batch.enumerated() {
-            guard case .queue(let queue) = envelope.destination else { continue }
+            let exchange: String, routingKey: String
+            switch envelope.destination {
+            case .queue(let queue): (exchange, routingKey) = ("", queue)
+            case .exchange(let name, let key): (exchange, routingKey) = (name, key)
+            case .endpoint: continue
+            }
             let properties = envelope.properties
             positions.append(index)
             messages.append(AMQPOutboundMessage(
-                routingKey: queue, mandatory: true,
+                // A queue must exist (a return is "receiver queue missing"); an exchange may
+                // route to no queue at all when no subscriber's binding matches.
+                exchange: exchange, routingKey: routingKey, mandatory: exchange.isEmpty,
                 properties: AMQPProperties(
                     messageId: properties.messageId, correlationId: properties.correlationId,
                     replyTo: properties.replyTo, contentType: properties.contentType, type: properties.type,

@@ -110,7 +110,7 @@ package final class Dispatcher: Sendable {
             case .success(.destination(let destination)):
                 var envelope = OutboundEnvelope(
                     destination: destination, properties: message.properties.maskingNationalIds(), body: message.body)
-                if case .endpoint = destination { envelope.summary = MessageSummary(message) }
+                if case .endpoint = destination { envelope.webhook = .message(MessageSummary(message)) }
                 sending.append((message, envelope))
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))

@@ -10,4 +10,6 @@ package enum IngressDecision: Sendable {
     case reject(Rejection, notice: NewMessage?, acceptedKey: DuplicateKey?)
     /// No error message can be routed: keep it as a dead letter.
     case deadLetter(DeadLetterDraft, acceptedKey: DuplicateKey?)
+    /// An access-restriction event: append it to the event log, under the log's own rules.
+    case event(EventDraft)
 }

@@ -177,6 +177,8 @@ package final class IngressPipeline: Sendable {
         switch (committed, decision) {
         case (.duplicate, _): .duplicate
         case (.accepted, .accept(let message)): .accepted(messageId: message.messageId)
+        case (.eventRecorded(let sequence, _), _): .recorded(sequence: sequence)
+        case (.eventRefused(let rejection), _): .refused(rejection)
         case (.rejected, .reject(let rejection, _, _)): .refused(rejection)
         case (.deadLettered, _), (.accepted, _), (.rejected, _): .deadLettered
         }
@@ -204,6 +206,14 @@ package final class IngressPipeline: Sendable {
             case (.deadLetter(let draft, _), _):
                 metrics.deadLettered()
                 logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: metadata)
+            case (.event(let draft), .eventRecorded(let sequence, let new)):
+                metadata["event_id"] = "\(draft.event.eventId)"
+                metadata["sequence"] = "\(sequence)"
+                logger.debug(new ? "event appended" : "event seen before; not appended again", metadata: metadata)
+            case (.event, .eventRefused(let rejection)):
+                metrics.refused(rejection.condition)
+                metadata["errorCondition"] = "\(rejection.condition.rawValue)"
+                logger.warning("event refused: \(LogSafe.text(rejection.description))", metadata: metadata)
             case (.accept(let message), .accepted(_, let correlated)):
                 metrics.reached(.accepted)
                 if correlated == true, case .appRec(_, _, _, let status) = message.correlation { metrics.reached(status) }

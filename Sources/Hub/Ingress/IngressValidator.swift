@@ -19,6 +19,9 @@ package struct IngressValidator: Sendable {
         if let condition = properties.headers[HeaderName.errorCondition], !condition.isEmpty, submission.body.isEmpty {
             return evaluateReceiverError(submission, registry: registry, now: now)
         }
+        if SubmissionFields.declaredFunction(properties) == EventRouting.messageFunction {
+            return evaluateEvent(submission, registry: registry, now: now)
+        }
         // The body is read once, up front: check 1 may need the message function from it.
         let parsed: Result<ParsedDialog, DialogError>
         do {
@@ -54,12 +57,7 @@ package struct IngressValidator: Sendable {
             return unroutable(problem.reason, data: ["fromHerId", from.text], acceptedKey: acceptedKey)
         }
         func reject(_ rejection: Rejection) -> IngressDecision {
-            if direct { return .reject(rejection, notice: nil, acceptedKey: acceptedKey) }
-            var notice = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
-                .notice(for: ErrorMessageFactory.Original(fields), rejection: rejection, now: now)
-            // A redelivered refusal (a crash before its acknowledgement) is answered once.
-            notice.duplicateKey = fields.messageId.map { DuplicateKey.refusal(senderHerId: from.herId, messageId: $0) }
-            return .reject(rejection, notice: notice, acceptedKey: acceptedKey)
+            .reject(rejection, notice: direct ? nil : notice(fields, rejection, now: now), acceptedKey: acceptedKey)
         }
         let missing = fields.missing
         guard missing.isEmpty, let to = fields.to, let function = fields.function, let messageId = fields.messageId else {
@@ -171,10 +169,21 @@ package struct IngressValidator: Sendable {
             correlation: .errorMessage(originalMessageId: originalMessageId, errorSender: from.herId, errorReceiver: to.herId)))
     }
 
+    /// The error message that tells a submission's sender (known good in `fields`) of a refusal.
+    func notice(_ fields: SubmissionFields, _ rejection: Rejection, now: Date) -> NewMessage {
+        var notice = ErrorMessageFactory(hubHerId: settings.herId, expiry: settings.defaultExpiry)
+            .notice(for: ErrorMessageFactory.Original(fields), rejection: rejection, now: now)
+        // A redelivered refusal (a crash before its acknowledgement) is answered once.
+        notice.duplicateKey = fields.from.flatMap { from in
+            fields.messageId.map { DuplicateKey.refusal(senderHerId: from.herId, messageId: $0) }
+        }
+        return notice
+    }
+
     /// A dead letter of a submission. The properties and body are kept as they came (a replay
     /// submits them again); the columns `hubd dead list` shows hold only well-formed values, or
     /// the masked and escaped form of a malformed one.
-    private func deadLetter(_ submission: Submission, _ fields: SubmissionFields, reason: String) -> DeadLetterDraft {
+    func deadLetter(_ submission: Submission, _ fields: SubmissionFields, reason: String) -> DeadLetterDraft {
         let headers = submission.properties.headers
         let from = fields.from?.text ?? headers[HeaderName.fromHerId].map { LogSafe.text($0) }
         let messageId = SubmissionFields.displayMessageId(submission.properties.messageId)

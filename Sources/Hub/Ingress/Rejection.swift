@@ -4,10 +4,14 @@ package struct Rejection: Sendable, Equatable, Error {
     package var description: String
     /// `errorConditionData`: values each followed by `;`, possibly empty.
     package var data: String
+    /// Refused because it contradicts what is stored (an event's sequence or id): over REST a
+    /// 409, not a 400.
+    package var isConflict: Bool
 
-    package init(_ condition: ErrorCondition, _ description: String, data: [String] = []) {
+    package init(_ condition: ErrorCondition, _ description: String, data: [String] = [], isConflict: Bool = false) {
         self.condition = condition
         self.description = description
         self.data = data.map { $0 + ";" }.joined()
+        self.isConflict = isConflict
     }
 }

@@ -21,12 +21,17 @@ struct SubmissionFields {
         let headers = properties.headers
         from = Self.herId(headers[HeaderName.fromHerId])
         to = Self.herId(headers[HeaderName.toHerId])
-        let declared = Self.nonEmpty(headers[HeaderName.messageType]) ?? Self.nonEmpty(properties.type)
+        let declared = Self.declaredFunction(properties)
         functionIsDeclared = declared != nil
         function = (declared ?? Self.nonEmpty(payloadFunction)).flatMap { MessageFunction.isWellFormed($0) ? $0 : nil }
         messageId = properties.messageId.flatMap { Self.isWellFormedMessageId($0) ? $0 : nil }
         hasTimestamp = headers[HeaderName.applicationTimeStamp].map(Timestamp.isDateTime) ?? false
         hasContentType = Self.isAcceptedContentType(properties.contentType)
+    }
+
+    /// The message function as the header, else the `type` property, declares it.
+    static func declaredFunction(_ properties: MessageProperties) -> String? {
+        nonEmpty(properties.headers[HeaderName.messageType]) ?? nonEmpty(properties.type)
     }
 
     /// The failing names of check 1, each followed by `;` in the contract's order.
@@ -71,12 +76,18 @@ struct SubmissionFields {
 
     /// `application/xml` or `text/plain`, with parameters, at most 255 bytes, no control character.
     static func isAcceptedContentType(_ contentType: String?) -> Bool {
+        let type = mediaType(contentType)
+        return type == "application/xml" || type == "text/plain"
+    }
+
+    /// A content type's media type in lower case, without parameters; nil when the content
+    /// type is longer than 255 bytes or holds a control character.
+    static func mediaType(_ contentType: String?) -> String? {
         guard let contentType, contentType.utf8.count <= 255, !contentType.unicodeScalars.contains(where: isControl) else {
-            return false
+            return nil
         }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first
+        return contentType.split(separator: ";", maxSplits: 1).first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return mediaType == "application/xml" || mediaType == "text/plain"
     }
 
     static func nonEmpty(_ value: String?) -> String? {

@@ -18,11 +18,14 @@ package final class HubService: Sendable {
     package let channels: ChannelCache
     private let validator: IngressValidator
     private let dispatcher: Dispatcher
+    private let events: EventDispatcher
     private let wake = WakeSignal()
+    private let eventWake = WakeSignal()
+    private let webhookEventWake = WakeSignal()
     private let refreshWake = WakeSignal()
     private let stopping = Mutex(false)
     private let logger: Logger
-    private let settings: HubSettings
+    package let settings: HubSettings
     private let clock: @Sendable () -> Date
     private let metrics: HubMetrics
     /// Every source's pipeline, one per source; ingress runs each until its source ends.
@@ -31,7 +34,7 @@ package final class HubService: Sendable {
 
     package init(
         settings: HubSettings, store: HubStore, sources: [any SubmissionSource], transport: any OutboundTransport,
-        schemas: DialogSchemas, logger: Logger, metrics: HubMetrics = HubMetrics(),
+        schemas: DialogSchemas, eventTopology: (any EventTopology)? = nil, logger: Logger, metrics: HubMetrics = HubMetrics(),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.metrics = metrics
@@ -47,6 +50,9 @@ package final class HubService: Sendable {
         dispatcher = Dispatcher(
             store: store, transport: transport, registry: registry, channels: channels, settings: settings,
             logger: logger, metrics: metrics, clock: clock)
+        events = EventDispatcher(
+            store: store, transport: transport, topology: eventTopology, retry: settings.retry,
+            batchSize: settings.dispatchBatchSize, logger: logger, clock: clock)
         attached = AsyncStream<IngressPipeline>.makeStream()
         for source in sources { attach(source) }
     }
@@ -61,18 +67,24 @@ package final class HubService: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [dispatcher, wake] in await dispatcher.run(wake: wake, shouldStop: isStopping) }
             group.addTask { [self] in await self.housekeeping(shouldStop: isStopping) }
+            group.addTask { [events, eventWake, webhookEventWake] in
+                await events.run(brokerWake: eventWake, webhookWake: webhookEventWake, shouldStop: isStopping)
+            }
             await withTaskGroup(of: Void.self) { ingress in
                 for await pipeline in attached.stream {
-                    ingress.addTask { [self, wake] in
-                        await pipeline.run(committed: { wake.signal() }, shouldStop: isStopping)
+                    ingress.addTask { [self, wake, eventWake, webhookEventWake] in
+                        await pipeline.run(committed: {
+                            wake.signal()
+                            eventWake.signal()
+                            webhookEventWake.signal()
+                        }, shouldStop: isStopping)
                         pipelines.withLock { $0.removeAll { $0.pipeline === pipeline } }
                     }
                 }
             }
             // Ingress has drained and settled what it took; let dispatch finish its batch and stop.
             stopping.withLock { $0 = true }
-            wake.signal()
-            refreshWake.signal()
+            wakeAll()
             await group.waitForAll()
         }
         logger.info("hub stopped")
@@ -96,8 +108,11 @@ package final class HubService: Sendable {
     /// Looks at due work now instead of at the next poll: after the clock given to the hub
     /// moved (tests), or after another process changed the store (a replay, an import).
     package func nudge() {
-        wake.signal()
-        refreshWake.signal()
+        wakeAll()
+    }
+
+    private func wakeAll() {
+        for signal in [wake, refreshWake, eventWake, webhookEventWake] { signal.signal() }
     }
 
     /// Reloads the delivery channels now (after the API changed them) and looks at due work.
@@ -119,8 +134,7 @@ package final class HubService: Sendable {
         }
         attached.continuation.finish()
         for source in sources { await source.stop() }
-        wake.signal()
-        refreshWake.signal()
+        wakeAll()
     }
 
     /// Keeps the registry and channels current (every 2 s) and prunes what retention allows

@@ -24,13 +24,17 @@ package struct HubSettings: Sendable {
     package var duplicateRetention: TimeInterval
     /// How long finished messages (sent, expired, failed) and their histories are kept.
     package var messageRetention: TimeInterval
+    /// The parties that may publish access-restriction events (events.md §2).
+    package var eventPublishers: Set<Int>
 
     package init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
         retry: Backoff = Backoff(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,
-        duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600
+        duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600,
+        eventPublishers: Set<Int> = []
     ) {
+        self.eventPublishers = eventPublishers
         self.herId = herId
         self.submitQueue = submitQueue
         self.deadLetterQueue = deadLetterQueue

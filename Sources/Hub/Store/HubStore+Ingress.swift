@@ -3,12 +3,13 @@ import GRDB
 
 extension HubStore {
     /// Writes a batch of ingress decisions in one transaction: accepted messages with their
-    /// `accepted` status and duplicate keys, error messages for senders, dead letters. A
+    /// `accepted` status and duplicate keys, error messages for senders, dead letters, events. A
     /// submission whose key was accepted before is dropped as a duplicate whatever else was
     /// decided about it.
     package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome] {
         try await write("commit submissions") { db in
-            try decisions.map { decision in
+            var subscriptions: [EventSubscription]?
+            return try decisions.map { decision in
                 switch decision {
                 case .accept(let message):
                     if let key = message.duplicateKey {
@@ -36,6 +37,8 @@ extension HubStore {
                     }
                     try self.insertDeadLetter(draft, now: now, db: db)
                     return .deadLettered
+                case .event(let draft):
+                    return try Self.append(draft, subscriptions: &subscriptions, now: now, db: db)
                 }
             }
         }

@@ -7,4 +7,9 @@ package enum IngressOutcome: Sendable, Equatable {
     /// The sender's error message was stored.
     case rejected
     case deadLettered
+    /// An event in the log at this sequence; `new` is false when the same event (same id, same
+    /// content) was there already.
+    case eventRecorded(sequence: Int64, new: Bool)
+    /// The log refused the event (and stored the sender's error message, when it has one).
+    case eventRefused(Rejection)
 }

@@ -143,6 +143,54 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v7-events") { db in
+            try db.execute(sql: """
+                -- The event log. AUTOINCREMENT: a sequence is never handed out twice, so a
+                -- subscriber's position in the log stays meaningful. `citizen` is a SHA-256 of the
+                -- national identity number (which is only in `body`): the per-citizen rules and
+                -- delivery lanes need a key, not the number. `covers` is ",h1,h2," for filters.
+                CREATE TABLE event (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    citizen TEXT NOT NULL,
+                    citizen_sequence INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    covers TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    publisher_her_id INTEGER NOT NULL,
+                    accepted_at REAL NOT NULL
+                );
+                CREATE INDEX event_by_citizen ON event(citizen, citizen_sequence);
+
+                CREATE TABLE subscription (
+                    her_id INTEGER PRIMARY KEY,
+                    kinds TEXT NOT NULL,
+                    actions TEXT NOT NULL,
+                    covered_her_ids TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    webhook_url TEXT,
+                    webhook_secret TEXT,
+                    updated_at REAL NOT NULL
+                );
+
+                -- What is still to be delivered: one row per event and subscriber, or per event for
+                -- the topic exchange (subscriber 0), written with the event. A lane is a subscriber
+                -- and a citizen; only the oldest row of a lane is ever sent.
+                CREATE TABLE event_delivery (
+                    subscriber INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL REFERENCES event(sequence) ON DELETE CASCADE,
+                    citizen TEXT NOT NULL,
+                    transport TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error TEXT,
+                    PRIMARY KEY (subscriber, sequence)
+                ) WITHOUT ROWID;
+                CREATE INDEX event_delivery_lane ON event_delivery(subscriber, citizen, sequence);
+                CREATE INDEX event_delivery_due ON event_delivery(transport, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

@@ -3,14 +3,13 @@ package struct OutboundEnvelope: Sendable {
     package var destination: Destination
     package var properties: MessageProperties
     package var body: [UInt8]
-    /// What an HTTP destination is told about the message besides its body (the JSON of
-    /// `GET /messages/{id}`); nil for queues.
-    package var summary: MessageSummary?
+    /// What an HTTP destination is sent; nil for the broker.
+    package var webhook: WebhookContent?
 
-    package init(destination: Destination, properties: MessageProperties, body: [UInt8], summary: MessageSummary? = nil) {
+    package init(destination: Destination, properties: MessageProperties, body: [UInt8], webhook: WebhookContent? = nil) {
         self.destination = destination
         self.properties = properties
         self.body = body
-        self.summary = summary
+        self.webhook = webhook
     }
 }

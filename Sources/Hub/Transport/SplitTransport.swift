@@ -1,4 +1,4 @@
-/// One transport over two: envelopes for queues go to one, envelopes for HTTP endpoints to
+/// One transport over two: envelopes for the broker (queues, exchanges) go to one, envelopes for HTTP endpoints to
 /// the other, each batch split and the outcomes put back in the batch's order.
 package struct SplitTransport: OutboundTransport {
     private let queues: any OutboundTransport
@@ -13,7 +13,7 @@ package struct SplitTransport: OutboundTransport {
         var toQueues: [Int] = []
         var toEndpoints: [Int] = []
         for (index, envelope) in batch.enumerated() {
-            if case .queue = envelope.destination { toQueues.append(index) } else { toEndpoints.append(index) }
+            if case .endpoint = envelope.destination { toEndpoints.append(index) } else { toQueues.append(index) }
         }
         var outcomes = [SendOutcome](repeating: .transientFailure("no outcome from the transport"), count: batch.count)
         async let queued = toQueues.isEmpty ? [] : queues.send(toQueues.map { batch[$0] })

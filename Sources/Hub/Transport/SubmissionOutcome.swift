@@ -6,6 +6,9 @@ package enum SubmissionOutcome: Sendable, Equatable {
     case duplicate
     /// Refused by an ingress check.
     case refused(Rejection)
+    /// An event, in the event log at this global sequence (appended now, or before when the
+    /// same event came again).
+    case recorded(sequence: Int64)
     /// Kept as a dead letter (no error message can be routed to its sender).
     case deadLettered
 }

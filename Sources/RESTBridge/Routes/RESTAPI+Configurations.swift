@@ -60,17 +60,22 @@ extension RESTAPI {
         case "amqp": return .amqp
         case "api", "apipolling": return .api
         case "webhook":
-            guard let webhook = configuration.webhook else { throw Problem.badRequest("a Webhook channel needs webhook.url and webhook.secret") }
-            guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-                  url.host?.isEmpty == false, webhook.url.utf8.count <= 2000 else {
-                throw Problem.badRequest("webhook.url must be an http or https URL")
-            }
-            guard let secret = webhook.secret, secret.utf8.count >= 16, secret.utf8.count <= 512 else {
-                throw Problem.badRequest("webhook.secret must be 16 to 512 bytes")
-            }
-            return .webhook(WebhookEndpoint(url: webhook.url, secret: secret))
+            return .webhook(try webhookEndpoint(configuration.webhook))
         default:
             throw Problem.badRequest("receiveNotificationChannel must be Amqp, Api or Webhook")
         }
+    }
+
+    /// A usable webhook from a request body (a party's channel, an event subscription); 400 otherwise.
+    static func webhookEndpoint(_ webhook: MshConfigurationBody.Webhook?) throws(Problem) -> WebhookEndpoint {
+        guard let webhook else { throw Problem.badRequest("a Webhook channel needs webhook.url and webhook.secret") }
+        guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              url.host?.isEmpty == false, webhook.url.utf8.count <= 2000 else {
+            throw Problem.badRequest("webhook.url must be an http or https URL")
+        }
+        guard let secret = webhook.secret, secret.utf8.count >= 16, secret.utf8.count <= 512 else {
+            throw Problem.badRequest("webhook.secret must be 16 to 512 bytes")
+        }
+        return WebhookEndpoint(url: webhook.url, secret: secret)
     }
 }

@@ -75,8 +75,9 @@ extension RESTAPI {
             return try json(IdResponse(id: id), status: .accepted, headers: [.location: "/messages/\(id)"])
         case .refused(let rejection):
             throw Problem(refusal: rejection)
-        case .deadLettered:
-            // Only a store that refused the row for good makes a REST submission a dead letter.
+        case .deadLettered, .recorded:
+            // Only a store that refused the row for good makes a REST submission a dead letter
+            // (and a message is never recorded as an event).
             throw Problem(.internalServerError, type: "urn:hubd:not-stored", detail: "The message could not be stored; it is kept as a dead letter")
         case .duplicate:
             let msgId = (try? DialogParser(maxBytes: max(1, document.count)).parse(document))?.message?.id

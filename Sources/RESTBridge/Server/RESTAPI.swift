@@ -56,6 +56,8 @@ package struct RESTAPI: Sendable {
         addConfigurationRoutes(to: router, table: &routes)
         addNotificationRoutes(to: router, table: &routes)
         addOperationsRoutes(to: router, table: &routes)
+        addEventRoutes(to: router, table: &routes)
+        addSubscriptionRoutes(to: router, table: &routes)
         table.set(routes)
         return router
     }

@@ -16,11 +16,15 @@ package struct RESTSettings: Sendable {
     package var rateBurst: Double
     /// `/metrics` without a token.
     package var metricsOpen: Bool
+    /// What PVK's replicated settings cover (`covers.herIds` of the events made of them); PVK
+    /// replication answers 503 while this is empty.
+    package var pvkCovers: [Int]
 
     package init(
         host: String, port: Int, publicURL: URL? = nil, maxMessageBytes: Int, requestTimeout: Duration = .seconds(30),
-        rateLimit: Double = 2000, rateBurst: Double = 4000, metricsOpen: Bool = false
+        rateLimit: Double = 2000, rateBurst: Double = 4000, metricsOpen: Bool = false, pvkCovers: [Int] = []
     ) {
+        self.pvkCovers = pvkCovers
         self.host = host
         self.port = port
         self.publicURL = publicURL

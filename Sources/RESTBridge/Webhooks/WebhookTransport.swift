@@ -8,16 +8,16 @@ import NIOSSL
 
 /// Webhook parties' endpoints as the hub's outbound transport (rest.md §5): each message is
 /// POSTed to its party's URL as the JSON of `GET /messages/{id}` plus `businessDocument` (the
-/// document's bytes in base64), signed with the party's secret (``WebhookSignature``), and the
-/// answer decides the outcome:
+/// document's bytes in base64), an event as its own JSON (events.md §4), signed with the
+/// party's secret (``WebhookSignature``), and the answer decides the outcome:
 ///
 /// - 2xx, or 409 (taken before: the `Idempotency-Key` repeats the message id): `sent`;
 /// - 408, 429, 3xx, 5xx: a transient failure, retried with the delivery policy;
 /// - any other 4xx: `refused` (the message is `rejected` and its sender told);
 /// - no answer within `timeout`, a refused connection, a failed TLS handshake: a transient failure.
 ///
-/// An envelope without a summary fails permanently: the hub gives one to every envelope for an
-/// endpoint, and a body without the summary would not be the contract's.
+/// An envelope without webhook content fails permanently: the hub gives it to every envelope
+/// for an endpoint, and a body without it would not be the contract's.
 ///
 /// Redirects are not followed: a receiver's endpoint is configured, not discovered, and another
 /// URL must not take a message in its name. The client should be made with
@@ -63,15 +63,15 @@ package final class WebhookTransport: OutboundTransport {
             var inFlight = 0
             for (index, envelope) in batch.enumerated() {
                 guard case .endpoint(let endpoint) = envelope.destination else { continue }
-                guard let summary = envelope.summary else {
-                    outcomes[index] = .permanentFailure("no message summary for the webhook body")
+                guard let content = envelope.webhook else {
+                    outcomes[index] = .permanentFailure("no webhook content for the body")
                     continue
                 }
                 if inFlight == maxConcurrent, let done = await group.next() {
                     outcomes[done.index] = done.outcome
                     inFlight -= 1
                 }
-                group.addTask { (index, await self.post(summary, document: envelope.body, to: endpoint)) }
+                group.addTask { (index, await self.post(content, document: envelope.body, to: endpoint)) }
                 inFlight += 1
             }
             for await done in group { outcomes[done.index] = done.outcome }
@@ -79,17 +79,25 @@ package final class WebhookTransport: OutboundTransport {
         }
     }
 
-    private func post(_ summary: MessageSummary, document: [UInt8], to endpoint: WebhookEndpoint) async -> SendOutcome {
+    private func post(_ content: WebhookContent, document: [UInt8], to endpoint: WebhookEndpoint) async -> SendOutcome {
         let body: [UInt8]
-        do {
-            body = try Self.body(summary, document: document)
-        } catch {
-            return .permanentFailure("cannot encode the webhook body: \(error)")
+        let idempotencyKey: String
+        switch content {
+        case .message(let summary):
+            do {
+                body = try Self.body(summary, document: document)
+            } catch {
+                return .permanentFailure("cannot encode the webhook body: \(error)")
+            }
+            idempotencyKey = summary.id
+        case .document(let key):
+            body = document
+            idempotencyKey = key
         }
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Idempotency-Key", value: summary.id)
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
         let timestamp = Int(clock().timeIntervalSince1970.rounded(.down))
         request.headers.add(name: "hubd-signature", value: WebhookSignature.header(secret: endpoint.secret, timestamp: timestamp, body: body))
         request.headers.add(name: "User-Agent", value: "hubd")

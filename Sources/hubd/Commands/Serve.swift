@@ -31,11 +31,17 @@ struct Serve: AsyncParsableCommand {
             try await store.setDeliveryChannels(channels, now: Date())
             logger.info("delivery channels applied", metadata: ["file": "\(file)", "parties": "\(channels.count)"])
         }
+        if let file = configuration.eventSubscriptions {
+            let subscriptions = try EventSubscriptionsFile.load(file)
+            for subscription in subscriptions { try await store.putSubscription(subscription, now: Date()) }
+            logger.info("event subscriptions applied", metadata: ["file": "\(file)", "subscribers": "\(subscriptions.count)"])
+        }
         let schemas: DialogSchemas
         do {
             schemas = try DialogSchemas.loadBundled()
+            _ = try AccessRestrictionSchema.bundled()
         } catch {
-            throw CommandFailure("cannot load the message schemas: \(error)")
+            throw CommandFailure("cannot load the message and event schemas: \(error)")
         }
         let prometheus = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: prometheus)
@@ -62,7 +68,8 @@ struct Serve: AsyncParsableCommand {
             transport: SplitTransport(
                 queues: AMQPQueueTransport(client: client, declaring: configuration.declareQueues == .all ? queueOptions : nil),
                 endpoints: WebhookTransport(client: httpClient, logger: logger)),
-            schemas: schemas, logger: logger, metrics: HubMetrics(factory: metricsFactory))
+            schemas: schemas, eventTopology: AMQPEventTopology(client: client, queueOptions: queueOptions),
+            logger: logger, metrics: HubMetrics(factory: metricsFactory))
         let gateways = GatewayConsumers(hub: hub, logger: logger, makeConsumer: makeConsumer)
 
         var services: [any Service] = [HubRunner(hub: hub, gateways: gateways)]
@@ -152,7 +159,7 @@ extension HubdConfiguration {
         return RESTSettings(
             host: host, port: port, publicURL: publicURL, maxMessageBytes: maxMessageBytes,
             requestTimeout: .milliseconds(Int64(httpRequestTimeoutSeconds * 1000)),
-            rateLimit: httpRateLimit, rateBurst: httpRateBurst, metricsOpen: metricsOpen)
+            rateLimit: httpRateLimit, rateBurst: httpRateBurst, metricsOpen: metricsOpen, pvkCovers: pvkCovers)
     }
 }
 

@@ -41,6 +41,9 @@ struct HubdConfiguration {
     var authHerIdClaim = "nhn:msh/client/claims/herid"
     var metricsOpen = false
     var deliveryChannels: String?
+    var eventPublishers: [Int] = []
+    var pvkCovers: [Int] = []
+    var eventSubscriptions: String?
 
     /// Whether a token must come with a DPoP proof.
     enum DPoPMode: String {
@@ -90,6 +93,9 @@ struct HubdConfiguration {
         ("auth_herid_claim", "the claim holding the HER-ids a token acts for"),
         ("metrics_open", "true: /metrics needs no token"),
         ("delivery_channels", "JSON file in the shape of PUT /mshconfigurations, applied at start"),
+        ("event_publishers", "comma-separated HER-ids that may publish access-restriction events"),
+        ("pvk_covers", "comma-separated HER-ids that events made of PVK's replication cover"),
+        ("event_subscriptions", "JSON file of event subscriptions ({\"subscriptions\": [{\"herId\": …, as PUT /subscriptions}]}), applied at start"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -124,6 +130,14 @@ struct HubdConfiguration {
     }
 
     private mutating func set(_ key: String, _ value: String, origin: String) throws {
+        func herIdList() throws -> [Int] {
+            try value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { text in
+                guard let herId = HerId.parse(text) else {
+                    throw ConfigurationError("\(origin): \(key) must be comma-separated HER-ids, not '\(LogSafe.text(text))'")
+                }
+                return herId
+            }
+        }
         func number<T: LosslessStringConvertible & Comparable>(_ type: T.Type, minimum: T) throws -> T {
             guard let parsed = T(value), parsed >= minimum else {
                 throw ConfigurationError("\(origin): \(key) must be a number of at least \(minimum), not '\(value)'")
@@ -195,6 +209,9 @@ struct HubdConfiguration {
             }
             metricsOpen = flag
         case "delivery_channels": deliveryChannels = value.isEmpty ? nil : value
+        case "event_publishers": eventPublishers = try herIdList()
+        case "pvk_covers": pvkCovers = try herIdList()
+        case "event_subscriptions": eventSubscriptions = value.isEmpty ? nil : value
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
@@ -218,6 +235,6 @@ struct HubdConfiguration {
             maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
             retry: Backoff(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
             dispatchBatchSize: batchSize, ingressBatchLimit: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
-            messageRetention: messageRetentionSeconds)
+            messageRetention: messageRetentionSeconds, eventPublishers: Set(eventPublishers))
     }
 }

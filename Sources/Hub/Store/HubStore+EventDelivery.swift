@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// What is still to be delivered of the event log, lane by lane.
+extension HubStore {
+    /// The rows due now that head their lane (no older row of the same subscriber and citizen
+    /// is left), oldest first: a citizen's later event waits until the earlier one is
+    /// delivered, and nothing else waits for it. Only rows up to `sequence` are read.
+    package func dueEventDeliveries(
+        webhooks: Bool, now: Date, upTo sequence: Int64 = .max, limit: Int
+    ) async throws(StoreError) -> [EventDelivery] {
+        let transport = webhooks ? "webhook" : "amqp"
+        return try await read("read due event deliveries") { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT d.subscriber, d.sequence, d.attempts, e.event_id, e.kind, e.action, e.body, s.webhook_url, s.webhook_secret
+                FROM event_delivery d
+                JOIN event e ON e.sequence = d.sequence
+                LEFT JOIN subscription s ON s.her_id = d.subscriber
+                WHERE d.transport = ? AND d.next_attempt_at <= ? AND d.sequence <= ?
+                  AND NOT EXISTS (SELECT 1 FROM event_delivery p
+                                  WHERE p.subscriber = d.subscriber AND p.citizen = d.citizen AND p.sequence < d.sequence)
+                ORDER BY d.sequence, d.subscriber LIMIT ?
+                """), arguments: [transport, now.timeIntervalSince1970, sequence, limit]).map { row in
+                let url: String? = row["webhook_url"]
+                let secret: String? = row["webhook_secret"]
+                return EventDelivery(
+                    subscriber: row["subscriber"], sequence: row["sequence"], attempts: row["attempts"],
+                    eventId: row["event_id"], kind: row["kind"], action: row["action"], body: Array(row["body"] as Data),
+                    webhook: url.map { WebhookEndpoint(url: $0, secret: secret ?? "") })
+            }
+        }
+    }
+
+    /// When the next lane head of this loop falls due; nil when none is left. (A row behind its
+    /// lane's head may be due already, but it is not sent before the head.)
+    package func nextEventDeliveryDue(webhooks: Bool) async throws(StoreError) -> Date? {
+        try await read("read the next event delivery") { db in
+            try Double.fetchOne(db.cachedStatement(sql: """
+                SELECT MIN(d.next_attempt_at) FROM event_delivery d
+                WHERE d.transport = ?
+                  AND NOT EXISTS (SELECT 1 FROM event_delivery p
+                                  WHERE p.subscriber = d.subscriber AND p.citizen = d.citizen AND p.sequence < d.sequence)
+                """), arguments: [webhooks ? "webhook" : "amqp"])
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    /// Removes the delivered rows and reschedules the failed ones.
+    package func recordEventDeliveries(
+        delivered: [EventDelivery], failed: [(delivery: EventDelivery, retryAt: Date, error: String)]
+    ) async throws(StoreError) {
+        try await write("record event deliveries") { db in
+            for delivery in delivered {
+                try db.cachedStatement(sql: "DELETE FROM event_delivery WHERE subscriber = ? AND sequence = ?")
+                    .execute(arguments: [delivery.subscriber, delivery.sequence])
+            }
+            for (delivery, retryAt, error) in failed {
+                try db.cachedStatement(sql: """
+                    UPDATE event_delivery SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                    WHERE subscriber = ? AND sequence = ?
+                    """).execute(arguments: [retryAt.timeIntervalSince1970, error, delivery.subscriber, delivery.sequence])
+            }
+        }
+    }
+
+    /// The subscriptions and the log's last sequence, read together: whatever is at or below
+    /// that sequence was appended knowing these subscriptions (or older ones).
+    package func subscriptionsAndLogEnd() async throws(StoreError) -> (subscriptions: [EventSubscription], end: Int64) {
+        try await read("read the subscriptions") { db in
+            (try Self.fetchSubscriptions(db), try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM event") ?? 0)
+        }
+    }
+
+    /// How many rows are waiting per subscriber (0: the exchange), for `hubd subscriptions list`.
+    package func pendingEventDeliveries() async throws(StoreError) -> [Int: Int] {
+        try await read("count pending event deliveries") { db in
+            var counts: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT subscriber, COUNT(*) AS n FROM event_delivery GROUP BY subscriber") {
+                counts[row["subscriber"]] = row["n"]
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Dialogs
+import Foundation
+import GRDB
+
+/// Event subscriptions.
+extension HubStore {
+    /// Creates or replaces a party's subscription. A new one starts at the current end of the
+    /// log (events.md §4). When the channel changes, what was still to be delivered to the
+    /// subscriber directly follows it to the new channel (an `Api` subscriber reads the log
+    /// itself, so its rows go).
+    package func putSubscription(_ subscription: EventSubscription, now: Date) async throws(StoreError) {
+        try await write("save a subscription") { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO subscription (her_id, kinds, actions, covered_her_ids, channel, webhook_url, webhook_secret, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (her_id) DO UPDATE SET kinds = excluded.kinds, actions = excluded.actions,
+                    covered_her_ids = excluded.covered_her_ids, channel = excluded.channel, webhook_url = excluded.webhook_url,
+                    webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at
+                """).execute(arguments: [
+                    subscription.herId, subscription.kinds.map(\.rawValue).joined(separator: ","),
+                    subscription.actions.map(\.rawValue).joined(separator: ","),
+                    subscription.coveredHerIds.map(String.init).joined(separator: ","),
+                    subscription.channel.rawValue, subscription.webhook?.url, subscription.webhook?.secret, now.timeIntervalSince1970,
+                ])
+            if subscription.channel == .api {
+                try db.execute(sql: "DELETE FROM event_delivery WHERE subscriber = ?", arguments: [subscription.herId])
+            } else {
+                try db.execute(sql: "UPDATE event_delivery SET transport = ? WHERE subscriber = ?",
+                               arguments: [EventDelivery.transportColumn(subscription.channel), subscription.herId])
+            }
+        }
+    }
+
+    /// Removes a party's subscription and what was still to be delivered to it directly.
+    /// False when it had none.
+    @discardableResult
+    package func deleteSubscription(herId: Int) async throws(StoreError) -> Bool {
+        try await write("delete a subscription") { db in
+            try db.execute(sql: "DELETE FROM event_delivery WHERE subscriber = ?", arguments: [herId])
+            try db.execute(sql: "DELETE FROM subscription WHERE her_id = ?", arguments: [herId])
+            return db.changesCount > 0
+        }
+    }
+
+    package func subscription(herId: Int) async throws(StoreError) -> EventSubscription? {
+        try await read("read a subscription") { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscription WHERE her_id = ?"), arguments: [herId])
+                .map(Self.subscription(from:))
+        }
+    }
+
+    package func subscriptions() async throws(StoreError) -> [EventSubscription] {
+        try await read("read the subscriptions") { db in try Self.fetchSubscriptions(db) }
+    }
+
+    static func fetchSubscriptions(_ db: Database) throws -> [EventSubscription] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM subscription ORDER BY her_id")).map(subscription(from:))
+    }
+
+    private static func subscription(from row: Row) throws -> EventSubscription {
+        let herId: Int = row["her_id"]
+        func list<T>(_ column: String, _ make: (Substring) -> T?) throws -> [T] {
+            let text: String = row[column]
+            return try text.split(separator: ",").map { part in
+                guard let value = make(part) else { throw CorruptRecord("subscription \(herId): \(column) holds '\(part)'") }
+                return value
+            }
+        }
+        guard let channel = EventSubscription.Channel(rawValue: row["channel"]) else {
+            throw CorruptRecord("subscription \(herId): unknown channel")
+        }
+        let url: String? = row["webhook_url"]
+        let secret: String? = row["webhook_secret"]
+        return EventSubscription(
+            herId: herId,
+            kinds: try list("kinds") { AccessRestrictionEvent.Kind(rawValue: String($0)) },
+            actions: try list("actions") { AccessRestrictionEvent.Action(rawValue: String($0)) },
+            coveredHerIds: try list("covered_her_ids") { Int($0) },
+            channel: channel,
+            webhook: url.map { WebhookEndpoint(url: $0, secret: secret ?? "") })
+    }
+}
