@@ -35,7 +35,7 @@ let package = Package(
 
         .target(
             name: "Dialogs",
-            dependencies: ["CLibXML2"],
+            dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Schemas")]),
         .target(name: "AddressRegistry"),
         .target(
