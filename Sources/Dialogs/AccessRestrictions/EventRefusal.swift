@@ -15,7 +15,8 @@ package struct EventRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case size
         /// Not one UTF-8 JSON text.
         case json
-        /// Not valid against the schema.
+        /// Not valid against the event schema; for PVK's body, a field missing or of the wrong
+        /// type or form.
         case schema
         /// A national identity number whose mod-11 check digits are wrong.
         case checkDigits

@@ -1,4 +1,4 @@
-import Crypto
+internal import Crypto
 
 /// One replication call from Helsenorge's privacy component (PVK),
 /// `POST /pvk/LagreInnbyggersPersonvernInnstilling` (events contract §2), and the event it

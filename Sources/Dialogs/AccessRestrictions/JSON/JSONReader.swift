@@ -49,7 +49,7 @@ package struct JSONReader {
     }
 
     private mutating func readValue() throws(JSONReadError) -> JSONValue {
-        guard let byte = current else { throw failure("the body ends where a value was expected") }
+        guard let byte = current else { throw failure("the text ends where a value was expected") }
         switch byte {
         case UInt8(ascii: "{"): return try readObject()
         case UInt8(ascii: "["): return try readArray()

@@ -5,7 +5,7 @@ extension JSONSchemaNode {
     /// values must be strings.
     static let annotations: Set<String> = ["$comment", "title", "description"]
 
-    /// Keywords compiled into checks, in the order `init(compiling:at:definitions:)` reads them.
+    /// Keywords compiled into checks.
     static let implemented: Set<String> = [
         "$ref", "type", "const", "enum", "minLength", "pattern", "format", "minimum", "maximum",
         "minItems", "items", "required", "properties", "additionalProperties", "if", "then", "else",
@@ -53,28 +53,28 @@ private struct KeywordCompiler {
             guard case .array(let values) = value, !values.isEmpty else { throw invalid("enum", "must be a non-empty array") }
             keywords.append(.enumeration(values))
         }
-        if members["minLength"] != nil { keywords.append(.minLength(try count("minLength"))) }
+        if let value = members["minLength"] { keywords.append(.minLength(try count("minLength", value))) }
         if let value = members["pattern"] { keywords.append(try pattern(value)) }
         if let value = members["format"] {
             // Other formats would be checked by some validators and not by others; none is needed.
             guard value == .string("date-time") else { throw .unsupportedKeyword("format \(value.canonicalText)", location: location) }
             keywords.append(.dateTime)
         }
-        if members["minimum"] != nil { keywords.append(.minimum(try number("minimum"))) }
-        if members["maximum"] != nil { keywords.append(.maximum(try number("maximum"))) }
-        if members["minItems"] != nil { keywords.append(.minItems(try count("minItems"))) }
-        if members["items"] != nil { keywords.append(.items(try subschema("items"))) }
+        if let value = members["minimum"] { keywords.append(.minimum(try number("minimum", value))) }
+        if let value = members["maximum"] { keywords.append(.maximum(try number("maximum", value))) }
+        if let value = members["minItems"] { keywords.append(.minItems(try count("minItems", value))) }
+        if let value = members["items"] { keywords.append(.items(try subschema("items", value))) }
         if let value = members["required"] { keywords.append(.required(try required(value))) }
         let properties = try self.properties()
-        if members["additionalProperties"] != nil {
-            keywords.append(.additionalProperties(try subschema("additionalProperties"), declared: Set(properties.keys)))
+        if let value = members["additionalProperties"] {
+            keywords.append(.additionalProperties(try subschema("additionalProperties", value), declared: Set(properties.keys)))
         }
         if !properties.isEmpty { keywords.append(.properties(properties)) }
-        if members["if"] != nil {
+        if let condition = members["if"] {
             keywords.append(.conditional(
-                if: try subschema("if"),
-                then: members["then"] == nil ? nil : try subschema("then"),
-                else: members["else"] == nil ? nil : try subschema("else")))
+                if: try subschema("if", condition),
+                then: try members["then"].map { value throws(JSONSchemaLoadError) in try subschema("then", value) },
+                else: try members["else"].map { value throws(JSONSchemaLoadError) in try subschema("else", value) }))
         } else if members["then"] != nil || members["else"] != nil {
             // Without `if` they have no effect (Core §10.2.2.2); more likely a mistake than meant.
             throw invalid(members["then"] != nil ? "then" : "else", "has no if beside it")
@@ -86,8 +86,8 @@ private struct KeywordCompiler {
         .invalidKeyword(keyword, location: location, reason: reason)
     }
 
-    private func subschema(_ keyword: String) throws(JSONSchemaLoadError) -> JSONSchemaNode {
-        try JSONSchemaNode(compiling: members[keyword] ?? .bool(true), at: "\(location)/\(keyword)", definitions: definitions)
+    private func subschema(_ keyword: String, _ value: JSONValue) throws(JSONSchemaLoadError) -> JSONSchemaNode {
+        try JSONSchemaNode(compiling: value, at: "\(location)/\(keyword)", definitions: definitions)
     }
 
     private func reference(_ value: JSONValue) throws(JSONSchemaLoadError) -> JSONSchemaNode {
@@ -113,15 +113,14 @@ private struct KeywordCompiler {
         return types
     }
 
-    private func count(_ keyword: String) throws(JSONSchemaLoadError) -> Int {
-        guard case .integer(let value) = members[keyword], value >= 0 else { throw invalid(keyword, "must be a non-negative integer") }
+    private func count(_ keyword: String, _ value: JSONValue) throws(JSONSchemaLoadError) -> Int {
+        guard case .integer(let value) = value, value >= 0 else { throw invalid(keyword, "must be a non-negative integer") }
         return value
     }
 
-    private func number(_ keyword: String) throws(JSONSchemaLoadError) -> JSONValue {
-        switch members[keyword] {
-        case .integer(let value): .integer(value)
-        case .number(let value): .number(value)
+    private func number(_ keyword: String, _ value: JSONValue) throws(JSONSchemaLoadError) -> JSONValue {
+        switch value {
+        case .integer, .number: value
         default: throw invalid(keyword, "must be a number")
         }
     }
@@ -129,7 +128,7 @@ private struct KeywordCompiler {
     private func pattern(_ value: JSONValue) throws(JSONSchemaLoadError) -> JSONSchemaNode.Keyword {
         guard let source = value.string else { throw invalid("pattern", "must be a string") }
         do {
-            return .pattern(try NSRegularExpression(pattern: source), source: source)
+            return .pattern(try NSRegularExpression(pattern: source))
         } catch {
             throw invalid("pattern", "is not a regular expression ICU can compile")
         }

@@ -34,7 +34,7 @@ extension JSONSchemaNode {
             // Lengths count code points (Validation §6.3.2), as Python's len() does.
             guard case .string(let text) = value, text.unicodeScalars.count < minimum else { return nil }
             return violation(pointer, "must have at least \(minimum) characters", keyword: "minLength")
-        case .pattern(let expression, _):
+        case .pattern(let expression):
             guard case .string(let text) = value,
                   expression.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) == nil
             else { return nil }

@@ -20,8 +20,8 @@ struct JSONSchemaNode: Sendable {
         /// `enum`.
         case enumeration([JSONValue])
         case minLength(Int)
-        /// `pattern`, compiled; `source` is the schema's text.
-        case pattern(NSRegularExpression, source: String)
+        /// `pattern`, compiled once; ICU runs it.
+        case pattern(NSRegularExpression)
         /// `format: date-time`, the only format implemented.
         case dateTime
         case minimum(JSONValue)

@@ -18,7 +18,7 @@ package enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
 
     /// The number `value`, as `.integer` when it is one.
-    package init(number value: Double) {
+    init(number value: Double) {
         if let exact = Int(exactly: value) {
             self = .integer(exact)
         } else {

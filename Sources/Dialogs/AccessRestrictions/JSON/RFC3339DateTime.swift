@@ -7,7 +7,8 @@
 /// so the two validators agree; nothing in the sector depends on one.
 ///
 /// ```swift
-/// RFC3339DateTime("2026-03-01T12:00:00+01:00")! < RFC3339DateTime("2026-03-01T11:30:00Z")!  // true
+/// RFC3339DateTime("2026-02-30T12:00:00Z")                 // nil
+/// RFC3339DateTime("2026-03-01T12:00:00+01:00")?.epochSeconds  // 1772362800
 /// ```
 struct RFC3339DateTime: Sendable, Comparable {
     /// Seconds from 1970-01-01T00:00:00Z to the instant, fraction left out.
