@@ -49,7 +49,7 @@ struct BenchReport: Codable {
 
     static func summary(_ run: Scenarios.EventsResult) -> String {
         let cpu = run.hubdCPUMicrosecondsPerEvent.map { "\(Int($0)) µs CPU/event" } ?? "CPU ?"
-        return "\(Int(run.eventsPerSecond)) events/s, \(Int(run.deliveriesPerSecond)) deliveries/s, " +
+        return "\(Int(run.acceptedPerSecond)) events/s accepted, \(Int(run.eventsPerSecond)) events/s delivered to all, \(Int(run.deliveriesPerSecond)) deliveries/s, " +
             "p50/p99 \(String(format: "%.1f/%.1f", run.p50, run.p99)) ms, \(cpu), delivered \(run.deliveries) of \(run.expectedDeliveries)"
     }
 

@@ -106,7 +106,8 @@ struct Hubbench: AsyncParsableCommand {
                 print("  events run \(attempt): " + BenchReport.summary(runs[runs.count - 1]))
             }
             report.events = runs
-            print("events (\(eventSubscribers) AMQP subscribers): \(describe(Statistics(runs.map(\.eventsPerSecond)))) events/s; " +
+            print("events (\(eventSubscribers) AMQP subscribers): \(describe(Statistics(runs.map(\.acceptedPerSecond)))) events/s accepted; " +
+                  "\(describe(Statistics(runs.map(\.eventsPerSecond)))) events/s delivered to all; " +
                   "\(describe(Statistics(runs.map(\.deliveriesPerSecond)))) deliveries/s; p99 publish to delivery " +
                   "\(Self.format(Statistics(runs.map(\.p99)).median)) ms")
         }

@@ -10,6 +10,9 @@ extension Scenarios {
         var expectedDeliveries: Int
         var deliveries: Int
         var seconds: Double
+        /// Events per second from the first publish until the last is in hubd's event log
+        /// (stored, acknowledged, its deliveries written).
+        var acceptedPerSecond: Double
         /// Events per second from the first publish until every subscriber that takes every
         /// event had the last one: accepted, stored and fanned out.
         var eventsPerSecond: Double
@@ -74,9 +77,10 @@ extension Scenarios {
         // The queues exist and are bound once hubd has delivered one event to every subscriber.
         let sinks = queues.map { Sink(settings: environment.amqp, queue: $0, logger: environment.logger) }
         let publisher = EventPublisher(client: client, queue: run.submitQueue)
-        // Sperring/set matches every filter; its citizen is one the run does not use.
+        // hubd binds every subscriber's queue before it publishes anything: once the warm-up
+        // event (of a citizen the run does not use) reached those it matches, all are bound.
         try await publisher.publish([event(count, stamp: BenchClock.stamp(), kind: "sperring", action: "set")])
-        for sink in sinks {
+        for (sink, filter) in zip(sinks, filters) where filter.kinds.isEmpty || filter.kinds.contains("sperring") {
             guard await sink.collect(expected: 1, idleTimeout: .seconds(60)).received == 1 else {
                 throw BenchError("the warm-up event did not reach every subscriber; see \(run.directory.path)/hubd.log")
             }
@@ -88,6 +92,12 @@ extension Scenarios {
                 (try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any])?["occurredAt"] as? String
             } }
         }
+        // Accepted: in hubd's event log (read from its store, as `hubd subscriptions list` would).
+        let store = try HubStore(path: run.database)
+        let accepting = Task {
+            while try await store.subscriptionsAndLogEnd().end < Int64(count + 1) { try await Task.sleep(for: .milliseconds(20)) }
+            return ContinuousClock.now
+        }
         var index = 0
         while index < count {
             let end = min(count, index + 500)
@@ -95,6 +105,7 @@ extension Scenarios {
             try await publisher.publish((index..<end).map { event($0, stamp: stamp) })
             index = end
         }
+        let acceptedAt = try await accepting.value
         var results: [Sink.Result] = []
         for task in collecting { results.append(await task.value) }
         let cpuAfter = hubd.cpuSeconds
@@ -108,9 +119,11 @@ extension Scenarios {
         await environment.cleanUp(run, client: client)
         await client.close()
         let seconds = Self.seconds(lastAll - started)
+        let acceptSeconds = Self.seconds(acceptedAt - started)
         return EventsResult(
             events: count, subscribers: subscribers, expectedDeliveries: expected.reduce(0, +), deliveries: deliveries,
-            seconds: seconds, eventsPerSecond: seconds > 0 ? Double(count) / seconds : 0,
+            seconds: seconds, acceptedPerSecond: Double(count) / max(0.001, acceptSeconds),
+            eventsPerSecond: seconds > 0 ? Double(count) / seconds : 0,
             deliveriesPerSecond: Double(deliveries) / max(0.001, Self.seconds(lastAny - started)),
             p50: Statistics.percentile(latencies, 50), p99: Statistics.percentile(latencies, 99),
             hubdCPUMicrosecondsPerEvent: both(cpuBefore, cpuAfter).map { ($1 - $0) / Double(max(1, count)) * 1e6 },

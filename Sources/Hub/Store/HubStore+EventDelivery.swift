@@ -13,7 +13,7 @@ extension HubStore {
         return try await read("read due event deliveries") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT d.subscriber, d.sequence, d.attempts, e.event_id, e.kind, e.action, e.body, s.webhook_url, s.webhook_secret
-                FROM event_delivery d
+                FROM event_delivery d INDEXED BY event_delivery_order
                 JOIN event e ON e.sequence = d.sequence
                 LEFT JOIN subscription s ON s.her_id = d.subscriber
                 WHERE d.transport = ? AND d.next_attempt_at <= ? AND d.sequence <= ?
@@ -35,11 +35,13 @@ extension HubStore {
     /// lane's head may be due already, but it is not sent before the head.)
     package func nextEventDeliveryDue(webhooks: Bool) async throws(StoreError) -> Date? {
         try await read("read the next event delivery") { db in
+            // In due order, stopping at the first lane head.
             try Double.fetchOne(db.cachedStatement(sql: """
-                SELECT MIN(d.next_attempt_at) FROM event_delivery d
+                SELECT d.next_attempt_at FROM event_delivery d INDEXED BY event_delivery_due
                 WHERE d.transport = ?
                   AND NOT EXISTS (SELECT 1 FROM event_delivery p
                                   WHERE p.subscriber = d.subscriber AND p.citizen = d.citizen AND p.sequence < d.sequence)
+                ORDER BY d.next_attempt_at LIMIT 1
                 """), arguments: [webhooks ? "webhook" : "amqp"])
                 .map(Date.init(timeIntervalSince1970:))
         }

@@ -24,6 +24,9 @@ package final class HubStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
+        // SQLite's default page cache is 2 MiB per connection: a store with a backlog (events
+        // fanned out, messages waiting) then reads the same pages from the kernel again and again.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -8192") }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -187,7 +187,10 @@ enum StoreSchema {
                     last_error TEXT,
                     PRIMARY KEY (subscriber, sequence)
                 ) WITHOUT ROWID;
+                -- Delivery walks each loop's rows in log order and stops at a batch: a backlog is
+                -- never scanned whole. The lane index answers "is there an older row in my lane".
                 CREATE INDEX event_delivery_lane ON event_delivery(subscriber, citizen, sequence);
+                CREATE INDEX event_delivery_order ON event_delivery(transport, sequence, subscriber);
                 CREATE INDEX event_delivery_due ON event_delivery(transport, next_attempt_at);
                 """)
         }
