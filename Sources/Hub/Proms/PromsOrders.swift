@@ -126,22 +126,27 @@ package final class PromsOrders: Sendable {
     }
 
     /// Places the orders due now, a few at once, and records each outcome as it comes.
-    /// Returns how many were due.
+    /// Returns how many were due; throws when an outcome could not be recorded, so that the
+    /// loop waits before it sends those orders again.
     @discardableResult
     package func placeOnce() async throws(StoreError) -> Int {
         let now = clock()
         let due = try await store.duePromsOrders(now: now, limit: 100)
-        await withTaskGroup(of: Void.self) { group in
+        let unrecorded = await withTaskGroup(of: StoreError?.self) { group in
             var inFlight = 0
+            var unrecorded: StoreError?
             for order in due {
-                if inFlight == settings.concurrentPlacements {
-                    await group.next()
+                if inFlight == settings.concurrentPlacements, let done = await group.next() {
+                    unrecorded = unrecorded ?? done
                     inFlight -= 1
                 }
                 group.addTask { await self.place(order, now: now) }
                 inFlight += 1
             }
+            for await done in group { unrecorded = unrecorded ?? done }
+            return unrecorded
         }
+        if let unrecorded { throw unrecorded }
         return due.count
     }
 
@@ -166,10 +171,10 @@ package final class PromsOrders: Sendable {
         if pruned > 0 { logger.info("pruned PROMs orders", metadata: ["orders": "\(pruned)"]) }
     }
 
-    /// Sends one order and records the outcome. A store that cannot record it leaves the
-    /// order due: it is sent again with the same idempotency key, which the service answers
-    /// with the same order.
-    private func place(_ order: DuePromsOrder, now: Date) async {
+    /// Sends one order and records the outcome; the store's error when it could not. A store
+    /// that cannot record it leaves the order due: it is sent again with the same idempotency
+    /// key, which the service answers with the same order.
+    private func place(_ order: DuePromsOrder, now: Date) async -> StoreError? {
         var metadata: Logger.Metadata = [
             "proms_order_id": "\(order.id)", "registerHerId": "\(order.registerHerId)", "attempt": "\(order.attempts + 1)",
         ]
@@ -209,11 +214,13 @@ package final class PromsOrders: Sendable {
         }
         do {
             try await store.recordPromsPlacement(result, of: order.id, now: clock(), pushExpiry: settings.pushExpiry)
-            if case .retry = result { return }
+            if case .retry = result { return nil }
             pushed()
+            return nil
         } catch {
             metadata["error"] = "\(error)"
             logger.error("PROMs placement not recorded; the order will be sent again", metadata: metadata)
+            return error
         }
     }
 }
