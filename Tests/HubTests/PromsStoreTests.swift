@@ -11,7 +11,7 @@ import Testing
 
     func order(_ reference: String = "reg-1") throws -> NewPromsOrder {
         try PromsOrderRequest(
-            registerHerId: 10037004, registerReference: reference, formId: "PROM-HOS-1", nationalId: "13097248022",
+            registerHerId: 10037004, registerReference: reference, formId: "PROM-HOS-1", nationalId: "13897210066",
             expiryDate: "2027-01-31"
         ).validated(now: now)
     }

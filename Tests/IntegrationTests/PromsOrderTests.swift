@@ -9,8 +9,8 @@ import Testing
 /// at a double of the PROMs service over HTTP, the service calls back, and the register hears
 /// of every new status by a notification and by its channel.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct PromsOrderTests {
-    static let patient = "13097248022"
-    static let unknownPatient = "01019010046"
+    static let patient = "13897210066"
+    static let unknownPatient = "01899010031"
 
     /// An order body; `expiryDate` a week from today.
     static func order(
@@ -225,8 +225,8 @@ import Testing
         let bad: [([String: Any], String)] = [
             (missing, "formId is missing"),
             (wrongType, "registerHerId has the wrong type"),
-            (Self.order(nationalId: "13097248023"), "nationalId is not a national identity number"),
-            (Self.order(nationalId: "1309724802"), "nationalId is not a national identity number"),
+            (Self.order(nationalId: "13897210067"), "nationalId is not a national identity number"),
+            (Self.order(nationalId: "1389721006"), "nationalId is not a national identity number"),
             (past, "expiryDate is in the past"),
             (rule, "distributionRule must be one of"),
             (Self.order(reference: "patient \(Self.patient)"), "registerReference must not hold a national identity number"),
