@@ -105,12 +105,21 @@ package final class Dispatcher: Sendable {
                 continue
             }
             switch resolve(message.target, in: routes) {
+            case .success(.inbox) where message.kind == .promsUpdate:
+                // The register moved to the API since: the notification recorded with the update tells it.
+                logger.info("PROMs update not pushed: the register receives over the API", metadata: Self.metadata(message))
+                results.append(.givenUp(id: message.id, status: .failed, reason: "the receiver follows its notifications over the API",
+                                        deadLetter: nil, notice: nil))
             case .success(.inbox):
                 results.append(.madeAvailable(id: message.id))
             case .success(.destination(let destination)):
                 var envelope = OutboundEnvelope(
                     destination: destination, properties: message.properties.maskingNationalIds(), body: message.body)
-                if case .endpoint = destination { envelope.webhook = .message(MessageSummary(message)) }
+                if case .endpoint = destination {
+                    // A PROMs update is the order's JSON, POSTed as it is.
+                    envelope.webhook = message.kind == .promsUpdate
+                        ? .document(idempotencyKey: message.messageId) : .message(MessageSummary(message))
+                }
                 sending.append((message, envelope))
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
@@ -127,7 +136,8 @@ package final class Dispatcher: Sendable {
             var summary = queueOutcomes[queue] ?? (false, nil)
             switch outcome {
             case .sent:
-                let pushed = if case .endpoint = item.envelope.destination { true } else { false }
+                // A message pushed to a webhook is announced to its receiver, who follows it over REST.
+                let pushed = if case .message = item.envelope.webhook { true } else { false }
                 results.append(.sent(id: message.id, announced: pushed))
                 metrics.dispatched(after: now.timeIntervalSince(message.acceptedAt))
                 summary.succeeded = true

@@ -24,4 +24,6 @@ package enum HeaderName {
     package static let deadLetterReason = "x-hubd-dead-letter-reason"
     /// hubd's own: how many of the original's headers a dead-letter copy left out for size.
     package static let deadLetterHeadersLeftOut = "x-hubd-headers-left-out"
+    /// On a pushed PROMs order update: hubd's id of the order (proms.md §1).
+    package static let promsOrderId = "promsOrderId"
 }

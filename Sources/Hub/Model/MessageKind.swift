@@ -12,6 +12,8 @@ package enum MessageKind: String, Sendable, Codable {
     case deadLetterCopy = "dead-letter-copy"
     /// A dead-lettered submission put back on the submission queue by a replay, to be checked again.
     case resubmission
+    /// A PROMs order's new status pushed to its register (proms.md §1): the order's JSON, not a document.
+    case promsUpdate = "proms-update"
 
     /// Error messages are never answered with error messages; dead-letter copies neither.
     package var failuresAreReported: Bool { self == .dialog || self == .appRec }

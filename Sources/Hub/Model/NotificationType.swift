@@ -8,4 +8,6 @@ package enum NotificationType: String, Sendable, Codable, CaseIterable {
     case messageApprecInfoUpdated = "MessageApprecInfoUpdated"
     /// The receiver or its endpoint refused the sender's message.
     case refusedMessage = "RefusedMessage"
+    /// A PROMs order of the register has a new status (proms.md §1); `relatedMessageId` is the order's id.
+    case promsOrderUpdated = "PromsOrderUpdated"
 }

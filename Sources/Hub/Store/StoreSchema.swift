@@ -194,6 +194,9 @@ enum StoreSchema {
                 CREATE INDEX event_delivery_due ON event_delivery(transport, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v8-proms") { db in
+            try PromsSchema.migrate(db)
+        }
         return migrator
     }
 }

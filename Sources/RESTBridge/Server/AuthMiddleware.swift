@@ -41,6 +41,8 @@ struct AuthMiddleware: RouterMiddleware {
     private func isOpen(_ path: String) -> Bool {
         switch path {
         case "/healthz", "/readyz", "/ping", "/openapi.json": true
+        // The PROMs service proves itself with its own key (proms.md §3).
+        case "/api/PromsFormOrder": true
         case "/metrics": settings.metricsOpen
         default: path.hasPrefix("/schemas/")
         }

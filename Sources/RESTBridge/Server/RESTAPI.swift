@@ -20,12 +20,14 @@ package struct RESTAPI: Sendable {
     /// Called after the delivery channels changed (gateway consumers follow them).
     package var channelsChanged: @Sendable () async -> Void
     package var logger: Logger
+    /// PROMs form orders; nil when no PROMs service is configured (its endpoints answer 503).
+    package var proms: PromsEndpoints?
 
     package init(
         settings: RESTSettings, hub: HubService, submissions: DirectSubmissionSource,
         authenticator: any RequestAuthenticating, readiness: ReadinessCheck,
         prometheus: PrometheusCollectorRegistry? = nil, metrics: RESTMetrics = RESTMetrics(),
-        channelsChanged: @escaping @Sendable () async -> Void = {}, logger: Logger
+        channelsChanged: @escaping @Sendable () async -> Void = {}, logger: Logger, proms: PromsEndpoints? = nil
     ) {
         self.settings = settings
         self.hub = hub
@@ -36,6 +38,7 @@ package struct RESTAPI: Sendable {
         self.metrics = metrics
         self.channelsChanged = channelsChanged
         self.logger = logger
+        self.proms = proms
     }
 
     var store: HubStore { hub.store }
@@ -58,6 +61,7 @@ package struct RESTAPI: Sendable {
         addOperationsRoutes(to: router, table: &routes)
         addEventRoutes(to: router, table: &routes)
         addSubscriptionRoutes(to: router, table: &routes)
+        addPromsRoutes(to: router, table: &routes)
         table.set(routes)
         return router
     }

@@ -3,13 +3,12 @@ import Foundation
 import Hub
 import Logging
 import NIOCore
-import NIOPosix
-import NIOSSL
 
 /// Webhook parties' endpoints as the hub's outbound transport (rest.md §5): each message is
 /// POSTed to its party's URL as the JSON of `GET /messages/{id}` plus `businessDocument` (the
-/// document's bytes in base64), an event as its own JSON (events.md §4), signed with the
-/// party's secret (``WebhookSignature``), and the answer decides the outcome:
+/// document's bytes in base64), an event or a PROMs order update as its own JSON (events.md §4,
+/// proms.md §1), signed with the party's secret (``WebhookSignature``), and the answer decides
+/// the outcome:
 ///
 /// - 2xx, or 409 (taken before: the `Idempotency-Key` repeats the message id): `sent`;
 /// - 408, 429, 3xx, 5xx: a transient failure, retried with the delivery policy;
@@ -110,7 +109,7 @@ package final class WebhookTransport: OutboundTransport {
             // `history` starts with the first answer, which is this one unless the client followed a redirect.
             return Self.outcome(forStatus: (response.history.first?.responseHead.status ?? response.status).code)
         } catch {
-            let reason = reason(for: error)
+            let reason = HTTPFailureReason.describe(error, timeout: timeout, host: "the endpoint")
             logger.debug("webhook POST failed", metadata: ["url": "\(endpoint.url)", "reason": "\(reason)", "error": "\(error)"])
             return .transientFailure(reason)
         }
@@ -129,32 +128,6 @@ package final class WebhookTransport: OutboundTransport {
         case 400..<500: .refused("refused by the receiver's endpoint: HTTP \(code)")
         default: .transientFailure("endpoint answered HTTP \(code)")
         }
-    }
-
-    /// A short reason for the status history and the operator; the full error goes to the debug log.
-    private func reason(for error: any Error) -> String {
-        switch error {
-        case let error as HTTPClientError:
-            switch error {
-            case .deadlineExceeded: "no answer within \(timeout)"
-            case .connectTimeout: "no connection within \(timeout)"
-            default: "HTTP request failed: \(error.shortDescription)"
-            }
-        case let error as NIOConnectionError:
-            // NIO tries each of the host's addresses in turn; the last failure says why.
-            error.connectionErrors.last.map { reason(for: $0.error) } ?? "cannot resolve the endpoint's host"
-        case let error as IOError where error.errnoCode == ECONNREFUSED: "connection refused"
-        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError: Self.tlsReason(error)
-        default: "cannot reach the endpoint: \(error)"
-        }
-    }
-
-    /// BoringSSL's reason names (`CERTIFICATE_VERIFY_FAILED`) out of NIOSSL's description, which
-    /// also carries error codes and source paths; the whole description when it holds none.
-    private static func tlsReason(_ error: any Error) -> String {
-        let description = "\(error)"
-        let names = description.matches(of: /OPENSSL_internal:([A-Z0-9_]+)/).map { String($0.1) }
-        return "TLS failed: " + (names.isEmpty ? description : names.joined(separator: ", "))
     }
 
     /// Reads and drops at most ``answerReadLimit`` bytes of an answer's body, stopping at

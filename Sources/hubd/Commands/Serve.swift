@@ -21,6 +21,7 @@ struct Serve: AsyncParsableCommand {
         let settings = try configuration.hubSettings()
         let logger = Logger.hubd("hubd", level: configuration.logLevel)
         let amqp = try configuration.amqpSettings()
+        let promsService = try configuration.promsService()
         let store = try configuration.openStore()
         if let registry = configuration.registry {
             let count = try await RegistryImport.run(file: registry, into: store)
@@ -73,6 +74,8 @@ struct Serve: AsyncParsableCommand {
         let gateways = GatewayConsumers(hub: hub, logger: logger, makeConsumer: makeConsumer)
 
         var services: [any Service] = [HubRunner(hub: hub, gateways: gateways)]
+        let proms = promsService?.endpoints(store: store, hub: hub, settings: settings, httpClient: httpClient, logger: logger)
+        if let proms { services.append(PromsRunner(orders: proms.orders)) }
         if let address = configuration.httpAddress, let (host, port) = HubdConfiguration.hostAndPort(address) {
             let api = RESTAPI(
                 settings: try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes),
@@ -88,7 +91,7 @@ struct Serve: AsyncParsableCommand {
                     return nil
                 }),
                 prometheus: prometheus, metrics: RESTMetrics(factory: metricsFactory),
-                channelsChanged: { await gateways.reconcile() }, logger: logger)
+                channelsChanged: { await gateways.reconcile() }, logger: logger, proms: proms)
             services.append(api.application())
         }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
@@ -97,6 +100,7 @@ struct Serve: AsyncParsableCommand {
             "broker": "\(amqp.redacted)", "submit_queue": "\(settings.submitQueue)",
             "database": "\(configuration.database)", "her_id": "\(settings.herId)",
             "http": "\(configuration.httpAddress ?? "off")",
+            "proms": "\(proms == nil ? "off" : "on")",
         ])
         do {
             try await group.run()

@@ -44,6 +44,10 @@ struct HubdConfiguration {
     var eventPublishers: [Int] = []
     var pvkCovers: [Int] = []
     var eventSubscriptions: String?
+    var promsURL: String?
+    var promsAPIKey: String?
+    var promsCallbackKey: String?
+    var promsExpiryCheckSeconds: Double = 600
 
     /// Whether a token must come with a DPoP proof.
     enum DPoPMode: String {
@@ -96,6 +100,10 @@ struct HubdConfiguration {
         ("event_publishers", "comma-separated HER-ids that may publish access-restriction events"),
         ("pvk_covers", "comma-separated HER-ids that events made of PVK's replication cover"),
         ("event_subscriptions", "JSON file of event subscriptions ({\"subscriptions\": [{\"herId\": …, as PUT /subscriptions}]}), applied at start"),
+        ("proms_url", "base URL of the national PROMs service; unset: no PROMs orders"),
+        ("proms_api_key", "the key hubd calls the PROMs service with"),
+        ("proms_callback_key", "the key the PROMs service calls hubd back with"),
+        ("proms_expiry_check_seconds", "how often orders without an answer are checked for expiry"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -212,6 +220,10 @@ struct HubdConfiguration {
         case "event_publishers": eventPublishers = try herIdList()
         case "pvk_covers": pvkCovers = try herIdList()
         case "event_subscriptions": eventSubscriptions = value.isEmpty ? nil : value
+        case "proms_url": promsURL = value.isEmpty ? nil : value
+        case "proms_api_key": promsAPIKey = value.isEmpty ? nil : value
+        case "proms_callback_key": promsCallbackKey = value.isEmpty ? nil : value
+        case "proms_expiry_check_seconds": promsExpiryCheckSeconds = try number(Double.self, minimum: 0.01)
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
