@@ -28,15 +28,7 @@ package struct AccessRestrictionEventReader: Sendable {
     ///
     /// - Throws: an `EventRefusal` naming the first rule `body` breaks.
     package func read(_ body: [UInt8]) throws(EventRefusal) -> AccessRestrictionEvent {
-        guard body.count <= maxBytes else {
-            throw EventRefusal(.size, reason: "a body of \(body.count) bytes is over the limit of \(maxBytes) bytes")
-        }
-        let value: JSONValue
-        do {
-            value = try JSONReader.read(body)
-        } catch {
-            throw EventRefusal(.json, reason: "is not a UTF-8 JSON text: \(error)")
-        }
+        let value = try EventRefusal.json(body, maxBytes: maxBytes)
         if let violation = schema.compiled.validate(value) { throw EventRefusal(violation) }
         let event = try AccessRestrictionEvent(validated: value)
         guard NationalIdNumber.hasValidCheckDigits(event.nationalId) else {

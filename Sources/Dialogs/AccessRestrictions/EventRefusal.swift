@@ -44,4 +44,17 @@ package struct EventRefusal: Error, Sendable, Equatable, CustomStringConvertible
 
     /// `/nationalId: the check digits are wrong`, `the body: …` when it concerns the whole body.
     package var description: String { "\(pointer.isEmpty ? "the body" : pointer): \(reason)" }
+
+    /// The one JSON text in `body`, refused when it is over `maxBytes` or not JSON: the first
+    /// two rules for an event and for PVK's body alike.
+    package static func json(_ body: [UInt8], maxBytes: Int) throws(EventRefusal) -> JSONValue {
+        guard body.count <= maxBytes else {
+            throw EventRefusal(.size, reason: "a body of \(body.count) bytes is over the limit of \(maxBytes) bytes")
+        }
+        do {
+            return try JSONReader.read(body)
+        } catch {
+            throw EventRefusal(.json, reason: "is not a UTF-8 JSON text: \(error)")
+        }
+    }
 }

@@ -56,15 +56,7 @@ package struct PVKReplication: Sendable, Equatable, CustomStringConvertible {
     package static func read(
         _ body: [UInt8], maxBytes: Int = AccessRestrictionEventReader.defaultMaxBytes
     ) throws(EventRefusal) -> PVKReplication {
-        guard body.count <= maxBytes else {
-            throw EventRefusal(.size, reason: "a body of \(body.count) bytes is over the limit of \(maxBytes) bytes")
-        }
-        let value: JSONValue
-        do {
-            value = try JSONReader.read(body)
-        } catch {
-            throw EventRefusal(.json, reason: "is not a UTF-8 JSON text: \(error)")
-        }
+        let value = try EventRefusal.json(body, maxBytes: maxBytes)
         guard let fields = JSONObjectReader(value) else { throw EventRefusal(.schema, reason: "must be an object") }
         let nonEmpty = { (value: JSONValue) in value.string.flatMap { $0.isEmpty ? nil : $0 } }
         let replication = PVKReplication(

@@ -42,11 +42,7 @@ extension RESTAPI {
                 HeaderName.applicationTimeStamp: Timestamp.format(Date()), HeaderName.messageType: EventRouting.messageFunction,
             ])
         guard let outcome = await submissions.submit(properties: properties, body: event, timeout: settings.requestTimeout) else {
-            var problem = Problem(
-                .serviceUnavailable, type: "urn:hubd:unavailable",
-                detail: "hubd could not store the event now; publishing the same event again later is safe")
-            problem.headers[.retryAfter] = "5"
-            throw problem
+            throw Problem.notStoredNow("the event")
         }
         switch outcome {
         case .recorded(let sequence):

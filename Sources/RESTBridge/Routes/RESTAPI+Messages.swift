@@ -64,11 +64,7 @@ extension RESTAPI {
         if let function { headers[HeaderName.messageType] = function }
         let properties = MessageProperties(messageId: messageId, contentType: contentType, type: function, headers: headers)
         guard let outcome = await submissions.submit(properties: properties, body: document, timeout: settings.requestTimeout) else {
-            var problem = Problem(
-                .serviceUnavailable, type: "urn:hubd:unavailable",
-                detail: "hubd could not store the message now; submitting the same document again later is safe")
-            problem.headers[.retryAfter] = "5"
-            throw problem
+            throw Problem.notStoredNow("the message")
         }
         switch outcome {
         case .accepted(let id):

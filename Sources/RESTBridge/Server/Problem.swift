@@ -31,6 +31,14 @@ package struct Problem: Error, Sendable {
         errorConditionData = NationalIdMask.mask(refusal.data)
     }
 
+    /// 503 with `Retry-After`: nothing was stored now, and sending `what` again later is safe.
+    package static func notStoredNow(_ what: String) -> Problem {
+        var problem = Problem(
+            .serviceUnavailable, type: "urn:hubd:unavailable", detail: "hubd could not store \(what) now; sending it again later is safe")
+        problem.headers[.retryAfter] = "5"
+        return problem
+    }
+
     package static func badRequest(_ detail: String) -> Problem {
         Problem(.badRequest, type: "urn:hubd:bad-request", detail: detail)
     }
