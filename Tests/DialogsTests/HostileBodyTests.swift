@@ -7,12 +7,14 @@ import Testing
 /// validated, when it parses) or refused within `bound` of CPU time.
 ///
 /// Optimised, the slowest take 0.6 to 0.9 s (libxml2's own work on up to 2 million nodes);
-/// in a debug build the pre-scan adds up to 0.8 s and the virtual machines these run on vary
-/// by a third, hence a bound of 3 s. Serialized: several build trees of a few hundred
-/// megabytes, and the timings mean more without them competing for the machine's cores.
+/// in a debug build the pre-scan adds up to 0.8 s. The bound is there to catch blow-ups of
+/// minutes, not to measure speed (hubbench does that): thread CPU time still grew to 3.3 s on
+/// a machine whose two cores were busy with builds beside the tests, so the bound is 10 s.
+/// Serialized: several build trees of a few hundred megabytes, and the timings mean more
+/// without them competing for the machine's cores.
 @Suite("Hostile bodies at the size limit", .serialized)
 struct HostileBodyTests {
-    static let bound = Duration.seconds(3)
+    static let bound = Duration.seconds(10)
     static let sizeLimit = 16 << 20
     /// Just under the default node limit, for shapes that should still parse.
     static let nodeBudget = ParseLimits.defaults.maxNodes - 10_000
