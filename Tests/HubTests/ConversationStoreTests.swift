@@ -190,6 +190,22 @@ import Testing
         #expect(left.map(\.state) == [.overdue])
     }
 
+    /// Retention and the deadline are both 30 days by default: the request may be pruned before
+    /// its conversation falls overdue. The conversation, and its notifications, do not need it.
+    @Test func aConversationOutlivesItsPrunedRequest() async throws {
+        let request = try await submit(innsyn, at: start)
+        let row = try #require(try await store.reports(for: request).first)
+        try await store.recordDispatch([.sent(id: row.id)], now: start)
+        #expect(try await store.prune(duplicateKeysBefore: start, messagesBefore: start.addingTimeInterval(30 * Self.day)) == 1)
+        #expect(try await store.reports(for: request).isEmpty)
+
+        let watch = ConversationWatch(store: store, settings: validator.settings, logger: RecordedLog().logger)
+        #expect(try await watch.checkOnce(now: start.addingTimeInterval(30 * Self.day + 1)) == 1)
+        let overdue = try await only()
+        #expect(overdue.requestMessageId == request && overdue.state == .overdue)
+        #expect(try await store.notifications(for: [Examples.register], after: 0, limit: 10).map(\.relatedMessageId) == [request])
+    }
+
     /// `v9-conversations` rebuilds the notification table (a notification may now be about a
     /// conversation): a store in use keeps its notifications, their offsets and its counter.
     @Test func notificationsKeepTheirOffsetsThroughTheMigration() async throws {
