@@ -1,8 +1,8 @@
 /// What the hub needs from a MsgHead (Hodemelding v1.2): the routing and correlation fields
 /// of `MsgInfo`.
 ///
-/// The patient is deliberately reduced to `hasPatient`: the national identity number is
-/// health-related personal data and is never read out of the document.
+/// The patient is deliberately reduced to `hasPatient` and `patientIdentity`: the national
+/// identity number is health-related personal data and is never read out of the document.
 package struct MsgHeadInfo: Sendable, Equatable {
     /// The message function, `MsgInfo/Type/@V` (e.g. `DIALOG_INNBYGGER_HREG_INNSYN_BRUK`).
     package var messageFunction: String
@@ -22,6 +22,9 @@ package struct MsgHeadInfo: Sendable, Equatable {
     package var receiver: PartyIdent
     /// Whether the message names a patient (`MsgInfo/Patient` or `PatientReport/Patient`).
     package var hasPatient: Bool
+    /// Whether the patient's `FNR` identities have valid check digits (`MsgInfo/Patient` and
+    /// `PatientReport/Patient`); the numbers themselves are not kept.
+    package var patientIdentity: PatientIdentityCheck
     /// The namespace of the first document's payload, as Helsenorge.Messaging reads it for
     /// `X-MessageInfo-SchemaNamespace`: the first `Document` in document order (those under
     /// `PatientReport` included), the first element in its `RefDoc/Content`, that element's
@@ -35,7 +38,8 @@ package struct MsgHeadInfo: Sendable, Equatable {
     package init(
         messageFunction: String, msgId: String, genDate: String, ackRequested: Bool? = nil,
         refToParent: String? = nil, refToConversation: String? = nil,
-        sender: PartyIdent, receiver: PartyIdent, hasPatient: Bool, payloadNamespace: String? = nil
+        sender: PartyIdent, receiver: PartyIdent, hasPatient: Bool, patientIdentity: PatientIdentityCheck = .absent,
+        payloadNamespace: String? = nil
     ) {
         self.messageFunction = messageFunction
         self.msgId = msgId
@@ -46,6 +50,7 @@ package struct MsgHeadInfo: Sendable, Equatable {
         self.sender = sender
         self.receiver = receiver
         self.hasPatient = hasPatient
+        self.patientIdentity = patientIdentity
         self.payloadNamespace = payloadNamespace
     }
 }

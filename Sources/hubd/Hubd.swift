@@ -10,7 +10,10 @@ struct Hubd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hubd",
         abstract: "Message hub for KITH MsgHead dialogs between Address Register parties.",
-        subcommands: [Serve.self, Registry.self, Status.self, Dead.self, Send.self, Auth.self, Subscriptions.self])
+        subcommands: [
+            Serve.self, Registry.self, Status.self, Dead.self, Send.self, Auth.self, Subscriptions.self,
+            DialogsCommand.self, Conversations.self,
+        ])
 
     static func main() async {
         LoggingSystem.bootstrap(HubdLogHandler.init)

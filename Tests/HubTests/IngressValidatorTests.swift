@@ -154,4 +154,61 @@ import Testing
         }
         #expect(draft.reason.contains("originalMessageId"))
     }
+
+    /// The register dialogs' patient FNR must have valid check digits (dialogs contract §1); the
+    /// refusal names the field, never the number. Other dialogs are not checked.
+    @Test func aRegisterDialogWithWrongCheckDigitsIsRefusedWithoutTheNumber() throws {
+        let wrong = innsyn.replacingOccurrences(of: "19826606056", with: "19826606057")
+        let (rejection, notice) = try #require(refusal(Examples.submission(wrong)))
+        #expect(rejection.condition == .invalidFieldValue)
+        #expect(rejection.description == "Patient identity number has invalid check digits")
+        #expect(rejection.data == "Patient/Ident;")
+        #expect(!notice.headers.values.contains { $0.contains("19826606057") })
+
+        // eKontakt to the portal (which takes every function) is carried with the same patient.
+        let eKontakt = wrong.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", with: "DIALOG_INNBYGGER_EKONTAKT")
+            .replacingOccurrences(of: "<Id>10037004</Id>", with: "<Id>10037007</Id>")
+        let submission = Examples.submission(eKontakt, to: "10037007")
+        guard case .accept(let message) = validator.evaluate(submission, registry: registry, now: now) else {
+            Issue.record("eKontakt was refused")
+            return
+        }
+        #expect(message.conversation?.opening != nil)
+    }
+
+    /// What an accepted message may do to conversations is decided from the catalogue.
+    @Test func conversationLinksComeFromTheCatalogue() throws {
+        guard case .accept(let request) = validator.evaluate(Examples.submission(innsyn), registry: registry, now: now) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(request.conversation == ConversationLink(
+            refToParent: nil, refToConversation: nil,
+            opening: .init(conversationId: "35bf992d-c9e9-4616-a12e-7696a6cecc1b", answerWithin: 30 * 24 * 3600)))
+
+        var short = validator
+        short.settings.answerDeadline = 90
+        guard case .accept(let configured) = short.evaluate(Examples.submission(innsyn), registry: registry, now: now) else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(configured.conversation?.opening?.answerWithin == 90)
+
+        let appRec = try Examples.message("apprec-ok.xml")
+        guard case .accept(let receipt) = validator.evaluate(
+            Examples.submission(appRec, from: String(Examples.register), to: String(Examples.portal)), registry: registry, now: now)
+        else {
+            Issue.record("AppRec not accepted")
+            return
+        }
+        #expect(receipt.conversation == nil)
+
+        let note = innsyn.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", with: "DIALOG_HELSEFAGLIG")
+            .replacingOccurrences(of: "<Id>10037004</Id>", with: "<Id>10037007</Id>")
+        guard case .accept(let professional) = validator.evaluate(Examples.submission(note, to: "10037007"), registry: registry, now: now) else {
+            Issue.record("DIALOG_HELSEFAGLIG not accepted")
+            return
+        }
+        #expect(professional.conversation == nil)
+    }
 }

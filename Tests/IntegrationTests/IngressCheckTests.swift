@@ -93,6 +93,11 @@ import Testing
              headers: [HeaderName.toHerId: "10037010"],
              condition: "transport:invalid-field-value", description: "Receiver 10037010 is not a valid communication party",
              data: "toHerId;10037010;"),
+        // The register dialogs' patient FNR must have valid check digits (dialogs contract §1).
+        Case(name: "patient FNR with wrong check digits",
+             body: innsyn.replacingOccurrences(of: "<Id>19826606056</Id>", with: "<Id>19826606057</Id>"),
+             condition: "transport:invalid-field-value", description: "Patient identity number has invalid check digits",
+             data: "Patient/Ident;"),
         Case(name: "function the receiver does not take",
              body: innsyn.replacingOccurrences(of: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", with: "DIALOG_INNBYGGER_EKONTAKT"),
              condition: "transport:unsupported-message", description: "Receiver 10037004 does not accept DIALOG_INNBYGGER_EKONTAKT",
@@ -124,6 +129,8 @@ import Testing
             #expect(description == check.description)
         }
         #expect(received[HeaderName.errorConditionData] == .string(check.data))
+        // No header carries the patient's number, right or wrong (both begin 1982660605).
+        for (name, value) in received { #expect(!"\(value)".contains("1982660605"), "\(name)") }
         #expect(received[HeaderName.originalMessageId] == .string(messageId))
         // From the receiver the submission named, or from the hub when it named none it could.
         let namedReceiver = headers[HeaderName.toHerId].flatMap { HerId.parse($0) != nil ? $0 : nil }

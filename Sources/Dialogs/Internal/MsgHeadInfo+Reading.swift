@@ -11,15 +11,26 @@ extension MsgHeadInfo {
         default: nil
         }
         let conversation = info.child("ConversationRef")
+        let patients = ([info.child("Patient")] + root.children("PatientReport").map { $0.child("Patient") }).compactMap { $0 }
         self.init(
             messageFunction: function, msgId: msgId, genDate: genDate, ackRequested: ack,
             refToParent: conversation?.child("RefToParent")?.text,
             refToConversation: conversation?.child("RefToConversation")?.text,
             sender: PartyIdent(msgHeadParty: info.child("Sender")),
             receiver: PartyIdent(msgHeadParty: info.child("Receiver")),
-            hasPatient: info.child("Patient") != nil
-                || root.children("PatientReport").contains { $0.child("Patient") != nil },
+            hasPatient: !patients.isEmpty,
+            patientIdentity: Self.patientIdentity(patients),
             payloadNamespace: Self.payloadNamespace(msgHead: root))
+    }
+
+    /// Checks the check digits of every `FNR` identity of the patients, keeping none of the
+    /// numbers. Other identity types (D-numbers have their own `TypeId`, `DNR`) are not checked.
+    private static func patientIdentity(_ patients: [ElementNode]) -> PatientIdentityCheck {
+        let numbers = patients.flatMap { $0.children("Ident") }
+            .filter { $0.child("TypeId")?.attribute("V") == "FNR" }
+            .map { $0.child("Id")?.text ?? "" }
+        if numbers.isEmpty { return .absent }
+        return numbers.allSatisfy(NationalIdNumber.hasValidCheckDigits) ? .valid : .invalidCheckDigits
     }
 
     /// Read with the routing fields, before `ParsedDialog.validate` removes payloads in

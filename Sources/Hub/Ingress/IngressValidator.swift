@@ -77,6 +77,10 @@ package struct IngressValidator: Sendable {
         if let rejection = Self.headerMismatch(message, from: from, to: to, function: function, declared: fields.functionIsDeclared) {
             return reject(rejection)
         }
+        // The catalogue's rules for the payload (the register dialogs' patient identity).
+        if let rejection = Self.patientIdentityRejection(message) {
+            return reject(rejection)
+        }
         // 6. Receiver.
         guard let receiver = registry.party(herId: to.herId), receiver.canReceive else {
             return reject(Rejection(
@@ -100,7 +104,8 @@ package struct IngressValidator: Sendable {
             expiresAt: expiry(of: properties, now: now),
             duplicateKey: acceptedKey,
             correlation: Self.correlation(of: message),
-            origin: submission.origin))
+            origin: submission.origin,
+            conversation: conversationLink(message)))
     }
 
     /// Check 5: the payload's parties and function against the headers. Values are echoed as

@@ -20,12 +20,14 @@ package struct NewMessage: Sendable {
     package var correlation: ReceiptCorrelation?
     /// How it came in, which decides how its sender hears of its fate.
     package var origin: SubmissionOrigin
+    /// When set, accepting the message answers or opens a conversation.
+    package var conversation: ConversationLink?
 
     package init(
         messageId: String, kind: MessageKind, fromHerId: Int?, toHerId: Int?, messageFunction: String?,
         msgId: String?, target: DeliveryTarget, properties: MessageProperties, body: [UInt8],
         expiresAt: Date, duplicateKey: DuplicateKey? = nil, correlation: ReceiptCorrelation? = nil,
-        origin: SubmissionOrigin = .amqp
+        origin: SubmissionOrigin = .amqp, conversation: ConversationLink? = nil
     ) {
         self.messageId = messageId
         self.kind = kind
@@ -40,5 +42,6 @@ package struct NewMessage: Sendable {
         self.duplicateKey = duplicateKey
         self.correlation = correlation
         self.origin = origin
+        self.conversation = conversation
     }
 }

@@ -10,4 +10,7 @@ package enum NotificationType: String, Sendable, Codable, CaseIterable {
     case refusedMessage = "RefusedMessage"
     /// A PROMs order of the register has a new status (proms.md §1); `relatedMessageId` is the order's id.
     case promsOrderUpdated = "PromsOrderUpdated"
+    /// A conversation passed its answer deadline without an answer (dialogs.md §2), to its
+    /// receiver and its sender; `relatedMessageId` is the request's message id.
+    case conversationOverdue = "ConversationOverdue"
 }

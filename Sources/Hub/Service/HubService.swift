@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// The hub: ingress from submission sources into the store, and dispatch from the store to a
-/// transport, with the registry and the delivery channels kept current. Transports and sources
+/// transport, with the registry and the delivery channels kept current and answer deadlines
+/// watched. Transports and sources
 /// are given to it; it knows none of them.
 ///
 /// ```swift
@@ -19,10 +20,12 @@ package final class HubService: Sendable {
     private let validator: IngressValidator
     private let dispatcher: Dispatcher
     private let events: EventDispatcher
+    private let conversations: ConversationWatch
     private let wake = WakeSignal()
     private let eventWake = WakeSignal()
     private let webhookEventWake = WakeSignal()
     private let refreshWake = WakeSignal()
+    private let conversationWake = WakeSignal()
     private let stopping = Mutex(false)
     private let logger: Logger
     package let settings: HubSettings
@@ -53,6 +56,7 @@ package final class HubService: Sendable {
         events = EventDispatcher(
             store: store, transport: transport, topology: eventTopology, retry: settings.retry,
             batchSize: settings.dispatchBatchSize, logger: logger, clock: clock)
+        conversations = ConversationWatch(store: store, settings: settings, logger: logger, clock: clock)
         attached = AsyncStream<IngressPipeline>.makeStream()
         for source in sources { attach(source) }
     }
@@ -69,6 +73,9 @@ package final class HubService: Sendable {
             group.addTask { [self] in await self.housekeeping(shouldStop: isStopping) }
             group.addTask { [events, eventWake, webhookEventWake] in
                 await events.run(brokerWake: eventWake, webhookWake: webhookEventWake, shouldStop: isStopping)
+            }
+            group.addTask { [conversations, conversationWake] in
+                await conversations.run(wake: conversationWake, shouldStop: isStopping)
             }
             await withTaskGroup(of: Void.self) { ingress in
                 for await pipeline in attached.stream {
@@ -112,7 +119,7 @@ package final class HubService: Sendable {
     }
 
     private func wakeAll() {
-        for signal in [wake, refreshWake, eventWake, webhookEventWake] { signal.signal() }
+        for signal in [wake, refreshWake, eventWake, webhookEventWake, conversationWake] { signal.signal() }
     }
 
     /// Reloads the delivery channels now (after the API changed them) and looks at due work.

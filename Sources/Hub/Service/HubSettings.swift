@@ -26,13 +26,18 @@ package struct HubSettings: Sendable {
     package var messageRetention: TimeInterval
     /// The parties that may publish access-restriction events (events.md §2).
     package var eventPublishers: Set<Int>
+    /// How long after acceptance a request's answer is due, for every dialog that opens a
+    /// conversation; nil: the dialog catalogue's deadline (30 days).
+    package var answerDeadline: TimeInterval?
+    /// How often conversations past their deadline are looked for.
+    package var answerCheckInterval: TimeInterval
 
     package init(
         herId: Int, submitQueue: String = "hubd.submit", deadLetterQueue: String = "hubd.dead",
         maxMessageBytes: Int = 16 * 1024 * 1024, defaultExpiry: TimeInterval = 4 * 24 * 3600,
         retry: Backoff = Backoff(), dispatchBatchSize: Int = 1000, ingressBatchLimit: Int = 1000,
         duplicateRetention: TimeInterval = 5 * 24 * 3600, messageRetention: TimeInterval = 30 * 24 * 3600,
-        eventPublishers: Set<Int> = []
+        eventPublishers: Set<Int> = [], answerDeadline: TimeInterval? = nil, answerCheckInterval: TimeInterval = 60
     ) {
         self.eventPublishers = eventPublishers
         self.herId = herId
@@ -45,5 +50,7 @@ package struct HubSettings: Sendable {
         self.ingressBatchLimit = ingressBatchLimit
         self.duplicateRetention = duplicateRetention
         self.messageRetention = messageRetention
+        self.answerDeadline = answerDeadline
+        self.answerCheckInterval = answerCheckInterval
     }
 }

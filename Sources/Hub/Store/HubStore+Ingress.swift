@@ -3,9 +3,9 @@ import GRDB
 
 extension HubStore {
     /// Writes a batch of ingress decisions in one transaction: accepted messages with their
-    /// `accepted` status and duplicate keys, error messages for senders, dead letters, events. A
-    /// submission whose key was accepted before is dropped as a duplicate whatever else was
-    /// decided about it.
+    /// `accepted` status, duplicate keys and conversations, error messages for senders, dead
+    /// letters, events. A submission whose key was accepted before is dropped as a duplicate
+    /// whatever else was decided about it.
     package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome] {
         try await write("commit submissions") { db in
             var subscriptions: [EventSubscription]?
@@ -19,6 +19,9 @@ extension HubStore {
                         }
                     }
                     let id = try Self.insert(message, now: now, db: db)
+                    if let link = message.conversation {
+                        try Self.recordConversation(link, of: message, id: id, now: now, db: db)
+                    }
                     let correlated = try message.correlation.map { try Self.correlate($0, receipt: id, now: now, db: db) }
                     return .accepted(id: id, correlated: correlated)
                 case .reject(_, let notice, let acceptedKey):

@@ -197,6 +197,9 @@ enum StoreSchema {
         migrator.registerMigration("v8-proms") { db in
             try PromsSchema.migrate(db)
         }
+        migrator.registerMigration("v9-conversations") { db in
+            try ConversationSchema.migrate(db)
+        }
         return migrator
     }
 }

@@ -35,6 +35,11 @@ struct QueryParameters {
         return herIds
     }
 
+    /// The last value of a parameter; nil when absent.
+    func value(_ name: String) -> String? {
+        values[name.lowercased()]?.last
+    }
+
     /// An integer parameter within bounds; `fallback` when absent.
     func integer(_ name: String, in range: ClosedRange<Int64>, fallback: Int64) throws(Problem) -> Int64 {
         guard let text = values[name.lowercased()]?.last else { return fallback }

@@ -11,7 +11,8 @@ extension RESTAPI {
         table.add(.get, "/messages/:id")
         router.get("/messages/:id") { _, context in
             let message = try await visibleMessage(context)
-            return try json(summary(of: message))
+            let conversation = try await store.conversation(ofMessage: message.id)
+            return try json(MessageBody(summary: summary(of: message), conversation: conversation.map(ConversationBody.init)))
         }
         table.add(.get, "/messages/:id/business-document")
         router.get("/messages/:id/business-document") { _, context in

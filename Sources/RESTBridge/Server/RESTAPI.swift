@@ -62,6 +62,7 @@ package struct RESTAPI: Sendable {
         addEventRoutes(to: router, table: &routes)
         addSubscriptionRoutes(to: router, table: &routes)
         addPromsRoutes(to: router, table: &routes)
+        addConversationRoutes(to: router, table: &routes)
         table.set(routes)
         return router
     }

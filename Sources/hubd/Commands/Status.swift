@@ -4,7 +4,7 @@ import Hub
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a message's status history, by its message_id (or its MsgHead MsgId).")
+        abstract: "Show a message's status history and its conversation, by its message_id (or its MsgHead MsgId).")
 
     @OptionGroup var options: CommonOptions
     @Argument(help: "The message_id the message was submitted with.") var messageId: String
@@ -27,6 +27,14 @@ struct Status: AsyncParsableCommand {
             lines.append("expires:      \(Timestamp.format(report.expiresAt))")
             for entry in report.history {
                 lines.append("\(Timestamp.format(entry.at))  \(entry.status.rawValue)\(entry.detail.map { "  (\($0))" } ?? "")")
+            }
+            if let conversation = try await store.conversation(ofMessage: report.id) {
+                let role = conversation.requestMessageId == report.messageId ? "request" : "answer"
+                lines.append("conversation: \(conversation.conversationId) (this is its \(role))")
+                lines.append("  state:      \(conversation.state.rawValue)")
+                lines.append("  deadline:   \(Timestamp.format(conversation.deadline))")
+                if let answer = conversation.answerMessageId { lines.append("  answer:     \(answer)") }
+                if let reason = conversation.closedReason { lines.append("  closed:     \(reason)") }
             }
             print(lines.joined(separator: "\n"))
         }

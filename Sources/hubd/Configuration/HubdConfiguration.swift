@@ -48,6 +48,9 @@ struct HubdConfiguration {
     var promsAPIKey: String?
     var promsCallbackKey: String?
     var promsExpiryCheckSeconds: Double = 600
+    /// Nil: the dialog catalogue's deadline (30 days).
+    var answerDeadlineSeconds: Double?
+    var answerCheckSeconds: Double = 60
 
     /// Whether a token must come with a DPoP proof.
     enum DPoPMode: String {
@@ -104,6 +107,8 @@ struct HubdConfiguration {
         ("proms_api_key", "the key hubd calls the PROMs service with"),
         ("proms_callback_key", "the key the PROMs service calls hubd back with"),
         ("proms_expiry_check_seconds", "how often orders without an answer are checked for expiry"),
+        ("answer_deadline_seconds", "how long after acceptance a request's answer is due (default: the dialog catalogue's, 30 days)"),
+        ("answer_check_seconds", "how often conversations are checked for a passed answer deadline"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -224,6 +229,10 @@ struct HubdConfiguration {
         case "proms_api_key": promsAPIKey = value.isEmpty ? nil : value
         case "proms_callback_key": promsCallbackKey = value.isEmpty ? nil : value
         case "proms_expiry_check_seconds": promsExpiryCheckSeconds = try number(Double.self, minimum: 0.01)
+        case "answer_deadline_seconds":
+            answerDeadlineSeconds = nil
+            if !value.isEmpty { answerDeadlineSeconds = try number(Double.self, minimum: 1) }
+        case "answer_check_seconds": answerCheckSeconds = try number(Double.self, minimum: 0.01)
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
@@ -247,6 +256,7 @@ struct HubdConfiguration {
             maxMessageBytes: maxMessageBytes, defaultExpiry: defaultExpirySeconds,
             retry: Backoff(initialDelay: retryInitialSeconds, maximumDelay: retryMaxSeconds),
             dispatchBatchSize: batchSize, ingressBatchLimit: batchSize, duplicateRetention: max(duplicateRetentionSeconds, defaultExpirySeconds),
-            messageRetention: messageRetentionSeconds, eventPublishers: Set(eventPublishers))
+            messageRetention: messageRetentionSeconds, eventPublishers: Set(eventPublishers),
+            answerDeadline: answerDeadlineSeconds, answerCheckInterval: answerCheckSeconds)
     }
 }

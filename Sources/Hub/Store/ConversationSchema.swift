@@ -1,0 +1,81 @@
+import GRDB
+
+/// The conversations table (migration `v9-conversations`), kept apart from `StoreSchema` so
+/// that the migration list stays a list.
+enum ConversationSchema {
+    static func migrate(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A request that expects an answer (dialogs contract §2). No patient data: ids, parties,
+            -- function and times. The messages it names may be pruned before it is: their ids stay
+            -- as text, the row links become NULL.
+            CREATE TABLE conversation (
+                id INTEGER PRIMARY KEY,
+                conversation_id TEXT NOT NULL,
+                request_message INTEGER REFERENCES message(id) ON DELETE SET NULL,
+                request_message_id TEXT NOT NULL,
+                request_msg_id TEXT NOT NULL,
+                function TEXT NOT NULL,
+                sender_her_id INTEGER NOT NULL,
+                receiver_her_id INTEGER NOT NULL,
+                opened_at REAL NOT NULL,
+                deadline REAL NOT NULL,
+                state TEXT NOT NULL,
+                answer_message INTEGER REFERENCES message(id) ON DELETE SET NULL,
+                answer_message_id TEXT,
+                answered_at REAL,
+                closed_reason TEXT,
+                updated_at REAL NOT NULL
+            );
+            -- An answer names the request's MsgId or the conversation, between the same two parties.
+            CREATE INDEX conversation_by_request ON conversation(sender_her_id, receiver_her_id, request_msg_id);
+            CREATE INDEX conversation_by_id ON conversation(sender_her_id, receiver_her_id, conversation_id);
+            CREATE INDEX conversation_by_request_message ON conversation(request_message);
+            CREATE INDEX conversation_by_answer_message ON conversation(answer_message);
+            CREATE INDEX conversation_open_by_deadline ON conversation(deadline) WHERE state = 'open';
+            CREATE INDEX conversation_by_receiver ON conversation(receiver_her_id, opened_at);
+            CREATE INDEX conversation_by_sender ON conversation(sender_her_id, opened_at);
+            CREATE INDEX conversation_finished ON conversation(updated_at) WHERE state IN ('answered', 'answered-late', 'closed');
+            """)
+        try notificationsAboutConversations(db)
+    }
+
+    /// A notification is about a message, a PROMs order or, now, a conversation: an overdue
+    /// conversation's request may have been pruned already (retention and deadline are both 30
+    /// days by default). SQLite cannot change a CHECK constraint, so the table is rebuilt with its
+    /// rows, their positions and its AUTOINCREMENT counter, so that clients' offsets stay
+    /// meaningful (as `PromsSchema` did).
+    private static func notificationsAboutConversations(_ db: Database) throws {
+        let counter = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'notification'")
+        try db.execute(sql: """
+            CREATE TABLE notification_v9 (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                receiver_her_id INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                message INTEGER REFERENCES message(id) ON DELETE CASCADE,
+                proms_order TEXT REFERENCES proms_order(id) ON DELETE CASCADE,
+                conversation INTEGER REFERENCES conversation(id) ON DELETE CASCADE,
+                related_message_id TEXT NOT NULL,
+                triggered_by_her_id INTEGER,
+                description TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                CHECK ((message IS NOT NULL) + (proms_order IS NOT NULL) + (conversation IS NOT NULL) = 1)
+            );
+            INSERT INTO notification_v9 (position, receiver_her_id, type, message, proms_order, related_message_id,
+                                         triggered_by_her_id, description, created_at)
+            SELECT position, receiver_her_id, type, message, proms_order, related_message_id, triggered_by_her_id,
+                   description, created_at
+            FROM notification;
+            DROP TABLE notification;
+            ALTER TABLE notification_v9 RENAME TO notification;
+            CREATE INDEX notification_by_receiver ON notification(receiver_her_id, position);
+            CREATE INDEX notification_by_message ON notification(message);
+            CREATE INDEX notification_by_proms_order ON notification(proms_order) WHERE proms_order IS NOT NULL;
+            CREATE INDEX notification_by_conversation ON notification(conversation) WHERE conversation IS NOT NULL;
+            """)
+        guard let counter else { return }
+        try db.execute(sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'notification'", arguments: [counter])
+        if db.changesCount == 0 {
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('notification', ?)", arguments: [counter])
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Dialogs
+import Foundation
+import GRDB
+
+extension HubStore {
+    // MARK: Ingress
+
+    /// Applies an accepted MsgHead's conversation link (the message is row `id`), in the ingress
+    /// transaction. A message from a conversation's receiver back to its sender whose
+    /// `RefToParent` names the request's MsgId, or whose `RefToConversation` names the
+    /// conversation, answers it (late when the deadline has passed) and opens none; otherwise
+    /// the message opens one when its function does.
+    static func recordConversation(_ link: ConversationLink, of message: NewMessage, id: Int64, now: Date, db: Database) throws {
+        guard let from = message.fromHerId, let to = message.toHerId, let msgId = message.msgId else { return }
+        let stamp = now.timeIntervalSince1970
+        if link.refToParent != nil || link.refToConversation != nil {
+            // The request went the other way: its sender is this message's receiver.
+            let named = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM conversation WHERE sender_her_id = ? AND receiver_her_id = ?
+                               AND (request_msg_id = ? OR conversation_id = ?))
+                """), arguments: [to, from, link.refToParent, link.refToConversation]) ?? false
+            if named {
+                try db.cachedStatement(sql: """
+                    UPDATE conversation
+                    SET state = CASE WHEN state = 'overdue' OR deadline < ? THEN 'answered-late' ELSE 'answered' END,
+                        answer_message = ?, answer_message_id = ?, answered_at = ?, updated_at = ?
+                    WHERE sender_her_id = ? AND receiver_her_id = ? AND (request_msg_id = ? OR conversation_id = ?)
+                      AND state IN ('open', 'overdue')
+                    """).execute(arguments: [
+                        stamp, id, message.messageId, stamp, stamp, to, from, link.refToParent, link.refToConversation,
+                    ])
+                return
+            }
+        }
+        guard let opening = link.opening, let function = message.messageFunction else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO conversation (conversation_id, request_message, request_message_id, request_msg_id, function,
+                                      sender_her_id, receiver_her_id, opened_at, deadline, state, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
+            """).execute(arguments: [
+                opening.conversationId, id, message.messageId, msgId, function, from, to, stamp,
+                stamp + opening.answerWithin, stamp,
+            ])
+    }
+
+    /// Closes the open or overdue conversation a request opened once the request can no longer be
+    /// answered: its receiver refused it, an AppRec rejected it, or it was never delivered.
+    static func closeConversation(ofRequest id: Int64, after status: MessageStatus, at: Double, db: Database) throws {
+        let reason: String
+        switch status {
+        case .rejected:
+            reason = try isAnsweredByAppRec(id, db: db) ? "the request was rejected by an AppRec" : "the receiver refused the request"
+        case .expired:
+            reason = "the request expired before it was delivered"
+        case .failed:
+            reason = "the request could not be delivered"
+        case .accepted, .sent, .delivered, .acknowledged, .acknowledgedWithErrors:
+            return
+        }
+        try db.cachedStatement(sql: """
+            UPDATE conversation SET state = 'closed', closed_reason = ?, updated_at = ?
+            WHERE request_message = ? AND state IN ('open', 'overdue')
+            """).execute(arguments: [reason, at, id])
+    }
+
+    // MARK: The deadline
+
+    /// Marks at most `limit` open conversations whose deadline passed before `now` as overdue,
+    /// each once, with a `ConversationOverdue` notification to its receiver and to its sender.
+    /// Returns those it marked.
+    package func markOverdueConversations(now: Date, limit: Int) async throws(StoreError) -> [Conversation] {
+        try await write("mark overdue conversations") { db in
+            let stamp = now.timeIntervalSince1970
+            let due = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM conversation WHERE state = 'open' AND deadline < ? ORDER BY deadline, id LIMIT ?
+                """), arguments: [stamp, limit])
+            return try due.map { row in
+                var conversation = try Self.conversation(row)
+                conversation.state = .overdue
+                let id: Int64 = row["id"]
+                try db.cachedStatement(sql: "UPDATE conversation SET state = 'overdue', updated_at = ? WHERE id = ?")
+                    .execute(arguments: [stamp, id])
+                let description = "No answer to \(conversation.function) by its deadline \(Timestamp.format(conversation.deadline))"
+                for (receiver, other) in [(conversation.receiverHerId, conversation.senderHerId),
+                                          (conversation.senderHerId, conversation.receiverHerId)] {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO notification (receiver_her_id, type, conversation, related_message_id, triggered_by_her_id,
+                                                  description, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """).execute(arguments: [
+                            receiver, NotificationType.conversationOverdue.rawValue, id, conversation.requestMessageId, other,
+                            NationalIdMask.mask(description), stamp,
+                        ])
+                }
+                return conversation
+            }
+        }
+    }
+
+    /// Forgets answered and closed conversations whose last change was before `finishedBefore`
+    /// (with their notifications); open and overdue ones stay until they are answered or
+    /// closed. Returns how many it removed.
+    @discardableResult
+    package func pruneConversations(finishedBefore: Date) async throws(StoreError) -> Int {
+        var removed = 0
+        while true {
+            let count = try await write("prune conversations") { db in
+                try db.execute(sql: """
+                    DELETE FROM conversation WHERE id IN (
+                        SELECT id FROM conversation WHERE state IN ('answered', 'answered-late', 'closed') AND updated_at < ?
+                        LIMIT 5000)
+                    """, arguments: [finishedBefore.timeIntervalSince1970])
+                return db.changesCount
+            }
+            removed += count
+            if count == 0 { return removed }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The conversations one of `herIds` takes part in (all when nil), in `state` (any when
+    /// nil), oldest first.
+    package func conversations(involving herIds: [Int]?, state: ConversationState?) async throws(StoreError) -> [Conversation] {
+        try await read("read conversations") { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let herIds {
+                guard !herIds.isEmpty else { return [] }
+                let marks = databaseQuestionMarks(count: herIds.count)
+                conditions.append("(sender_her_id IN (\(marks)) OR receiver_her_id IN (\(marks)))")
+                arguments += StatementArguments(herIds + herIds)
+            }
+            if let state {
+                conditions.append("state = ?")
+                arguments += [state.rawValue]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM conversation \(filter) ORDER BY opened_at, id", arguments: arguments)
+                .map(Self.conversation)
+        }
+    }
+
+    /// The conversation the stored message `id` opened or answered, if any.
+    package func conversation(ofMessage id: Int64) async throws(StoreError) -> Conversation? {
+        try await read("read a message's conversation") { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM conversation WHERE request_message = ? OR answer_message = ? ORDER BY id LIMIT 1
+                """), arguments: [id, id]).map(Self.conversation)
+        }
+    }
+
+    private static func conversation(_ row: Row) throws -> Conversation {
+        guard let state = ConversationState(rawValue: row["state"]) else {
+            throw CorruptRecord("conversation \(row["id"] as Int64? ?? 0) has an unknown state")
+        }
+        return Conversation(
+            conversationId: row["conversation_id"], requestMessageId: row["request_message_id"],
+            requestMsgId: row["request_msg_id"], function: row["function"], senderHerId: row["sender_her_id"],
+            receiverHerId: row["receiver_her_id"], openedAt: Date(timeIntervalSince1970: row["opened_at"]),
+            deadline: Date(timeIntervalSince1970: row["deadline"]), state: state,
+            answerMessageId: row["answer_message_id"],
+            answeredAt: (row["answered_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            closedReason: row["closed_reason"])
+    }
+}

@@ -1,0 +1,240 @@
+import AddressRegistry
+import Dialogs
+import Foundation
+import GRDB
+@testable import Hub
+import Testing
+
+/// Conversations (dialogs contract §2) as ingress and the store record them: real example
+/// messages through the validator into a real SQLite store, the deadline checked by the watch on
+/// a clock the test sets.
+@Suite(.timeLimit(.minutes(2))) struct ConversationStoreTests {
+    let store: HubStore
+    let registry: AddressRegistry
+    let validator = IngressValidator(settings: HubSettings(herId: Examples.hub), schemas: Examples.schemas)
+    let innsyn: String
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static let day: TimeInterval = 24 * 3600
+    static let requestMsgId = "35bf992d-c9e9-4616-a12e-7696a6cecc1b"
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-conversations-\(UUID().uuidString).sqlite").path
+        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        registry = try Examples.registry()
+        innsyn = try Examples.message("innsyn_bruk.xml")
+    }
+
+    /// The register's answer to the example request: the parties swapped, a new MsgId, and a
+    /// `ConversationRef` naming the request.
+    static func answer(_ request: String, msgId: String, refToParent: String, refToConversation: String) -> String {
+        var text = request
+        for (from, to) in [("10037001", "L1S"), ("10037002", "L2S"), ("10037003", "10037001"), ("10037004", "10037002"),
+                           ("L1S", "10037003"), ("L2S", "10037004")] {
+            text = text.replacingOccurrences(of: "<Id>\(from)</Id>", with: "<Id>\(to)</Id>")
+        }
+        return referring(text, msgId: msgId, refToParent: refToParent, refToConversation: refToConversation)
+    }
+
+    /// The example with a new MsgId and a `ConversationRef`.
+    static func referring(_ message: String, msgId: String, refToParent: String, refToConversation: String) -> String {
+        message.replacingOccurrences(of: "<MsgId>\(requestMsgId)</MsgId>", with: "<MsgId>\(msgId)</MsgId>")
+            .replacingOccurrences(of: "<Ack V=\"J\" DN=\"Ja\"/>", with: """
+                <Ack V="J" DN="Ja"/><ConversationRef><RefToParent>\(refToParent)</RefToParent>\
+                <RefToConversation>\(refToConversation)</RefToConversation></ConversationRef>
+                """)
+    }
+
+    /// Runs `body` through the checks and commits it at `now`; returns its message_id.
+    @discardableResult
+    func submit(_ body: String, from: Int = Examples.portal, to: Int = Examples.register, at now: Date) async throws -> String {
+        let submission = Examples.submission(body, from: String(from), to: String(to))
+        let decision = validator.evaluate(submission, registry: registry, now: now)
+        guard case .accept = decision else { throw TestFailure("not accepted: \(decision)") }
+        let outcome = try await store.commitIngress([decision], now: now)
+        guard case .accepted = outcome.first else { throw TestFailure("not stored: \(outcome)") }
+        return try #require(submission.properties.messageId)
+    }
+
+    func only() async throws -> Conversation {
+        let all = try await store.conversations(involving: nil, state: nil)
+        try #require(all.count == 1, "\(all)")
+        return all[0]
+    }
+
+    @Test func aRequestAndItsAnswerAreOneAnsweredConversation() async throws {
+        let request = try await submit(innsyn, at: start)
+        let opened = try await only()
+        #expect(opened.conversationId == Self.requestMsgId)
+        #expect(opened.requestMessageId == request)
+        #expect(opened.function == "DIALOG_INNBYGGER_HREG_INNSYN_BRUK")
+        #expect(opened.senderHerId == Examples.portal && opened.receiverHerId == Examples.register)
+        #expect(opened.openedAt == start && opened.deadline == start.addingTimeInterval(30 * Self.day))
+        #expect(opened.state == .open)
+
+        // The answer has the request's function, which opens conversations: it opens none.
+        let answerBody = Self.answer(innsyn, msgId: "answer-1", refToParent: Self.requestMsgId, refToConversation: Self.requestMsgId)
+        let answer = try await submit(answerBody, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(Self.day))
+        let answered = try await only()
+        #expect(answered.state == .answered)
+        #expect(answered.answerMessageId == answer)
+        #expect(answered.answeredAt == start.addingTimeInterval(Self.day))
+        #expect(try await store.conversations(involving: [Examples.register], state: .answered).count == 1)
+        #expect(try await store.conversations(involving: [Examples.hub], state: nil).isEmpty)
+        #expect(try await store.conversations(involving: nil, state: .open).isEmpty)
+        // Both messages show it.
+        let requestRow = try #require(try await store.reports(for: request).first)
+        let answerRow = try #require(try await store.reports(for: answer).first)
+        #expect(try await store.conversation(ofMessage: requestRow.id) == answered)
+        #expect(try await store.conversation(ofMessage: answerRow.id) == answered)
+    }
+
+    @Test func refToConversationAnswersAndOnlyTheReceiverCanAnswer() async throws {
+        try await submit(innsyn, at: start)
+        // The portal again, in the same conversation: a follow-up, not an answer. It opens its own
+        // conversation, with the id it names.
+        let followUp = Self.referring(innsyn, msgId: "follow-up", refToParent: "x", refToConversation: Self.requestMsgId)
+        try await submit(followUp, at: start.addingTimeInterval(60))
+        let both = try await store.conversations(involving: nil, state: .open)
+        #expect(both.map(\.conversationId) == [Self.requestMsgId, Self.requestMsgId])
+        #expect(both.map(\.requestMsgId) == [Self.requestMsgId, "follow-up"])
+
+        // The register answers naming only the conversation: both are answered.
+        let answer = Self.answer(innsyn, msgId: "answer-2", refToParent: "unknown", refToConversation: Self.requestMsgId)
+        try await submit(answer, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(120))
+        #expect(try await store.conversations(involving: nil, state: .answered).count == 2)
+    }
+
+    @Test func anAppRecIsNotAnAnswerButARejectionCloses() async throws {
+        let request = try await submit(innsyn, at: start)
+        let ok = try Examples.message("apprec-ok.xml").replacingOccurrences(of: "78e51061-7311-48a3-82ce-6f447ed4d57b", with: Self.requestMsgId)
+        try await submit(ok, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(60))
+        #expect(try await only().state == .open)
+
+        let rejected = try Examples.message("apprec-rejected.xml")
+        try await submit(rejected, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(120))
+        let closed = try await only()
+        #expect(closed.state == .closed)
+        #expect(closed.closedReason == "the request was rejected by an AppRec")
+        #expect(try await store.reports(for: request).first?.history.map(\.status).contains(.rejected) == true)
+    }
+
+    @Test func aRequestNeverDeliveredIsClosed() async throws {
+        let request = try await submit(innsyn, at: start)
+        let row = try #require(try await store.reports(for: request).first)
+        try await store.recordDispatch(
+            [.givenUp(id: row.id, status: .expired, reason: "expired", deadLetter: nil, notice: nil)], now: start.addingTimeInterval(4 * Self.day))
+        let closed = try await only()
+        #expect(closed.state == .closed)
+        #expect(closed.closedReason == "the request expired before it was delivered")
+        // Closed is final: the deadline passing changes nothing.
+        let log = RecordedLog()
+        let watch = ConversationWatch(store: store, settings: validator.settings, logger: log.logger)
+        #expect(try await watch.checkOnce(now: start.addingTimeInterval(31 * Self.day)) == 0)
+        #expect(try await only().state == .closed)
+    }
+
+    @Test func anUnansweredRequestIsOverdueOnceThenAnsweredLate() async throws {
+        let request = try await submit(innsyn, at: start)
+        let log = RecordedLog()
+        let watch = ConversationWatch(store: store, settings: validator.settings, logger: log.logger)
+        let deadline = start.addingTimeInterval(30 * Self.day)
+        #expect(try await watch.checkOnce(now: deadline) == 0)
+        #expect(try await only().state == .open)
+
+        #expect(try await watch.checkOnce(now: deadline.addingTimeInterval(1)) == 1)
+        #expect(try await only().state == .overdue)
+        let notifications = try await store.notifications(for: [Examples.portal, Examples.register], after: 0, limit: 100)
+        #expect(notifications.map(\.type) == [.conversationOverdue, .conversationOverdue])
+        #expect(notifications.map(\.receiverHerId) == [Examples.register, Examples.portal])
+        #expect(notifications.map(\.triggeredByHerId) == [Examples.portal, Examples.register])
+        #expect(notifications.allSatisfy { $0.relatedMessageId == request })
+        #expect(notifications.first?.description == "No answer to DIALOG_INNBYGGER_HREG_INNSYN_BRUK by its deadline 2027-02-14T08:00:00.000Z")
+        let warnings = log.lines(at: .warning)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("conversation overdue: no answer by its deadline") == true)
+        #expect(warnings.first?.contains("message_id=\(request)") == true)
+        #expect(warnings.first?.contains("toHerId=\(Examples.register)") == true)
+        #expect(log.all.allSatisfy { $0.range(of: #"\d{11}"#, options: .regularExpression) == nil })
+
+        // However long it stays overdue: nothing more.
+        for days in [31.0, 60, 365] {
+            #expect(try await watch.checkOnce(now: start.addingTimeInterval(days * Self.day)) == 0)
+        }
+        #expect(try await store.notifications(for: [Examples.portal, Examples.register], after: 0, limit: 100).count == 2)
+        #expect(log.lines(at: .warning).count == 1)
+
+        let answerBody = Self.answer(innsyn, msgId: "late", refToParent: Self.requestMsgId, refToConversation: Self.requestMsgId)
+        try await submit(answerBody, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(400 * Self.day))
+        #expect(try await only().state == .answeredLate)
+    }
+
+    @Test func anAnswerAfterTheDeadlineIsLateEvenBeforeTheCheck() async throws {
+        try await submit(innsyn, at: start)
+        let answerBody = Self.answer(innsyn, msgId: "late", refToParent: Self.requestMsgId, refToConversation: "other")
+        try await submit(answerBody, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(30 * Self.day + 1))
+        #expect(try await only().state == .answeredLate)
+        #expect(try await store.notifications(for: [Examples.portal, Examples.register], after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func finishedConversationsArePrunedAfterRetentionOverdueOnesStay() async throws {
+        try await submit(innsyn, at: start)
+        let other = innsyn.replacingOccurrences(of: Self.requestMsgId, with: "second")
+        try await submit(other, at: start)
+        let answerBody = Self.answer(innsyn, msgId: "answer", refToParent: Self.requestMsgId, refToConversation: Self.requestMsgId)
+        try await submit(answerBody, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(Self.day))
+        let watch = ConversationWatch(store: store, settings: validator.settings, logger: RecordedLog().logger)
+        // Retention is 30 days after the last change: the answered one goes, the overdue one stays.
+        #expect(try await watch.checkOnce(now: start.addingTimeInterval(32 * Self.day)) == 1)
+        let left = try await store.conversations(involving: nil, state: nil)
+        #expect(left.map(\.requestMsgId) == ["second"])
+        #expect(left.map(\.state) == [.overdue])
+    }
+
+    /// Retention and the deadline are both 30 days by default: the request may be pruned before
+    /// its conversation falls overdue. The conversation, and its notifications, do not need it.
+    @Test func aConversationOutlivesItsPrunedRequest() async throws {
+        let request = try await submit(innsyn, at: start)
+        let row = try #require(try await store.reports(for: request).first)
+        try await store.recordDispatch([.sent(id: row.id)], now: start)
+        #expect(try await store.prune(duplicateKeysBefore: start, messagesBefore: start.addingTimeInterval(30 * Self.day)) == 1)
+        #expect(try await store.reports(for: request).isEmpty)
+
+        let watch = ConversationWatch(store: store, settings: validator.settings, logger: RecordedLog().logger)
+        #expect(try await watch.checkOnce(now: start.addingTimeInterval(30 * Self.day + 1)) == 1)
+        let overdue = try await only()
+        #expect(overdue.requestMessageId == request && overdue.state == .overdue)
+        #expect(try await store.notifications(for: [Examples.register], after: 0, limit: 10).map(\.relatedMessageId) == [request])
+    }
+
+    /// `v9-conversations` rebuilds the notification table (a notification may now be about a
+    /// conversation): a store in use keeps its notifications, their offsets and its counter.
+    @Test func notificationsKeepTheirOffsetsThroughTheMigration() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-v8-\(UUID().uuidString).sqlite").path
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreSchema.migrator.migrate(pool, upTo: "v8-proms")
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO message (id, message_id, kind, target_kind, properties, body, state, accepted_at, expires_at)
+                    VALUES (1, 'm1', 'dialog', 'async', x'', x'', 'sent', 0, 0);
+                    INSERT INTO notification (receiver_her_id, type, message, related_message_id, description, created_at)
+                    VALUES (10037002, 'NewMessage', 1, 'm1', 'one', 0), (10037002, 'NewMessage', 1, 'm1', 'two', 0);
+                    DELETE FROM notification WHERE position = 2;
+                    """)
+            }
+        }
+        let migrated = try HubStore(path: path)
+        #expect(try await migrated.notifications(for: [Examples.portal], after: 0, limit: 10).map(\.description) == ["one"])
+        try await migrated.commitIngress(
+            [validator.evaluate(Examples.submission(innsyn), registry: registry, now: start)], now: start)
+        let watch = ConversationWatch(store: migrated, settings: validator.settings, logger: RecordedLog().logger)
+        #expect(try await watch.checkOnce(now: start.addingTimeInterval(31 * Self.day)) == 1)
+        // Position 2 was handed out before the migration: never again.
+        #expect(try await migrated.notifications(for: [Examples.portal, Examples.register], after: 1, limit: 10).map(\.offset) == [3, 4])
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
