@@ -197,6 +197,9 @@ enum StoreSchema {
         migrator.registerMigration("v8-proms") { db in
             try PromsSchema.migrate(db)
         }
+        migrator.registerMigration("v10-registry-sync") { db in
+            try RegistrySyncSchema.migrate(db)
+        }
         return migrator
     }
 }

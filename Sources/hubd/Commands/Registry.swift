@@ -13,7 +13,7 @@ struct Registry: AsyncParsableCommand {
             abstract: "Replace the registry with FILE, atomically; the old one stays if FILE is bad.")
 
         @OptionGroup var options: CommonOptions
-        @Argument(help: "Registry file: a JSON array of communication parties.") var file: String
+        @Argument(help: "Registry file: a JSON array of communication parties, in the legacy format or AR's v1.") var file: String
 
         func run() async throws {
             let configuration = try options.load()
@@ -23,17 +23,22 @@ struct Registry: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one party and the queues hubd uses for it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one party, the queues hubd uses for it, and where hubd got it from.")
 
         @OptionGroup var options: CommonOptions
         @Argument(help: "The party's HER-id.") var herId: Int
 
         func run() async throws {
             let store = try options.load().openStore()
-            guard let document = try await store.partyDocument(herId: herId) else {
+            guard let stored = try await store.storedParty(herId: herId) else {
                 throw CommandFailure("HER-id \(herId) is not in the registry")
             }
-            let party = try RegistryFile.parseStored(document)
+            // As the hub routes with it: valid now or not, queues inherited from its parent.
+            let now = Date()
+            guard let party = try await store.loadRegistry(at: now).registry.party(herId: herId) else {
+                throw CommandFailure("HER-id \(herId) left the registry while it was read; try again")
+            }
             var lines = [
                 "HER-id:         \(party.herId)",
                 "name:           \(party.shownName)",
@@ -42,6 +47,9 @@ struct Registry: AsyncParsableCommand {
                 "active:         \(party.active ? "yes" : "no")",
                 "valid party:    \(party.isValidCommunicationParty ? "yes" : "no")",
             ]
+            if party.validFrom != nil || party.validTo != nil {
+                lines.append("valid:          \(party.validFrom.map(Timestamp.format) ?? "-") to \(party.validTo.map(Timestamp.format) ?? "-")")
+            }
             for kind in AddressKind.allCases {
                 let label = "\(kind.rawValue):".padding(toLength: 16, withPad: " ", startingAt: 0)
                 let address = party.electronicAddresses.first { $0.typeCode == kind.rawValue }
@@ -50,6 +58,7 @@ struct Registry: AsyncParsableCommand {
             lines.append("receives:       " + (party.receives.map { $0.sorted().joined(separator: ", ") } ?? "anything (no list)"))
             lines.append("can send:       \(party.canSend ? "yes" : "no")")
             lines.append("can receive:    \(party.canReceive ? "yes" : "no")")
+            lines.append("source:         \(stored.provenance.map(String.init(describing:)) ?? "unknown")")
             print(lines.joined(separator: "\n"))
         }
     }
