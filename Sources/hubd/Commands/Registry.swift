@@ -1,12 +1,13 @@
 import AddressRegistry
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Hub
 
 struct Registry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import or show the registry copy (Address Register parties).",
-        subcommands: [Import.self, Show.self])
+        abstract: "Import, sync or show the registry copy (Address Register parties).",
+        subcommands: [Import.self, Sync.self, Show.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,6 +20,33 @@ struct Registry: AsyncParsableCommand {
             let configuration = try options.load()
             let count = try await RegistryImport.run(file: file, into: configuration.openStore())
             print("imported \(count) parties from \(file)")
+        }
+    }
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the registry with AR's parties (ar_url): its export, then every party; the old one stays if AR fails.")
+
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let configuration = try options.load()
+            guard let sync = try configuration.addressRegisterSync() else {
+                throw CommandFailure("ar_url (HUBD_AR_URL) is not set: there is no Address Register to sync from")
+            }
+            let store = try configuration.openStore()
+            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let outcome: Result<RegistrySyncReport, any Error>
+            do {
+                let registrySync = try await sync.registrySync(
+                    store: store, httpClient: httpClient, logger: .hubd("hubd", level: configuration.logLevel))
+                outcome = .success(try await registrySync.fullSync())
+            } catch {
+                outcome = .failure(error)
+            }
+            try? await httpClient.shutdown()
+            let report = try outcome.get()
+            print("synced \(report.parties) parties from \(sync.url) (up to event \(report.sequence))")
         }
     }
 
