@@ -13,8 +13,10 @@ enum RegistryTimestamp {
 
     /// The instant `text` names; nil when it is not such a date-time.
     static func parse(_ text: String) -> Date? {
+        // ASCII digits only: `\d` alone also takes other scripts' digits, which `Int` does not read.
         guard let match = text.wholeMatch(
-            of: /(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?/)
+            of: /(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?/
+                .asciiOnlyDigits())
         else { return nil }
         var zoned = calendar
         if let zone = match.8 {

@@ -124,6 +124,8 @@ import Testing
         (#"[{"herId": null, "amqpTransportStatus": "Enabled"}]"#, .missingHerId(index: 0)),
         (#"[{"herId": 1, "validTo": "31.12.2026"}]"#, .invalidDateTime(index: 0, member: "validTo")),
         (#"[{"herId": 1, "validFrom": "2026-02-30T00:00:00"}]"#, .invalidDateTime(index: 0, member: "validFrom")),
+        (#"[{"herId": 1, "validFrom": "٢٠٢٦-01-01T00:00:00"}]"#, .invalidDateTime(index: 0, member: "validFrom")),
+        (#"[{"herId": 1, "validFrom": 20260101}]"#, .invalidDateTime(index: 0, member: "validFrom")),
         (#"[{"herId": 1}, {"herId": 1}]"#, .duplicateHerId(index: 1, herId: 1)),
         (#"[{"herId": 1}, {"HerId": 2}]"#, .otherFormat(index: 1, expected: .communicationPartyV1, found: .legacy)),
         (#"[{"HerId": 1}, {"herId": 2}]"#, .otherFormat(index: 1, expected: .legacy, found: .communicationPartyV1)),
