@@ -111,8 +111,7 @@ import Testing
         let (version, registry) = try await store.loadRegistry(at: now)
         #expect(version == 2)
         #expect(registry.allParties.map(\.herId) == [3])
-        #expect(try await store.storedParty(herId: 1) == nil)
-        #expect(try await store.storedParty(herId: 3)?.provenance == PartyProvenance(origin: .file("two"), at: now))
+        #expect(try await store.partyProvenance(herId: 3) == PartyProvenance(origin: .file("two"), at: now))
     }
 
     @Test func storeSurvivesReopening() async throws {

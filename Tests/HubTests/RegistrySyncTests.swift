@@ -24,8 +24,12 @@ import Testing
             clock: { now })
     }
 
+    func party(_ herId: Int) async throws -> CommunicationParty? {
+        try await store.loadRegistry(at: now).registry.party(herId: herId)
+    }
+
     func queue(_ herId: Int) async throws -> String? {
-        try await store.loadRegistry(at: now).registry.party(herId: herId)?.queue(.async)
+        try await party(herId)?.queue(.async)
     }
 
     @Test func aFullSyncFetchesEveryPartyInBatchesAndReplacesTheCopy() async throws {
@@ -40,7 +44,7 @@ import Testing
         #expect(registry.count == 250 && registry.party(herId: 1) == nil)
         #expect(try await queue(1001) == "1001_async")
         #expect(try await store.registrySyncPosition() == RegistrySyncPosition(url: Self.url, sequence: 40, exportedAt: now, syncedAt: now))
-        #expect(try await store.storedParty(herId: 1001)?.provenance == PartyProvenance(origin: .arExport(url: Self.url, sequence: 40), at: now))
+        #expect(try await store.partyProvenance(herId: 1001) == PartyProvenance(origin: .arExport(url: Self.url, sequence: 40), at: now))
     }
 
     @Test func eventsReplaceAddAndRemovePartiesAndMoveThePosition() async throws {
@@ -57,10 +61,10 @@ import Testing
         #expect(ar.calls.filter { $0.hasPrefix("events") } == ["events from 41"])
         #expect(try await queue(1001) == "moved_async")
         #expect(try await queue(2000) == "2000_async")
-        #expect(try await store.storedParty(herId: 1002) == nil)
+        #expect(try await party(1002) == nil)
         #expect(try await store.registrySyncPosition()?.sequence == 44)
-        #expect(try await store.storedParty(herId: 1001)?.provenance == PartyProvenance(origin: .arEvent(url: Self.url, sequence: 44), at: now))
-        #expect(try await store.storedParty(herId: 1003)?.provenance?.origin == .arExport(url: Self.url, sequence: 40))
+        #expect(try await store.partyProvenance(herId: 1001) == PartyProvenance(origin: .arEvent(url: Self.url, sequence: 44), at: now))
+        #expect(try await store.partyProvenance(herId: 1003)?.origin == .arExport(url: Self.url, sequence: 40))
 
         // Nothing new: no write, no new version.
         let version = try await store.registryVersion()
@@ -95,10 +99,10 @@ import Testing
         let entries = try RegistryFile.parse(Data(#"[{"herId": 7, "amqpTransportStatus": "Disabled"}]"#.utf8))
         #expect(try await store.applyRegistryEvents(changed: entries, removed: [], url: Self.url, after: 39, through: 41, now: now) == false)
         #expect(try await store.applyRegistryEvents(changed: entries, removed: [], url: "https://other.ar", after: 40, through: 41, now: now) == false)
-        #expect(try await store.storedParty(herId: 7) == nil)
+        #expect(try await party(7) == nil)
         #expect(try await store.applyRegistryEvents(changed: entries, removed: [1001], url: Self.url, after: 40, through: 41, now: now))
-        #expect(try await store.storedParty(herId: 7) != nil)
-        #expect(try await store.storedParty(herId: 1001) == nil)
+        #expect(try await party(7) != nil)
+        #expect(try await party(1001) == nil)
     }
 
     @Test func aFailedFullSyncLeavesTheCopyAsItWas() async throws {

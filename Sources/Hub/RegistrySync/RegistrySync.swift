@@ -49,6 +49,14 @@ package final class RegistrySync: Sendable {
 
     /// Syncs, then waits a poll interval, until `shutdown()`.
     package func run() async {
+        if let position = try? await store.registrySyncPosition(), position.url == client.url {
+            logger.info("following the Address Register's event feed", metadata: [
+                "ar_url": "\(client.url)", "sequence": "\(position.sequence)",
+                "exported_at": "\(Timestamp.format(position.exportedAt))", "synced_at": "\(Timestamp.format(position.syncedAt))",
+            ])
+        } else {
+            logger.info("no registry copy from this Address Register yet: a full sync comes first", metadata: ["ar_url": "\(client.url)"])
+        }
         var failing = false
         while !isStopping {
             do {
@@ -99,6 +107,7 @@ package final class RegistrySync: Sendable {
 
     /// AR's export and every party it lists, in batches; the copy is replaced only once all of
     /// them have come.
+    @discardableResult
     package func fullSync() async throws(RegistrySyncError) -> RegistrySyncReport {
         let export: AddressRegisterExport
         do {

@@ -41,14 +41,13 @@ extension HubStore {
         }
     }
 
-    /// One party as stored: its JSON and where it came from.
-    package func storedParty(herId: Int) async throws(StoreError) -> StoredParty? {
-        try await read("read party") { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT document, origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = ?
-                """, arguments: [herId])
-            else { return nil }
-            return StoredParty(document: row["document"], provenance: Self.provenance(row))
+    /// Where a stored party came from and when; nil when no party has `herId`, or its origin
+    /// is damaged.
+    package func partyProvenance(herId: Int) async throws(StoreError) -> PartyProvenance? {
+        try await read("read party provenance") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = ?
+                """, arguments: [herId]).flatMap(Self.provenance)
         }
     }
 

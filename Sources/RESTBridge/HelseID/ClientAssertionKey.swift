@@ -11,8 +11,6 @@ import JWTKit
 /// let key = try await ClientAssertionKey.load(from: URL(fileURLWithPath: "/etc/hubd/helseid-key.json"))
 /// ```
 package struct ClientAssertionKey: Sendable {
-    /// The JWS algorithm of the assertions.
-    package let algorithm: String
     /// The JWK's `kid`, if it has one.
     package let keyId: String?
     private let keys: JWTKeyCollection
@@ -54,7 +52,6 @@ package struct ClientAssertionKey: Sendable {
         } catch {
             throw AuthConfigurationError("\(origin): the private key cannot be used: \(error)")
         }
-        self.algorithm = algorithm.rawValue
         self.keyId = jwk.keyIdentifier?.string
         self.keys = keys
     }

@@ -59,14 +59,11 @@ struct Registry: AsyncParsableCommand {
 
         func run() async throws {
             let store = try options.load().openStore()
-            guard let stored = try await store.storedParty(herId: herId) else {
+            // As the hub routes with it: valid now or not, queues inherited from its parent.
+            guard let party = try await store.loadRegistry(at: Date()).registry.party(herId: herId) else {
                 throw CommandFailure("HER-id \(herId) is not in the registry")
             }
-            // As the hub routes with it: valid now or not, queues inherited from its parent.
-            let now = Date()
-            guard let party = try await store.loadRegistry(at: now).registry.party(herId: herId) else {
-                throw CommandFailure("HER-id \(herId) left the registry while it was read; try again")
-            }
+            let provenance = try await store.partyProvenance(herId: herId)
             var lines = [
                 "HER-id:         \(party.herId)",
                 "name:           \(party.shownName)",
@@ -86,7 +83,7 @@ struct Registry: AsyncParsableCommand {
             lines.append("receives:       " + (party.receives.map { $0.sorted().joined(separator: ", ") } ?? "anything (no list)"))
             lines.append("can send:       \(party.canSend ? "yes" : "no")")
             lines.append("can receive:    \(party.canReceive ? "yes" : "no")")
-            lines.append("source:         \(stored.provenance.map(String.init(describing:)) ?? "unknown")")
+            lines.append("source:         \(provenance.map(String.init(describing:)) ?? "unknown")")
             print(lines.joined(separator: "\n"))
         }
     }
