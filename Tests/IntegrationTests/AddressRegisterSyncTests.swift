@@ -121,5 +121,14 @@ import Testing
         #expect(refused.error == "hubd: ar_url (HUBD_AR_URL) is not set: there is no Address Register to sync from\n")
         let both = try HubdProcess(parties: parties, overrides: ["HUBD_AR_URL": ar.url])
         #expect(try both.command(["registry", "sync"]).error.contains("registry (HUBD_REGISTRY) and ar_url (HUBD_AR_URL) exclude each other"))
+        // Half a HelseID set-up stops the command before it calls AR.
+        let calls = ar.authorizations.count
+        let halfHelseID = try HubdProcess(parties: parties, overrides: Self.settings(ar).merging(
+            ["HUBD_HELSEID_TOKEN_URL": "https://helseid-sts.test.nhn.no/connect/token"]) { $1 })
+        #expect(try halfHelseID.command(["registry", "sync"]).error == """
+            hubd: helseid_token_url needs helseid_client_id (HUBD_HELSEID_CLIENT_ID), helseid_key (HUBD_HELSEID_KEY) and ar_scope (HUBD_AR_SCOPE)
+
+            """)
+        #expect(ar.authorizations.count == calls)
     }
 }
