@@ -101,6 +101,7 @@ let package = Package(
                 "RESTBridge", "Hub",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(

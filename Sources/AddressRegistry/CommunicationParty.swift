@@ -19,11 +19,20 @@ package struct CommunicationParty: Sendable, Hashable {
     package var electronicAddresses: [ElectronicAddress]
     /// Message functions the party accepts (hubd's `Receives` extension); nil means "no capability check".
     package var receives: Set<String>?
+    /// The party's queues are its parent's (AR v1 `amqpTransportStatus: Inherited`): `AddressRegistry`
+    /// fills them in from the party named by `parentHerId`, so a parent that moves takes its
+    /// parties along without an event of their own.
+    package var inheritsQueues: Bool
+    /// Before this (AR v1 `validFrom`) the party is not active.
+    package var validFrom: Date?
+    /// From this on (AR v1 `validTo`) the party is not active.
+    package var validTo: Date?
 
     package init(
         herId: Int, name: String, displayName: String? = nil, parentHerId: Int? = nil,
         parentName: String? = nil, type: PartyType, active: Bool, isValidCommunicationParty: Bool,
-        electronicAddresses: [ElectronicAddress], receives: Set<String>? = nil
+        electronicAddresses: [ElectronicAddress], receives: Set<String>? = nil, inheritsQueues: Bool = false,
+        validFrom: Date? = nil, validTo: Date? = nil
     ) {
         self.herId = herId
         self.name = name
@@ -35,6 +44,9 @@ package struct CommunicationParty: Sendable, Hashable {
         self.isValidCommunicationParty = isValidCommunicationParty
         self.electronicAddresses = electronicAddresses
         self.receives = receives
+        self.inheritsQueues = inheritsQueues
+        self.validFrom = validFrom
+        self.validTo = validTo
     }
 
     /// The name to show: `DisplayName` wins when set.
@@ -46,6 +58,24 @@ package struct CommunicationParty: Sendable, Hashable {
     /// The queue for an address kind, taken from the first address of that type.
     package func queue(_ kind: AddressKind) -> String? {
         electronicAddresses.first { $0.typeCode == kind.rawValue }?.queueName
+    }
+
+    /// The party as it stands at `now`: not active outside `validFrom`–`validTo`.
+    package func asOf(_ now: Date) -> CommunicationParty {
+        guard isValid(at: now) else {
+            var copy = self
+            copy.active = false
+            return copy
+        }
+        return self
+    }
+
+    /// Whether `now` lies within `validFrom` (inclusive) and `validTo` (exclusive); a party
+    /// without those bounds is always valid.
+    package func isValid(at now: Date) -> Bool {
+        if let validFrom, now < validFrom { return false }
+        if let validTo, now >= validTo { return false }
+        return true
     }
 
     /// Active, valid, and with an error queue: a party whose errors can be routed back to it.

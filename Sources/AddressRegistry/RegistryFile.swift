@@ -1,10 +1,17 @@
 import Foundation
 
-/// Reads the registry format: a JSON array of Address Register communication parties,
-/// bare or wrapped as `{"herId", "parentHerId", "type", "communicationParty": {...}}`.
+/// Reads a registry file: a JSON array of Address Register communication parties, in either
+/// `RegistryFormat`: the legacy one (bare or wrapped as `{"herId", "parentHerId", "type",
+/// "communicationParty": {...}}`) or AR's CommunicationParty v1. The first element decides which;
+/// every other element must be in the same one.
 package enum RegistryFile {
     /// Parses a whole file. Any bad element fails the whole file, naming its index.
     package static func parse(_ data: Data) throws(RegistryImportError) -> [RegistryEntry] {
+        try parse(data, as: nil)
+    }
+
+    /// Parses a whole file, or an answer of AR's API, in `format`; nil: the first element's.
+    package static func parse(_ data: Data, as format: RegistryFormat?) throws(RegistryImportError) -> [RegistryEntry] {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -15,7 +22,11 @@ package enum RegistryFile {
         var seen: Set<Int> = []
         var entries: [RegistryEntry] = []
         entries.reserveCapacity(elements.count)
+        let fileFormat = format ?? elements.first.map(RegistryFormat.of) ?? .legacy
         for (index, element) in elements.enumerated() {
+            guard case .object = element else { throw .notAnObject(index: index) }
+            let elementFormat = RegistryFormat.of(element)
+            guard elementFormat == fileFormat else { throw .otherFormat(index: index, expected: fileFormat, found: elementFormat) }
             let entry = try parseElement(element, index: index)
             guard seen.insert(entry.party.herId).inserted else {
                 throw .duplicateHerId(index: index, herId: entry.party.herId)
@@ -25,7 +36,7 @@ package enum RegistryFile {
         return entries
     }
 
-    /// Parses one element as the store keeps it.
+    /// Parses one element as the store keeps it, in whichever format it was stored.
     package static func parseStored(_ document: Data) throws(RegistryImportError) -> CommunicationParty {
         let element: JSONValue
         do {
@@ -38,6 +49,14 @@ package enum RegistryFile {
 
     private static func parseElement(_ element: JSONValue, index: Int) throws(RegistryImportError) -> RegistryEntry {
         guard case .object = element else { throw .notAnObject(index: index) }
+        let party = switch RegistryFormat.of(element) {
+        case .legacy: try legacyParty(element, index: index)
+        case .communicationPartyV1: try CommunicationPartyV1.party(element, index: index)
+        }
+        return RegistryEntry(party: party, document: try storedDocument(element, index: index))
+    }
+
+    private static func legacyParty(_ element: JSONValue, index: Int) throws(RegistryImportError) -> CommunicationParty {
         // The wrapper carries the party inside; its own herId/parentHerId/type fill the gaps.
         let body = element["communicationParty"].flatMap { if case .object = $0 { $0 } else { nil } } ?? element
         let rawHerId = body["HerId"] ?? element["herId"]
@@ -49,7 +68,7 @@ package enum RegistryFile {
         let addresses = (body["ElectronicAddresses"]?.array ?? []).compactMap(address)
         let receives = body["Receives"]?.array?.compactMap(\.string)
 
-        let party = CommunicationParty(
+        return CommunicationParty(
             herId: herId,
             name: body["Name"]?.string ?? "",
             displayName: body["DisplayName"]?.string,
@@ -60,7 +79,6 @@ package enum RegistryFile {
             isValidCommunicationParty: body["IsValidCommunicationParty"]?.bool ?? false,
             electronicAddresses: addresses,
             receives: receives.map(Set.init))
-        return RegistryEntry(party: party, document: try storedDocument(element, index: index))
     }
 
     /// The element as the store keeps it: re-serialised with sorted keys.

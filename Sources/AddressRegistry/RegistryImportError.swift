@@ -8,6 +8,10 @@ package enum RegistryImportError: Error, Sendable, Equatable, CustomStringConver
     case duplicateHerId(index: Int, herId: Int)
     /// The element could not be serialised again for the store.
     case notEncodable(index: Int)
+    /// The element is in another format than the file's first element.
+    case otherFormat(index: Int, expected: RegistryFormat, found: RegistryFormat)
+    /// A v1 `validFrom` or `validTo` that is not an ISO 8601 date-time.
+    case invalidDateTime(index: Int, member: String)
 
     package var description: String {
         switch self {
@@ -18,6 +22,9 @@ package enum RegistryImportError: Error, Sendable, Equatable, CustomStringConver
         case .invalidHerId(let index): "element \(index): HerId is not a positive integer"
         case .duplicateHerId(let index, let herId): "element \(index): duplicate HerId \(herId)"
         case .notEncodable(let index): "element \(index): could not be serialised as JSON for the store"
+        case .otherFormat(let index, let expected, let found):
+            "element \(index): in \(found), but the file is in \(expected) (its first element's)"
+        case .invalidDateTime(let index, let member): "element \(index): \(member) is not an ISO 8601 date-time"
         }
     }
 }

@@ -105,7 +105,7 @@ import Testing
             try db.execute(sql: "UPDATE party SET document = ? WHERE her_id = 2", arguments: [Data("{not json".utf8)])
         }
         do {
-            _ = try await store.loadRegistry()
+            _ = try await store.loadRegistry(at: now)
             Issue.record("a damaged party was skipped silently")
         } catch {
             #expect(error.kind == .permanent)

@@ -108,10 +108,10 @@ import Testing
         try await store.replaceRegistry(first, source: "one", now: now)
         let second = try RegistryFile.parse(Data(#"[{"HerId": 3, "Name": "c"}]"#.utf8))
         try await store.replaceRegistry(second, source: "two", now: now)
-        let (version, registry) = try await store.loadRegistry()
+        let (version, registry) = try await store.loadRegistry(at: now)
         #expect(version == 2)
         #expect(registry.allParties.map(\.herId) == [3])
-        #expect(try await store.partyDocument(herId: 1) == nil)
+        #expect(try await store.partyProvenance(herId: 3) == PartyProvenance(origin: .file("two"), at: now))
     }
 
     @Test func storeSurvivesReopening() async throws {

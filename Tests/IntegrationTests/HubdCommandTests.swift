@@ -61,6 +61,34 @@ import Testing
         #expect(try hubd.command(["registry", "show", "10037008"]).status == 0)
     }
 
+    @Test func registryImportTakesARsV1JSON() throws {
+        let hubd = try HubdProcess(parties: try TestParties())
+        let file = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/examples/registry-v1.json").path
+        let imported = try hubd.command(["registry", "import", file])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output == "imported 10 parties from \(file)\n")
+
+        let register = try hubd.command(["registry", "show", "10037004"])
+        #expect(register.output.contains("E_SB_ASYNC:     10037004_async\n"))
+        #expect(register.output.contains("parent:         10037003 (Eksempel helseforetak HF)"))
+        #expect(register.output.contains("valid:          2019-12-31T23:00:00.000Z to -"))
+        #expect(register.output.contains("can receive:    yes"))
+        #expect(register.output.contains("source:         file import of \(file), "))
+        // amqpTransportStatus Inherited: the parent's queues.
+        let inheriting = try hubd.command(["registry", "show", "10037008"])
+        #expect(inheriting.output.contains("E_SB_ASYNC:     10037007_async (inherited)"))
+        #expect(inheriting.output.contains("can receive:    yes"))
+        // Disabled: no AMQP; past validTo: not active.
+        #expect(try hubd.command(["registry", "show", "10037010"]).output.contains("can receive:    no"))
+        #expect(try hubd.command(["registry", "show", "10037009"]).output.contains("active:         no"))
+
+        let mixed = hubd.directory.appendingPathComponent("mixed.json")
+        try Data(#"[{"herId": 1, "amqpTransportStatus": "Disabled"}, {"HerId": 2}]"#.utf8).write(to: mixed)
+        let refused = try hubd.command(["registry", "import", mixed.path])
+        #expect(refused.status == 1)
+        #expect(refused.error == "hubd: \(mixed.path): element 1: in the legacy registry format, but the file is in AR's CommunicationParty v1 format (its first element's)\n")
+    }
+
     @Test func badUsageExitsWithTwoAndUnknownMessageWithOne() throws {
         let hubd = try HubdProcess(parties: try TestParties())
         #expect(try hubd.command(["status"]).status == 2)

@@ -41,7 +41,7 @@ package final class HubService: Sendable {
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.metrics = metrics
-        let registry = RegistryCache()
+        let registry = RegistryCache(clock: clock)
         let channels = ChannelCache()
         self.store = store
         self.registry = registry

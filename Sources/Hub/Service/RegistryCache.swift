@@ -1,22 +1,39 @@
 import AddressRegistry
+import Foundation
 import Synchronization
 
-/// The registry the hub routes with: loaded from the store, and reloaded when an import
-/// (for instance `hubd registry import` while hubd runs) bumps the stored version.
+/// The registry the hub routes with: loaded from the store, and reloaded when an import or an
+/// AR sync (in this process or another) bumps the stored version, or when a party's validity
+/// (AR's `validFrom`/`validTo`) begins or ends.
 package final class RegistryCache: Sendable {
-    private let state = Mutex<(version: Int64, registry: AddressRegistry)>((-1, .empty))
+    private struct Loaded {
+        var version: Int64
+        var registry: AddressRegistry
+        /// When a party's validity next changes: the loaded registry is out of date from then.
+        var staleAt: Date?
+    }
 
-    package init() {}
+    private let state = Mutex(Loaded(version: -1, registry: .empty, staleAt: nil))
+    private let clock: @Sendable () -> Date
+
+    /// - Parameter clock: the time parties' validity is judged by.
+    package init(clock: @escaping @Sendable () -> Date = Date.init) {
+        self.clock = clock
+    }
 
     package var current: AddressRegistry { state.withLock { $0.registry } }
 
-    /// Reloads from the store when its version changed; returns true when it did.
+    /// Reloads from the store when its version changed or a validity bound passed; returns true
+    /// when it did.
     @discardableResult
     package func refresh(from store: HubStore) async throws -> Bool {
         let stored = try await store.registryVersion()
-        guard stored != state.withLock({ $0.version }) else { return false }
-        let loaded = try await store.loadRegistry()
-        state.withLock { $0 = loaded }
+        let now = clock()
+        let fresh = state.withLock { loaded in loaded.version == stored && loaded.staleAt.map { now < $0 } ?? true }
+        guard !fresh else { return false }
+        let (version, registry) = try await store.loadRegistry(at: now)
+        let staleAt = registry.nextValidityChange(after: now)
+        state.withLock { $0 = Loaded(version: version, registry: registry, staleAt: staleAt) }
         return true
     }
 }

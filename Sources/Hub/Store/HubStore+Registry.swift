@@ -3,19 +3,14 @@ import Foundation
 import GRDB
 
 extension HubStore {
-    /// Replaces the registry copy atomically and bumps its version, so a running hub reloads it.
+    /// Replaces the registry copy atomically with a file's parties and bumps its version, so a
+    /// running hub reloads it. The copy is no longer AR's: the AR sync position is forgotten, so
+    /// a configured AR sync starts again with a full export.
     package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws(StoreError) {
         try await write("import registry") { db in
-            try db.execute(sql: "DELETE FROM party")
-            let insert = try db.makeStatement(sql: "INSERT INTO party (her_id, document) VALUES (?, ?)")
-            for entry in entries {
-                try insert.execute(arguments: [entry.party.herId, entry.document])
-            }
-            try db.execute(sql: """
-                INSERT INTO registry_state (id, version, imported_at, source) VALUES (1, 1, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET version = version + 1, imported_at = excluded.imported_at,
-                                               source = excluded.source
-                """, arguments: [now.timeIntervalSince1970, source])
+            try Self.replaceParties(db, entries, origin: "file", source: source, sequence: nil, now: now)
+            try db.execute(sql: "DELETE FROM registry_sync")
+            try Self.bumpRegistryVersion(db, source: source, now: now)
         }
     }
 
@@ -26,17 +21,18 @@ extension HubStore {
         }
     }
 
-    /// The registry copy and its version. A stored party that no longer reads (a damaged file,
-    /// or a document an older hubd stored) fails the load, naming the party, rather than
-    /// silently routing without it.
-    package func loadRegistry() async throws(StoreError) -> (version: Int64, registry: AddressRegistry) {
+    /// The registry copy and its version, each party as it stands at `now` (`asOf`: not active
+    /// outside its validity). A stored party that no longer reads (a damaged file, or a document
+    /// an older hubd stored) fails the load, naming the party, rather than silently routing
+    /// without it.
+    package func loadRegistry(at now: Date) async throws(StoreError) -> (version: Int64, registry: AddressRegistry) {
         try await read("load registry") { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
             var parties: [CommunicationParty] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT her_id, document FROM party ORDER BY her_id")
             while let row = try rows.next() {
                 do {
-                    parties.append(try RegistryFile.parseStored(row["document"]))
+                    parties.append(try RegistryFile.parseStored(row["document"]).asOf(now))
                 } catch {
                     throw CorruptRecord("stored party \(row["her_id"] as Int64): \(error)")
                 }
@@ -45,10 +41,60 @@ extension HubStore {
         }
     }
 
-    /// One party's stored JSON, as imported.
-    package func partyDocument(herId: Int) async throws(StoreError) -> Data? {
-        try await read("read party") { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM party WHERE her_id = ?", arguments: [herId])
+    /// Where a stored party came from and when; nil when no party has `herId`, or its origin
+    /// is damaged.
+    package func partyProvenance(herId: Int) async throws(StoreError) -> PartyProvenance? {
+        try await read("read party provenance") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = ?
+                """, arguments: [herId]).flatMap(Self.provenance)
         }
+    }
+
+    // MARK: Shared with the AR sync
+
+    /// Deletes every party and inserts `entries` with one origin.
+    static func replaceParties(
+        _ db: Database, _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date
+    ) throws {
+        try db.execute(sql: "DELETE FROM party")
+        try upsertParties(db, entries, origin: origin, source: source, sequence: sequence, now: now)
+    }
+
+    /// Inserts or replaces `entries` with one origin.
+    static func upsertParties(
+        _ db: Database, _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date
+    ) throws {
+        let insert = try db.makeStatement(sql: """
+            INSERT OR REPLACE INTO party (her_id, document, origin, origin_source, origin_sequence, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for entry in entries {
+            try insert.execute(arguments: [entry.party.herId, entry.document, origin, source, sequence, now.timeIntervalSince1970])
+        }
+    }
+
+    /// Bumps the registry's version, so that every hub reading this store reloads it.
+    static func bumpRegistryVersion(_ db: Database, source: String, now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO registry_state (id, version, imported_at, source) VALUES (1, 1, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET version = version + 1, imported_at = excluded.imported_at,
+                                           source = excluded.source
+            """, arguments: [now.timeIntervalSince1970, source])
+    }
+
+    private static func provenance(_ row: Row) -> PartyProvenance? {
+        guard let kind: String = row["origin"], let source: String = row["origin_source"], let at: Double = row["updated_at"] else {
+            return nil
+        }
+        let sequence: Int64? = row["origin_sequence"]
+        let origin: PartyProvenance.Origin
+        switch (kind, sequence) {
+        case ("file", _): origin = .file(source)
+        case ("ar-export", let sequence?): origin = .arExport(url: source, sequence: sequence)
+        case ("ar-event", let sequence?): origin = .arEvent(url: source, sequence: sequence)
+        default: return nil
+        }
+        return PartyProvenance(origin: origin, at: Date(timeIntervalSince1970: at))
     }
 }

@@ -200,6 +200,9 @@ enum StoreSchema {
         migrator.registerMigration("v9-conversations") { db in
             try ConversationSchema.migrate(db)
         }
+        migrator.registerMigration("v10-registry-sync") { db in
+            try RegistrySyncSchema.migrate(db)
+        }
         return migrator
     }
 }

@@ -60,17 +60,20 @@ package struct DPoPKey: Sendable {
     }
 
     /// A DPoP proof for a request with `method` to `url` (its query and fragment are left out
-    /// of `htu`), carrying `accessToken`.
+    /// of `htu`): to an API, carrying `accessToken` (its hash is `ath`); to a token endpoint,
+    /// with none, and with the `nonce` the endpoint asked for, if it did.
     package func proof(
-        method: String, url: String, accessToken: String, now: Date, jti: String = UUID().uuidString
+        method: String, url: String, accessToken: String?, nonce: String? = nil, now: Date, jti: String = UUID().uuidString
     ) async throws(AuthConfigurationError) -> String {
         let keys = JWTKeyCollection()
         await keys.add(ecdsa: signingKey)
-        let claims = JWTClaims([
+        var members: [String: JWTHeaderField] = [
             "jti": .string(jti), "htm": .string(method), "htu": .string(String(url.prefix { $0 != "?" && $0 != "#" })),
             "iat": .int(Int(now.timeIntervalSince1970)),
-            "ath": .string(Data(SHA256.hash(data: Data(accessToken.utf8))).base64URLEncoded),
-        ])
+        ]
+        if let accessToken { members["ath"] = .string(Data(SHA256.hash(data: Data(accessToken.utf8))).base64URLEncoded) }
+        if let nonce { members["nonce"] = .string(nonce) }
+        let claims = JWTClaims(members)
         let header: JWTHeader = ["typ": "dpop+jwt", "jwk": .object(publicMembers.mapValues(JWTHeaderField.string))]
         do {
             return try await keys.sign(claims, header: header)

@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger.hubd("hubd", level: configuration.logLevel)
         let amqp = try configuration.amqpSettings()
         let promsService = try configuration.promsService()
+        let addressRegister = try configuration.addressRegisterSync()
         let store = try configuration.openStore()
         if let registry = configuration.registry {
             let count = try await RegistryImport.run(file: registry, into: store)
@@ -76,6 +77,11 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = [HubRunner(hub: hub, gateways: gateways)]
         let proms = promsService?.endpoints(store: store, hub: hub, settings: settings, httpClient: httpClient, logger: logger)
         if let proms { services.append(PromsRunner(orders: proms.orders)) }
+        if let addressRegister {
+            let sync = try await addressRegister.registrySync(
+                store: store, httpClient: httpClient, logger: logger, changed: { hub.nudge() })
+            services.append(RegistrySyncRunner(sync: sync))
+        }
         if let address = configuration.httpAddress, let (host, port) = HubdConfiguration.hostAndPort(address) {
             let api = RESTAPI(
                 settings: try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes),
@@ -101,6 +107,7 @@ struct Serve: AsyncParsableCommand {
             "database": "\(configuration.database)", "her_id": "\(settings.herId)",
             "http": "\(configuration.httpAddress ?? "off")",
             "proms": "\(proms == nil ? "off" : "on")",
+            "ar": "\(addressRegister?.url ?? "off")",
         ])
         do {
             try await group.run()

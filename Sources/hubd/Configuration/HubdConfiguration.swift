@@ -12,6 +12,12 @@ struct HubdConfiguration {
     var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
     var database = "hubd.sqlite"
     var registry: String?
+    var arURL: String?
+    var arPollSeconds: Double = 60
+    var arScope: String?
+    var helseIDTokenURL: String?
+    var helseIDClientId: String?
+    var helseIDKey: String?
     var herId: Int?
     var submitQueue = "hubd.submit"
     var deadLetterQueue = "hubd.dead"
@@ -71,6 +77,12 @@ struct HubdConfiguration {
         ("amqp_url", "broker URL, amqp:// or amqps://"),
         ("database", "SQLite file of the store"),
         ("registry", "registry file imported at start (optional)"),
+        ("ar_url", "base URL of AR's CommunicationParty API v1; set: the registry copy follows AR"),
+        ("ar_poll_seconds", "how often AR's event feed is polled"),
+        ("ar_scope", "the HelseID scope asked for to call AR"),
+        ("helseid_token_url", "HelseID's token endpoint; unset: calls to NHN APIs carry no token"),
+        ("helseid_client_id", "hubd's client_id at HelseID"),
+        ("helseid_key", "JWK file with the HelseID client's private key (RSA or EC)"),
         ("her_id", "the hub's own HER-id"),
         ("submit_queue", "queue submissions arrive on"),
         ("dead_letter_queue", "queue dead letters are copied to"),
@@ -161,6 +173,12 @@ struct HubdConfiguration {
         case "amqp_url": amqpURL = value
         case "database": database = value
         case "registry": registry = value.isEmpty ? nil : value
+        case "ar_url": arURL = value.isEmpty ? nil : value
+        case "ar_poll_seconds": arPollSeconds = try number(Double.self, minimum: 0.1)
+        case "ar_scope": arScope = value.isEmpty ? nil : value
+        case "helseid_token_url": helseIDTokenURL = value.isEmpty ? nil : value
+        case "helseid_client_id": helseIDClientId = value.isEmpty ? nil : value
+        case "helseid_key": helseIDKey = value.isEmpty ? nil : value
         case "her_id":
             guard let parsed = HerId.parse(value) else {
                 throw ConfigurationError("\(origin): her_id must be a HER-id (1 to 9 digits), not '\(value)'")
