@@ -16,7 +16,14 @@ package enum AMQP10Egress {
     package static let propertiesHeader = "x-amqp-1.0-properties"
     package static let applicationPropertiesHeader = "x-amqp-1.0-app-properties"
 
-    /// The two headers, as long strings holding the encoded sections byte for byte.
+    /// The most header text (names and values) that is repeated as application properties. The
+    /// repetition doubles what the headers take, and a message must still fit one frame (128 KiB
+    /// on RabbitMQ): a dead letter's copy may carry 64 KiB of headers, and it must stay
+    /// publishable. Deliveries and error messages carry far less.
+    package static let applicationPropertiesBudget = 32 * 1024
+
+    /// The two headers, as long strings holding the encoded sections byte for byte; the
+    /// application properties only when the headers are within `applicationPropertiesBudget`.
     /// - Parameter queue: the queue published to (the 1.0 `to`); nil for an exchange.
     package static func headers(for properties: MessageProperties, to queue: String?) -> [String: AMQPFieldValue] {
         var sections = AMQP10Properties()
@@ -30,9 +37,11 @@ package enum AMQP10Egress {
         sections.contentType = properties.contentType.map(AMQP10Value.symbol) ?? .null
         // Never the 1.0 headers themselves, should a routed-on message still have them.
         let application = properties.headers.filter { !$0.key.hasPrefix("x-amqp-1.0-") }
-        return [
-            propertiesHeader: .binaryString(sections.encoded()),
-            applicationPropertiesHeader: .binaryString(AMQP10ApplicationProperties(application).encoded()),
-        ]
+        var headers: [String: AMQPFieldValue] = [propertiesHeader: .binaryString(sections.encoded())]
+        let size = application.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        if size <= applicationPropertiesBudget {
+            headers[applicationPropertiesHeader] = .binaryString(AMQP10ApplicationProperties(application).encoded())
+        }
+        return headers
     }
 }
