@@ -105,4 +105,31 @@ import Testing
             #expect(await probe.count(parties.asyncQueue(TestParties.register)) == 0)
         }
     }
+
+    /// Malformed 1.0 sections (here forged by a 0-9-1 publisher: a properties list claiming 4 GiB,
+    /// an amqp-value string running past the end) are read as absent, and the usual check
+    /// answers them: no crash, no hang, and the sender hears why.
+    @Test func malformedSectionsMeetTheUsualRefusal() async throws {
+        try await withHub { hub, probe, parties in
+            let application = AMQP10ApplicationProperties([
+                HeaderName.fromHerId: String(TestParties.helsenorge), HeaderName.toHerId: String(TestParties.register),
+                HeaderName.applicationTimeStamp: Timestamp.format(Date()),
+            ]).encoded()
+            let message = AMQPOutboundMessage(
+                routingKey: parties.submitQueue,
+                properties: AMQPProperties(
+                    type: AMQP10Ingress.encodedBodyType, deliveryMode: AMQPProperties.persistentDeliveryMode,
+                    headers: [AMQP10Egress.propertiesHeader: .binaryString([0x00, 0x53, 0x73, 0xd0, 0xff, 0xff, 0xff, 0xff, 0x00]),
+                              AMQP10Egress.applicationPropertiesHeader: .binaryString(application)]),
+                body: [0x00, 0x53, 0x77, 0xa1, 0xff, 0x3c])
+            #expect(await probe.client.publish([message], declaring: AMQPQueueOptions()).first == .confirmed)
+
+            let error = try await probe.next(from: parties.errorQueue(TestParties.helsenorge))
+            #expect(error.properties.headers[HeaderName.errorCondition] == .string("transport:invalid-field-value"))
+            #expect(error.properties.headers[HeaderName.errorConditionData] == .string("Label;ContentType;MessageId;"))
+            try await hub.quiesce(probe)
+            #expect(await probe.count(parties.asyncQueue(TestParties.register)) == 0)
+            #expect(await probe.count(parties.submitQueue) == 0)
+        }
+    }
 }
