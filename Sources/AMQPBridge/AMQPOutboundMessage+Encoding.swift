@@ -101,7 +101,7 @@ extension AMQPProperties {
     private static func valueSize(_ value: AMQPFieldValue) -> Int {
         switch value {
         case .string(let string): 4 + string.utf8.count
-        case .bytes(let bytes): 4 + bytes.count
+        case .bytes(let bytes), .binaryString(let bytes): 4 + bytes.count
         case .int, .double, .timestamp: 8
         case .bool: 1
         case .void: 0

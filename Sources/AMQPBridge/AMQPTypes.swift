@@ -4,16 +4,21 @@
 ///
 /// Encoding (Swift → wire): `.string` → longstr `S`, `.int` → signed 64-bit `l`,
 /// `.bool` → `t`, `.double` → `d`, `.bytes` → byte array `x`, `.timestamp` → `T`,
-/// `.void` → `V`, `.array` → `A`, `.table` → `F`.
+/// `.void` → `V`, `.array` → `A`, `.table` → `F`, `.binaryString` → longstr `S` with its bytes as
+/// they are.
 /// Decoding (wire → Swift) also accepts every other integer width (signed and unsigned),
 /// 32-bit floats (as `.double`) and decimals (as their decimal `.string`). Unsigned 64-bit
-/// values above `Int64.max` decode as their decimal `.string`.
+/// values above `Int64.max` decode as their decimal `.string`. A long string that is not valid
+/// UTF-8 decodes as `.binaryString`, byte for byte: RabbitMQ's AMQP 1.0 plugin carries encoded
+/// 1.0 sections in long strings (`x-amqp-1.0-properties`), and a lossy decode would corrupt them.
 package enum AMQPFieldValue: Sendable, Hashable {
     case string(String)
     case int(Int64)
     case bool(Bool)
     case double(Double)
     case bytes([UInt8])
+    /// A long string (`S`) of arbitrary bytes, not necessarily UTF-8.
+    case binaryString([UInt8])
     case timestamp(UInt64)
     case void
     indirect case array([AMQPFieldValue])
@@ -24,6 +29,7 @@ package enum AMQPFieldValue: Sendable, Hashable {
         switch self {
         case .string(let s): return s
         case .int(let i): return String(i)
+        case .binaryString(let bytes): return String(decoding: bytes, as: UTF8.self)
         default: return nil
         }
     }

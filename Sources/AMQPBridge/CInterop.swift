@@ -82,6 +82,8 @@ final class CArena {
             f.kind = UInt8(ascii: "d"); f.value.f64 = d
         case .bytes(let a):
             f.kind = UInt8(ascii: "x"); f.value.bytes = bytes(a)
+        case .binaryString(let a):
+            f.kind = UInt8(ascii: "S"); f.value.bytes = bytes(a)
         case .timestamp(let t):
             f.kind = UInt8(ascii: "T"); f.value.u64 = t
         case .void:
@@ -144,7 +146,10 @@ enum CDecode {
     static func field(_ f: amqp_field_value_t, depth: Int = 0) -> AMQPFieldValue {
         let v = f.value
         switch f.kind {
-        case UInt8(ascii: "S"): return .string(string(v.bytes))
+        case UInt8(ascii: "S"):
+            // Kept byte for byte when it is not text (an AMQP 1.0 section from the 1.0 plugin).
+            let raw = bytes(v.bytes)
+            return String(validating: raw, as: UTF8.self).map(AMQPFieldValue.string) ?? .binaryString(raw)
         case UInt8(ascii: "x"): return .bytes(bytes(v.bytes))
         case UInt8(ascii: "t"): return .bool(v.boolean != 0)
         case UInt8(ascii: "b"): return .int(Int64(v.i8))

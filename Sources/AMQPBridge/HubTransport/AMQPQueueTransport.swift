@@ -29,13 +29,16 @@ package final class AMQPQueueTransport: OutboundTransport {
         var positions: [Int] = []
         var messages: [AMQPOutboundMessage] = []
         for (index, envelope) in batch.enumerated() {
-            let exchange: String, routingKey: String
+            let exchange: String, routingKey: String, queue: String?
             switch envelope.destination {
-            case .queue(let queue): (exchange, routingKey) = ("", queue)
-            case .exchange(let name, let key): (exchange, routingKey) = (name, key)
+            case .queue(let name): (exchange, routingKey, queue) = ("", name, name)
+            case .exchange(let name, let key): (exchange, routingKey, queue) = (name, key, nil)
             case .endpoint: continue
             }
             let properties = envelope.properties
+            // Everything hubd publishes is readable by AMQP 1.0 consumers too (AMQP10Egress).
+            var headers = properties.headers.mapValues { AMQPFieldValue.string($0) }
+            headers.merge(AMQP10Egress.headers(for: properties, to: queue)) { _, sections in sections }
             positions.append(index)
             messages.append(AMQPOutboundMessage(
                 // A queue must exist (a return is "receiver queue missing"); an exchange may
@@ -45,7 +48,7 @@ package final class AMQPQueueTransport: OutboundTransport {
                     messageId: properties.messageId, correlationId: properties.correlationId,
                     replyTo: properties.replyTo, contentType: properties.contentType, type: properties.type,
                     expiration: properties.expiration, deliveryMode: AMQPProperties.persistentDeliveryMode,
-                    headers: properties.headers.mapValues { .string($0) }),
+                    headers: headers),
                 body: envelope.body))
         }
         let published = await client.publish(messages, declaring: declaring).map { outcome -> SendOutcome in

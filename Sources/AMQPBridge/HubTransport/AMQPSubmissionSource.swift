@@ -20,7 +20,7 @@ package final class AMQPSubmissionSource: SubmissionSource {
         self.continuation.withLock { $0 = continuation }
         let pump = Task {
             for await batch in batches {
-                continuation.yield(batch.map { Self.submission($0, origin: origin) })
+                continuation.yield(batch.map { Self.submission(AMQP10Ingress.reading($0), origin: origin) })
             }
             continuation.finish()
         }

@@ -177,9 +177,23 @@ struct CollectedMessage: Sendable {
             case .double(let number): texts.append(String(number))
             case .timestamp(let seconds): texts.append(String(seconds))
             case .bytes(let bytes): texts.append(String(decoding: bytes, as: UTF8.self))
+            // An AMQP 1.0 section (x-amqp-1.0-properties): what a 1.0 consumer sees are its values.
+            case .binaryString(let bytes):
+                guard let section = try? AMQP10Decoder.decodeOne(bytes) else {
+                    texts.append(String(decoding: bytes, as: UTF8.self)); break
+                }
+                walk10(section)
             case .bool, .void: break
             case .array(let values): values.forEach(walk)
             case .table(let table): for (key, value) in table { texts.append(key); walk(value) }
+            }
+        }
+        func walk10(_ value: AMQP10Value) {
+            switch value {
+            case .list(let values), .array(let values): values.forEach(walk10)
+            case .map(let pairs): for pair in pairs { walk10(pair.key); walk10(pair.value) }
+            case .described(_, let described): walk10(described)
+            default: if let text = value.text { texts.append(text) }
             }
         }
         walk(.table(p.headers))

@@ -1,0 +1,47 @@
+import Hub
+
+/// What a message hubd publishes carries for AMQP 1.0 consumers (Helsenorge.Messaging) reading
+/// through RabbitMQ's `rabbitmq_amqp1_0` plugin.
+///
+/// Without these headers the plugin (3.10) gives a 1.0 consumer `subject` = the routing key or
+/// `type` and no application properties at all, and Helsenorge.Messaging refuses the message
+/// for want of `fromHerId`. With them, the plugin hands the two sections over as they are: the
+/// consumer sees `message_id`, `subject` = the message function and every header as a string
+/// application property. The body is left alone (the plugin wraps it in one data section).
+///
+/// ```swift
+/// properties.headers.merge(AMQP10Egress.headers(for: envelope.properties, to: "8142987_async")) { $1 }
+/// ```
+package enum AMQP10Egress {
+    package static let propertiesHeader = "x-amqp-1.0-properties"
+    package static let applicationPropertiesHeader = "x-amqp-1.0-app-properties"
+
+    /// The most header text (names and values) that is repeated as application properties. The
+    /// repetition doubles what the headers take, and a message must still fit one frame (128 KiB
+    /// on RabbitMQ): a dead letter's copy may carry 64 KiB of headers, and it must stay
+    /// publishable. Deliveries and error messages carry far less.
+    package static let applicationPropertiesBudget = 32 * 1024
+
+    /// The two headers, as long strings holding the encoded sections byte for byte; the
+    /// application properties only when the headers are within `applicationPropertiesBudget`.
+    /// - Parameter queue: the queue published to (the 1.0 `to`); nil for an exchange.
+    package static func headers(for properties: MessageProperties, to queue: String?) -> [String: AMQPFieldValue] {
+        var sections = AMQP10Properties()
+        func string(_ value: String?) -> AMQP10Value { value.map(AMQP10Value.string) ?? .null }
+        sections.messageId = string(properties.messageId)
+        sections.to = string(queue)
+        sections.subject = string(properties.type)
+        sections.replyTo = string(properties.replyTo)
+        sections.correlationId = string(properties.correlationId)
+        // content-type is a symbol in 1.0 (part 3, §3.2.4).
+        sections.contentType = properties.contentType.map(AMQP10Value.symbol) ?? .null
+        // Never the 1.0 headers themselves, should a routed-on message still have them.
+        let application = properties.headers.filter { !$0.key.hasPrefix("x-amqp-1.0-") }
+        var headers: [String: AMQPFieldValue] = [propertiesHeader: .binaryString(sections.encoded())]
+        let size = application.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        if size <= applicationPropertiesBudget {
+            headers[applicationPropertiesHeader] = .binaryString(AMQP10ApplicationProperties(application).encoded())
+        }
+        return headers
+    }
+}
