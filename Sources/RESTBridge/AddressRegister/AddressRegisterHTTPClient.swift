@@ -96,9 +96,9 @@ package struct AddressRegisterHTTPClient: AddressRegisterClient {
         let status: UInt
         let answer: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(timeout))
-            status = response.status.code
-            answer = try await response.body.collect(upTo: Self.answerLimit)
+            let fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
+            status = fetched.status
+            answer = fetched.body
         } catch {
             logger.debug("Address Register request failed", metadata: ["request": "\(name)", "error": "\(error)"])
             throw AddressRegisterError("\(name): " + HTTPFailureReason.describe(error, timeout: timeout, host: "the Address Register at \(url)"))

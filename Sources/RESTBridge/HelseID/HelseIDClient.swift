@@ -126,10 +126,10 @@ package final class HelseIDClient: Sendable {
         let nonceHeader: String?
         let body: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(settings.timeout))
-            status = response.status.code
-            nonceHeader = response.headers.first(name: "DPoP-Nonce")
-            body = try await response.body.collect(upTo: Self.answerLimit)
+            let answer = try await HTTPAnswer.fetch(request, with: client, timeout: settings.timeout, limit: Self.answerLimit)
+            status = answer.status
+            body = answer.body
+            nonceHeader = answer.headers.first(name: "DPoP-Nonce")
         } catch {
             logger.debug("HelseID token request failed", metadata: ["error": "\(error)"])
             throw HelseIDError(HTTPFailureReason.describe(error, timeout: settings.timeout, host: "HelseID at \(settings.tokenURL)"))

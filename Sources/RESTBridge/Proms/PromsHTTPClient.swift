@@ -57,9 +57,9 @@ package struct PromsHTTPClient: PromsServiceClient {
         let status: UInt
         let answer: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(timeout))
-            status = response.status.code
-            answer = try await response.body.collect(upTo: Self.answerLimit)
+            let fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
+            status = fetched.status
+            answer = fetched.body
         } catch {
             let reason = HTTPFailureReason.describe(error, timeout: timeout, host: "the PROMs service")
             logger.debug("PROMs order request failed", metadata: ["proms_order_id": "\(order.id)", "error": "\(error)"])
