@@ -102,18 +102,13 @@ extension HubStore {
     /// closed. Returns how many it removed.
     @discardableResult
     package func pruneConversations(finishedBefore: Date) async throws(StoreError) -> Int {
-        var removed = 0
-        while true {
-            let count = try await write("prune conversations") { db in
-                try db.execute(sql: """
-                    DELETE FROM conversation WHERE id IN (
-                        SELECT id FROM conversation WHERE state IN ('answered', 'answered-late', 'closed') AND updated_at < ?
-                        LIMIT 5000)
-                    """, arguments: [finishedBefore.timeIntervalSince1970])
-                return db.changesCount
-            }
-            removed += count
-            if count == 0 { return removed }
+        try await deleteInSlices("prune conversations") { db in
+            try db.execute(sql: """
+                DELETE FROM conversation WHERE id IN (
+                    SELECT id FROM conversation WHERE state IN ('answered', 'answered-late', 'closed') AND updated_at < ?
+                    LIMIT 5000)
+                """, arguments: [finishedBefore.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

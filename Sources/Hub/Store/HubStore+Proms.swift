@@ -185,18 +185,13 @@ extension HubStore {
     /// their histories and notifications. Returns how many.
     @discardableResult
     package func prunePromsOrders(finishedBefore: Date) async throws(StoreError) -> Int {
-        var removed = 0
-        while true {
-            let count = try await write("prune PROMs orders") { db in
-                try db.execute(sql: """
-                    DELETE FROM proms_order WHERE id IN (
-                        SELECT id FROM proms_order WHERE status IN ('completed', 'expired', 'failed') AND updated_at < ?
-                        LIMIT 5000)
-                    """, arguments: [finishedBefore.timeIntervalSince1970])
-                return db.changesCount
-            }
-            removed += count
-            if count == 0 { return removed }
+        try await deleteInSlices("prune PROMs orders") { db in
+            try db.execute(sql: """
+                DELETE FROM proms_order WHERE id IN (
+                    SELECT id FROM proms_order WHERE status IN ('completed', 'expired', 'failed') AND updated_at < ?
+                    LIMIT 5000)
+                """, arguments: [finishedBefore.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

@@ -9,27 +9,33 @@ extension HubStore {
     /// for long. Returns the rows removed.
     @discardableResult
     package func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws(StoreError) -> Int {
+        try await deleteInSlices("prune") { db in
+            try db.execute(sql: """
+                DELETE FROM duplicate_key WHERE (from_her_id, key) IN (
+                    SELECT from_her_id, key FROM duplicate_key WHERE accepted_at < ? LIMIT 5000)
+                """, arguments: [duplicateKeysBefore.timeIntervalSince1970])
+            var changes = db.changesCount
+            try db.execute(sql: """
+                DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter WHERE at < ? LIMIT 5000)
+                """, arguments: [messagesBefore.timeIntervalSince1970])
+            changes += db.changesCount
+            try db.execute(sql: """
+                DELETE FROM message WHERE id IN (
+                    SELECT id FROM message WHERE state != 'pending' AND accepted_at < ?
+                    AND id NOT IN (SELECT message FROM dead_letter WHERE message IS NOT NULL AND replayed_at IS NULL)
+                    LIMIT 5000)
+                """, arguments: [messagesBefore.timeIntervalSince1970])
+            changes += db.changesCount
+            return changes
+        }
+    }
+
+    /// Runs `slice` (deletes of at most a few thousand rows) one transaction at a time until it
+    /// deletes nothing, so no transaction holds the writer for long. Returns the rows removed.
+    func deleteInSlices(_ operation: String, _ slice: @Sendable @escaping (Database) throws -> Int) async throws(StoreError) -> Int {
         var removed = 0
         while true {
-            let count = try await write("prune") { db in
-                try db.execute(sql: """
-                    DELETE FROM duplicate_key WHERE (from_her_id, key) IN (
-                        SELECT from_her_id, key FROM duplicate_key WHERE accepted_at < ? LIMIT 5000)
-                    """, arguments: [duplicateKeysBefore.timeIntervalSince1970])
-                var changes = db.changesCount
-                try db.execute(sql: """
-                    DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter WHERE at < ? LIMIT 5000)
-                    """, arguments: [messagesBefore.timeIntervalSince1970])
-                changes += db.changesCount
-                try db.execute(sql: """
-                    DELETE FROM message WHERE id IN (
-                        SELECT id FROM message WHERE state != 'pending' AND accepted_at < ?
-                        AND id NOT IN (SELECT message FROM dead_letter WHERE message IS NOT NULL AND replayed_at IS NULL)
-                        LIMIT 5000)
-                    """, arguments: [messagesBefore.timeIntervalSince1970])
-                changes += db.changesCount
-                return changes
-            }
+            let count = try await write(operation, slice)
             removed += count
             if count == 0 { return removed }
         }
