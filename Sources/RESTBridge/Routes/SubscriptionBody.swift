@@ -13,8 +13,8 @@ struct SubscriptionBody: Codable, Sendable {
     var webhook: MshConfigurationBody.Webhook?
 
     /// The body of a stored subscription (the webhook's secret is never shown).
-    init(_ subscription: EventSubscription, withHerId: Bool = false) {
-        herId = withHerId ? subscription.herId : nil
+    init(_ subscription: EventSubscription) {
+        herId = nil
         kinds = subscription.kinds.map(\.rawValue)
         actions = subscription.actions.map(\.rawValue)
         coveredHerIds = subscription.coveredHerIds
