@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "hubd", targets: ["hubd"]),
         .executable(name: "hubbench", targets: ["hubbench"]),
+        .executable(name: "crelay", targets: ["crelay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -90,6 +91,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // hubbench's baseline: the plainest confirmed relay rabbitmq-c allows, in C.
+        .executableTarget(
+            name: "crelay",
+            linkerSettings: [.linkedLibrary("rabbitmq")]),
 
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "AddressRegistryTests", dependencies: ["AddressRegistry"]),

@@ -8,6 +8,8 @@ import Logging
 struct BenchEnvironment: Sendable {
     let amqp: AMQPSettings
     let hubd: URL
+    /// The C relay on rabbitmq-c, the headline baseline.
+    let crelay: URL
     let examples: URL
     let registry: URL
     let logger: Logger

@@ -4,25 +4,32 @@ import Foundation
 struct BenchReport: Codable {
     struct Steady: Codable {
         var size: Int
-        var baseline: [RunResult]
+        /// The headline baseline: the C relay on rabbitmq-c.
+        var cRelay: [RunResult]
+        /// The same hop over hubd's AMQPBridge, inside hubbench.
+        var relay: [RunResult]
         var hub: [RunResult]
 
-        var baselineThroughput: Statistics { Statistics(baseline.map(\.throughput)) }
+        var cRelayThroughput: Statistics { Statistics(cRelay.map(\.throughput)) }
+        var relayThroughput: Statistics { Statistics(relay.map(\.throughput)) }
         var hubThroughput: Statistics { Statistics(hub.map(\.throughput)) }
-        /// hub / baseline, of the medians.
-        var ratio: Double { baselineThroughput.median > 0 ? hubThroughput.median / baselineThroughput.median : 0 }
+        /// hub / C relay, of the medians.
+        var ratio: Double { cRelayThroughput.median > 0 ? hubThroughput.median / cRelayThroughput.median : 0 }
 
         var summary: String {
             let rss = hub.compactMap(\.peakRSSBytes).max().map { "\($0 / (1024 * 1024)) MiB" } ?? "?"
-            let lost = hub.map { $0.messages - $0.received }.reduce(0, +)
+            let lost = (hub + cRelay + relay).map { $0.messages - $0.received }.reduce(0, +)
+            let relayRatio = relayThroughput.median > 0 ? hubThroughput.median / relayThroughput.median : 0
             return """
-                steady \(size) B: baseline \(describe(baselineThroughput)) msg/s; hub \(describe(hubThroughput)) msg/s; \
-                hub/baseline \(String(format: "%.2f", ratio)); hub p50/p95/p99 \(latency(hub)) ms; \
-                hubd peak RSS \(rss); missing \(lost)
+                steady \(size) B: C relay \(describe(cRelayThroughput)) msg/s, \(cpu(cRelay)) µs CPU/msg; \
+                AMQPBridge relay \(describe(relayThroughput)) msg/s; \
+                hub \(describe(hubThroughput)) msg/s, \(cpu(hub)) µs CPU/msg; \
+                hub/C relay \(String(format: "%.2f", ratio)) (hub/AMQPBridge relay \(String(format: "%.2f", relayRatio))); \
+                hub p50/p95/p99 \(latency(hub)) ms; hubd peak RSS \(rss); missing \(lost)
                 """
         }
 
-        enum CodingKeys: String, CodingKey { case size, baseline, hub }
+        enum CodingKeys: String, CodingKey { case size, cRelay, relay, hub }
     }
 
     struct Rate: Codable {
@@ -30,7 +37,8 @@ struct BenchReport: Codable {
         var runs: [RunResult]
 
         var summary: String {
-            "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), missing \(runs.map { $0.messages - $0.received }.reduce(0, +))"
+            "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), " +
+                "\(cpu(runs)) µs CPU/msg, missing \(runs.map { $0.messages - $0.received }.reduce(0, +))"
         }
     }
 
@@ -65,6 +73,8 @@ struct BenchReport: Codable {
             (peak RSS \(mib(runs.map(\.peakRSSWhileAcceptingBytes)))); restart to dispatching \
             \(String(format: "%.2f [%.2f–%.2f]", restart.median, restart.minimum, restart.maximum)) s; \
             drained at \(describe(drain)) msg/s (\(ratio) of steady state; peak RSS \(mib(runs.map(\.peakRSSWhileDrainingBytes)))); \
+            hubd CPU/msg accepting \(median(runs.map(\.acceptCPUMicrosecondsPerMessage))) µs, \
+            draining \(median(runs.map(\.drainCPUMicrosecondsPerMessage))) µs; \
             delivered \(runs.map(\.delivered).min() ?? 0) of \(runs.first?.messages ?? 0) at least
             """
     }
@@ -77,13 +87,25 @@ struct BenchReport: Codable {
             (\(Int(backlog.acceptThroughput)) msg/s, peak RSS \(mib(backlog.peakRSSWhileAcceptingBytes))); \
             restart to dispatching \(String(format: "%.2f", backlog.restartToDispatchSeconds)) s; \
             drained \(backlog.delivered) in \(String(format: "%.1f", backlog.drainSeconds)) s \
-            (\(Int(backlog.drainThroughput)) msg/s, \(ratio) of steady state, peak RSS \(mib(backlog.peakRSSWhileDrainingBytes)))
+            (\(Int(backlog.drainThroughput)) msg/s, \(ratio) of steady state, peak RSS \(mib(backlog.peakRSSWhileDrainingBytes))); \
+            hubd CPU/msg accepting \(median([backlog.acceptCPUMicrosecondsPerMessage])) µs, \
+            draining \(median([backlog.drainCPUMicrosecondsPerMessage])) µs
             """
     }
 }
 
 func describe(_ statistics: Statistics) -> String {
     "\(Int(statistics.median)) [\(Int(statistics.minimum))–\(Int(statistics.maximum))]"
+}
+
+/// The median CPU time per message of several runs, in whole microseconds, or "?".
+private func cpu(_ runs: [RunResult]) -> String {
+    median(runs.map(\.cpuMicrosecondsPerMessage))
+}
+
+private func median(_ values: [Double?]) -> String {
+    let known = values.compactMap { $0 }
+    return known.isEmpty ? "?" : "\(Int(Statistics(known).median.rounded()))"
 }
 
 private func latency(_ runs: [RunResult]) -> String {

@@ -8,10 +8,11 @@ import Logging
 struct Hubbench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hubbench",
-        abstract: "Measure hubd against a raw hop over the same AMQP layer, in one run.")
+        abstract: "Measure hubd against a plain C relay on rabbitmq-c and a relay over its own AMQP layer, in one run.")
 
     @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
+    @Option(help: "The C relay, the headline baseline (a release build of the crelay product).") var crelay = ".build/release/crelay"
     @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events.") var scenarios = "steady,rate,backlog,rest,events"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
@@ -33,11 +34,14 @@ struct Hubbench: AsyncParsableCommand {
         logger.logLevel = .warning
         let root = URL(fileURLWithPath: examples)
         let environment = BenchEnvironment(
-            amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd),
+            amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd), crelay: URL(fileURLWithPath: crelay),
             examples: root.appendingPathComponent("messages"), registry: root.appendingPathComponent("registry.json"),
             logger: logger)
         guard FileManager.default.isExecutableFile(atPath: hubd) else {
             throw BenchError("no hubd executable at \(hubd); build it with `swift build -c release`")
+        }
+        guard FileManager.default.isExecutableFile(atPath: crelay) else {
+            throw BenchError("no C relay at \(crelay); build it with `swift build -c release --product crelay`")
         }
         let bench = Scenarios(environment: environment, amqpURL: amqp, batch: batch, relayCount: relays)
         let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -46,15 +50,18 @@ struct Hubbench: AsyncParsableCommand {
 
         if wanted.contains("steady") {
             for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
-                var baseline: [RunResult] = []
+                var cRelay: [RunResult] = []
+                var relay: [RunResult] = []
                 var hub: [RunResult] = []
                 for attempt in 1...repeats {
-                    // Alternate, so drift in the machine's speed touches both alike.
-                    baseline.append(try await bench.baseline(size: size, count: count))
+                    // Alternate, so drift in the machine's speed touches all alike.
+                    cRelay.append(try await bench.cRelay(size: size, count: count))
+                    relay.append(try await bench.swiftRelay(size: size, count: count))
                     hub.append(try await bench.hub(size: size, count: count))
-                    print("  steady \(size) B, run \(attempt): baseline \(Int(baseline.last?.throughput ?? 0)) msg/s, hub \(Int(hub.last?.throughput ?? 0)) msg/s")
+                    print("  steady \(size) B, run \(attempt): C relay \(Self.line(cRelay.last)), " +
+                          "AMQPBridge relay \(Self.line(relay.last)), hub \(Self.line(hub.last))")
                 }
-                let entry = BenchReport.Steady(size: size, baseline: baseline, hub: hub)
+                let entry = BenchReport.Steady(size: size, cRelay: cRelay, relay: relay, hub: hub)
                 report.steady.append(entry)
                 if size == 2048 { steadyTwoKiB = entry.hubThroughput.median }
                 print(entry.summary)
@@ -67,7 +74,7 @@ struct Hubbench: AsyncParsableCommand {
             var runs: [RunResult] = []
             for attempt in 1...repeats {
                 runs.append(try await bench.hub(size: 2048, count: rateCount, rate: rate))
-                print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms")
+                print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms, \(Self.line(runs.last))")
             }
             let entry = BenchReport.Rate(rate: rate, runs: runs)
             report.rate = entry
@@ -120,4 +127,11 @@ struct Hubbench: AsyncParsableCommand {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// Throughput and, where known, CPU time per message of one run.
+    static func line(_ run: RunResult?) -> String {
+        guard let run else { return "?" }
+        let cpu = run.cpuMicrosecondsPerMessage.map { ", \(Int($0.rounded())) µs CPU/msg" } ?? ""
+        return "\(Int(run.throughput)) msg/s\(cpu)"
+    }
 }

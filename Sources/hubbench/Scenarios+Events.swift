@@ -54,7 +54,8 @@ extension Scenarios {
         var settings = run.environment
         settings["HUBD_EVENT_PUBLISHERS"] = "10037005"
         settings["HUBD_EVENT_SUBSCRIPTIONS"] = file.path
-        let hubd = HubdRunner(executable: environment.hubd, environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
+        let hubd = ChildProcess(
+            executable: environment.hubd, arguments: ["serve"], environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
         defer { hubd.stop() }
 

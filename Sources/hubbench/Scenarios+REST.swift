@@ -42,7 +42,8 @@ extension Scenarios {
         settings["HUBD_AUTH_ISSUER"] = "hubbench"
         settings["HUBD_HTTP_RATE_LIMIT"] = "1000000"
         settings["HUBD_HTTP_RATE_BURST"] = "1000000"
-        let hubd = HubdRunner(executable: environment.hubd, environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
+        let hubd = ChildProcess(
+            executable: environment.hubd, arguments: ["serve"], environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
         defer { hubd.stop() }
         let base = "http://127.0.0.1:\(port)"

@@ -11,27 +11,66 @@ struct Scenarios: Sendable {
     /// Relays working side by side in the baseline, each with its own connections.
     let relayCount: Int
 
-    /// The raw hop without hubd: producer → queue → relay (confirm, then ack) → queue → sink.
-    func baseline(size: Int, count: Int) async throws -> RunResult {
+    /// The headline baseline: producer → queue → the C relay on rabbitmq-c (a process of its
+    /// own, confirm then ack) → queue → sink.
+    func cRelay(size: Int, count: Int) async throws -> RunResult {
+        try await hop(size: size, count: count) { source, target, run in
+            let relay = ChildProcess(
+                executable: environment.crelay, arguments: [amqpURL, source, target, String(batch)],
+                environment: ProcessInfo.processInfo.environment, log: run.directory.appendingPathComponent("crelay.log"))
+            try relay.start()
+            return (cpu: { relay.cpuSeconds }, stop: { relay.stop() })
+        }
+    }
+
+    /// The second line: the same hop through hubd's own AMQP layer, inside hubbench, so the cost
+    /// of the Swift AMQP layer shows on its own. Its CPU time is hubbench's, so none is reported.
+    func swiftRelay(size: Int, count: Int) async throws -> RunResult {
+        try await hop(size: size, count: count) { source, target, _ in
+            let relays = (0..<relayCount).map { _ in
+                Relay(settings: environment.amqp, from: source, to: target, batch: batch, logger: environment.logger)
+            }
+            let relaying = relays.map { relay in Task { await relay.run() } }
+            return (cpu: { nil }, stop: {
+                for relay in relays { await relay.close() }
+                for task in relaying { task.cancel() }
+            })
+        }
+    }
+
+    /// A raw hop from one queue to another by `startRelay`, measured like the hub: one message
+    /// through first, then `count` from the first publish to the last arrival.
+    private func hop(
+        size: Int, count: Int,
+        startRelay: (_ source: String, _ target: String, _ run: BenchEnvironment.Run) async throws
+            -> (cpu: @Sendable () -> Double?, stop: () async -> Void)
+    ) async throws -> RunResult {
         let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         let source = "\(run.prefix).in"
         let target = "\(run.prefix).out"
         _ = try await client.declareQueue(source, options: AMQPQueueOptions())
         _ = try await client.declareQueue(target, options: AMQPQueueOptions())
-        let relays = (0..<relayCount).map { _ in
-            Relay(settings: environment.amqp, from: source, to: target, batch: batch, logger: environment.logger)
-        }
-        let relaying = relays.map { relay in Task { await relay.run() } }
+        let relay = try await startRelay(source, target, run)
         let sink = Sink(settings: environment.amqp, queue: target, logger: environment.logger)
-        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
-        let started = ContinuousClock.now
-        async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
-        try await Producer(client: client, queue: source).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
-        let result = RunResult(messages: count, sink: await collected, started: started, peakRSS: nil)
+        let result: RunResult
+        do {
+            let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
+            try await warmUp(client: client, queue: source, run: run, messages: messages, sink: sink)
+            let cpuBefore = relay.cpu()
+            let started = ContinuousClock.now
+            async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
+            try await Producer(client: client, queue: source).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
+            let sinkResult = await collected
+            let cpu = relay.cpu().flatMap { after in cpuBefore.map { after - $0 } }
+            result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: nil, cpuSeconds: cpu)
+        } catch {
+            await sink.close()
+            await relay.stop()
+            throw error
+        }
         await sink.close()
-        for relay in relays { await relay.close() }
-        for task in relaying { task.cancel() }
+        await relay.stop()
         try? await client.deleteQueue(source)
         try? await client.deleteQueue(target)
         await environment.cleanUp(run, client: client)
@@ -46,17 +85,19 @@ struct Scenarios: Sendable {
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
         // With its REST API up and idle, as it runs in production: the AMQP path must not pay for it.
-        let hubd = HubdRunner(
-            executable: environment.hubd, environment: try restIdle(run), log: run.directory.appendingPathComponent("hubd.log"))
+        let hubd = ChildProcess(
+            executable: environment.hubd, arguments: ["serve"], environment: try restIdle(run), log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
-        try await warmUp(client: client, run: run, messages: messages, sink: sink)
+        try await warmUp(client: client, queue: run.submitQueue, run: run, messages: messages, sink: sink)
+        let cpuBefore = hubd.cpuSeconds
         let started = ContinuousClock.now
         async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
         try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: rate) { messages.body($0, run: run.prefix) }
         let sinkResult = await collected
-        let result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: hubd.peakRSS)
+        let cpu = hubd.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
+        let result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: hubd.peakRSS, cpuSeconds: cpu)
         await sink.close()
         hubd.stop()
         await environment.cleanUp(run, client: client)
@@ -65,10 +106,10 @@ struct Scenarios: Sendable {
     }
 
     /// One message through before the clock starts, so connection set-up is not measured.
-    private func warmUp(client: AMQPClient, run: BenchEnvironment.Run, messages: BenchMessages, sink: Sink) async throws {
-        try await Producer(client: client, queue: run.submitQueue).publish(count: 1, rate: nil) { _ in messages.body(-1, run: run.prefix + "warm") }
+    private func warmUp(client: AMQPClient, queue: String, run: BenchEnvironment.Run, messages: BenchMessages, sink: Sink) async throws {
+        try await Producer(client: client, queue: queue).publish(count: 1, rate: nil) { _ in messages.body(-1, run: run.prefix + "warm") }
         let warm = await sink.collect(expected: 1, idleTimeout: .seconds(30))
-        guard warm.received == 1 else { throw BenchError("hubd did not deliver the warm-up message; see \(run.directory.path)/hubd.log") }
+        guard warm.received == 1 else { throw BenchError("the warm-up message did not arrive; see the logs in \(run.directory.path)") }
     }
 
     struct BacklogResult: Sendable, Codable {
@@ -81,6 +122,9 @@ struct Scenarios: Sendable {
         var drainThroughput: Double
         var delivered: Int
         var peakRSSWhileDrainingBytes: Int?
+        /// hubd's CPU time per message while accepting the backlog, and while draining it.
+        var acceptCPUMicrosecondsPerMessage: Double?
+        var drainCPUMicrosecondsPerMessage: Double?
     }
 
     /// A backlog of `count` accepted but unsent messages (the receiver's queue refuses them),
@@ -93,7 +137,8 @@ struct Scenarios: Sendable {
             "x-max-length": .int(0), "x-overflow": .string("reject-publish"),
         ]))
         let log = run.directory.appendingPathComponent("hubd.log")
-        let first = HubdRunner(executable: environment.hubd, environment: run.environment, log: log)
+        let first = ChildProcess(
+            executable: environment.hubd, arguments: ["serve"], environment: run.environment, log: log)
         try first.start()
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         let acceptStart = ContinuousClock.now
@@ -104,15 +149,18 @@ struct Scenarios: Sendable {
         }
         let acceptSeconds = Self.seconds(ContinuousClock.now - acceptStart)
         let acceptRSS = first.peakRSS
+        let acceptCPU = first.cpuSeconds
         first.stop()
 
         try await client.deleteQueue(run.receiverQueue)
         _ = try await client.declareQueue(run.receiverQueue, options: AMQPQueueOptions())
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
-        let second = HubdRunner(executable: environment.hubd, environment: run.environment, log: log)
+        let second = ChildProcess(
+            executable: environment.hubd, arguments: ["serve"], environment: run.environment, log: log)
         let restarted = ContinuousClock.now
         try second.start()
         let drained = await sink.collect(expected: count, idleTimeout: .seconds(60))
+        let drainCPU = second.cpuSeconds
         let firstArrival = drained.firstArrival ?? restarted
         let lastArrival = drained.lastArrival ?? restarted
         let drainSeconds = Self.seconds(lastArrival - firstArrival)
@@ -121,7 +169,9 @@ struct Scenarios: Sendable {
             peakRSSWhileAcceptingBytes: acceptRSS,
             restartToDispatchSeconds: Self.seconds(firstArrival - restarted),
             drainSeconds: drainSeconds, drainThroughput: drainSeconds > 0 ? Double(drained.received) / drainSeconds : 0,
-            delivered: drained.received, peakRSSWhileDrainingBytes: second.peakRSS)
+            delivered: drained.received, peakRSSWhileDrainingBytes: second.peakRSS,
+            acceptCPUMicrosecondsPerMessage: acceptCPU.map { $0 / Double(count) * 1e6 },
+            drainCPUMicrosecondsPerMessage: drained.received > 0 ? drainCPU.map { $0 / Double(drained.received) * 1e6 } : nil)
         await sink.close()
         second.stop()
         await environment.cleanUp(run, client: client)

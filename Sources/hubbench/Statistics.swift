@@ -29,8 +29,17 @@ struct RunResult: Sendable, Codable {
     var p95: Double
     var p99: Double
     var peakRSSBytes: Int?
+    /// CPU time (user + system) of the measured process while the messages passed, when it is a
+    /// process of its own (hubd, the C relay).
+    var cpuSeconds: Double?
 
-    init(messages: Int, sink: Sink.Result, started: ContinuousClock.Instant, peakRSS: Int?) {
+    /// CPU time per message received, in microseconds.
+    var cpuMicrosecondsPerMessage: Double? {
+        guard let cpuSeconds, received > 0 else { return nil }
+        return cpuSeconds / Double(received) * 1e6
+    }
+
+    init(messages: Int, sink: Sink.Result, started: ContinuousClock.Instant, peakRSS: Int?, cpuSeconds: Double? = nil) {
         self.messages = messages
         received = sink.received
         let end = sink.lastArrival ?? started
@@ -42,5 +51,6 @@ struct RunResult: Sendable, Codable {
         p95 = Statistics.percentile(sorted, 95)
         p99 = Statistics.percentile(sorted, 99)
         peakRSSBytes = peakRSS
+        self.cpuSeconds = cpuSeconds
     }
 }

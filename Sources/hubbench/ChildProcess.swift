@@ -1,14 +1,17 @@
 import Foundation
 
-/// hubd as a separate process, configured through its environment, with its memory watched.
-final class HubdRunner: @unchecked Sendable {
+/// A measured program as a separate process (hubd, or the C relay), with its memory and CPU time
+/// watched from /proc.
+final class ChildProcess: @unchecked Sendable {
     let executable: URL
+    let arguments: [String]
     let environment: [String: String]
     private var process: Process?
     private let log: URL
 
-    init(executable: URL, environment: [String: String], log: URL) {
+    init(executable: URL, arguments: [String], environment: [String: String], log: URL) {
         self.executable = executable
+        self.arguments = arguments
         self.environment = environment
         self.log = log
     }
@@ -16,7 +19,7 @@ final class HubdRunner: @unchecked Sendable {
     func start() throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve"]
+        process.arguments = arguments
         process.environment = environment
         if !FileManager.default.fileExists(atPath: log.path) {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
