@@ -37,8 +37,9 @@ struct TestParties {
 
     /// Creates the parties' async and error queues, as the bus operator does in the national
     /// network: hubd publishes to them without declaring them (`declare_queues = own`).
-    func provisionQueues() async throws {
-        let client = AMQPClient(settings: try TestEnvironment.amqpSettings(), name: "test provisioning", logger: TestEnvironment.quietLogger)
+    /// `url` is the test broker's unless a test runs hubd against another (the cluster).
+    func provisionQueues(url: String = TestEnvironment.amqpURL) async throws {
+        let client = AMQPClient(settings: try AMQPSettings(url: url), name: "test provisioning", logger: TestEnvironment.quietLogger)
         defer { Task { await client.close() } }
         for entry in try entries {
             for kind in [AddressKind.async, .error] {
