@@ -40,6 +40,53 @@ import Testing
         #expect(log.contains("amqp.node="), "the log says which node each connection went to")
     }
 
+    /// Contract §2: losing one RabbitMQ node of three loses no accepted message, and hubd is
+    /// ready again on the others. Everything is on quorum queues (the parties' too, as a bus
+    /// operator running a cluster makes them), and hubd's connections all start on node 1.
+    @Test func hubdKeepsDeliveringWhenItsNodeStops() async throws {
+        try TestCluster.require()
+        let parties = try TestParties()
+        try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
+        let rest = try await RESTHubd(parties: parties, overrides: [
+            "HUBD_AMQP_URL": TestCluster.urls, "HUBD_QUEUE_TYPE": "quorum", "HUBD_INSTANCE": "fleet-test-2",
+        ])
+        let probe = try BrokerProbe(url: TestCluster.urls)
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await rest.start()
+        #expect(await eventually { (try? await rest.request("GET", "/readyz", token: nil).status) == 200 })
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        var submitted: [String] = []
+        do {
+            for index in 0..<20 {
+                submitted.append(try await probe.submitExample(template, tag: "node-loss-\(index)", to: parties.submitQueue))
+            }
+            // The stop closes hubd's and the probe's connections; submissions go on meanwhile.
+            let stopping = Task { try await TestCluster.stopNode(1) }
+            for index in 20..<60 {
+                submitted.append(try await probe.submitExample(template, tag: "node-loss-\(index)", to: parties.submitQueue))
+            }
+            try await stopping.value
+
+            var delivered: Set<String> = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !delivered.isSuperset(of: submitted) && ContinuousClock.now < deadline {
+                if let delivery = try? await probe.next(from: parties.asyncQueue(TestParties.register), timeout: .seconds(1)),
+                   let id = delivery.properties.messageId {
+                    delivered.insert(id)
+                }
+            }
+            let missing = Set(submitted).subtracting(delivered)
+            #expect(missing.isEmpty, "\(missing.count) of \(submitted.count) accepted messages not delivered")
+            #expect(await eventually(timeout: .seconds(30)) { (try? await rest.request("GET", "/readyz", token: nil).status) == 200 },
+                    "hubd is ready again on the other nodes")
+            #expect(rest.process.log.contains("AMQP connection re-established"), "\(rest.process.log.suffix(3000))")
+        } catch {
+            Issue.record(error)
+        }
+        try await TestCluster.startNode(1)
+        #expect(rest.process.terminate() == 0)
+    }
+
     @Test func badInstanceNamesAreRefusedNamingTheSetting() throws {
         let hubd = try HubdProcess(parties: try TestParties(), overrides: ["HUBD_INSTANCE": "two words"])
         let result = try hubd.command(["registry", "show", "10037004"])

@@ -34,6 +34,28 @@ enum TestCluster {
         return types
     }
 
+    /// `scripts/cluster stop-node N`: a graceful stop, which closes the node's connections.
+    static func stopNode(_ number: Int) async throws { try await node("stop-node", number) }
+
+    /// `scripts/cluster start-node N`: the node starts and rejoins the cluster.
+    static func startNode(_ number: Int) async throws { try await node("start-node", number) }
+
+    private static func node(_ command: String, _ number: Int) async throws {
+        // On a thread of its own with a cleared signal mask: the cooperative pool's threads
+        // block signals, and a node started from one would inherit that and ignore SIGTERM.
+        let result: Result<(status: Int32, output: String), any Error> = await withCheckedContinuation { cont in
+            let thread = Thread {
+                var signals = sigset_t()
+                sigemptyset(&signals)
+                pthread_sigmask(SIG_SETMASK, &signals, nil)
+                cont.resume(returning: Result { try output([command, String(number)]) })
+            }
+            thread.start()
+        }
+        let (status, text) = try result.get()
+        guard status == 0 else { throw TestFailure("scripts/cluster \(command) \(number) exited with \(status): \(text)") }
+    }
+
     /// Runs the cluster script to completion (rabbitmqctl answers within seconds).
     private static func output(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
