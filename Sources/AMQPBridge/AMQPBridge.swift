@@ -2,15 +2,17 @@
 //
 // Public API
 //   AMQPSettings(url:)            amqp:// / amqps:// URL → settings (see AMQPSettings docs);
-//                                 `redacted` / description never contain the password.
+//                                 several URLs separated by commas → `endpoints` (a cluster's
+//                                 nodes); `redacted` / description never contain the password.
+//   AMQPQueueOptions(type:)       durable classic or quorum queue (AMQPQueueType)
 //   AMQPClient                    one connection + thread: publisher confirms and administration
 //     declareQueue(_:options:) -> AMQPDeclareResult   (.existsWithDifferentArguments on 406)
 //     publish(_:declaring:) -> [AMQPPublishOutcome]    (never throws; one outcome per message)
 //     messageCount(queue:), get(queue:), purge(queue:), deleteQueue(_:), close()
-//     isConnected, lastError, connectionGeneration     (non-blocking status)
+//     isConnected, connectedNode, lastError, connectionGeneration   (non-blocking status)
 //   AMQPConsumer                  one connection + thread: manual ack, prefetch, batches
 //     batches() -> AsyncStream<[AMQPDelivery]>, ack(upTo:epoch:), ack(_:epoch:),
-//     reject(_:epoch:requeue:), pause(), resume(), close(); isConnected, epoch, lastError
+//     reject(_:epoch:requeue:), pause(), resume(), close(); isConnected, connectedNode, epoch, lastError
 //
 // Threading
 //   Every rabbitmq-c connection lives on its own Foundation Thread and is touched by nothing
@@ -28,7 +30,9 @@
 // Reconnection
 //   rabbitmq-c does not reconnect. On any connection-level error the connection is destroyed
 //   and re-opened with capped exponential back-off (AMQPSettings.reconnectMinDelay … MaxDelay,
-//   ±10% jitter); one warning per outage, one notice when it is back. The client re-enters
+//   ±10% jitter); one warning per outage, one notice when it is back. With several endpoints
+//   (ConnectionSupervisor) an attempt tries each node once, in turn, starting with the node
+//   after the one just lost (the first at start); the back-off applies between whole rounds. The client re-enters
 //   confirm mode (delivery tags restart at 1) and re-declares its queues lazily; the consumer
 //   re-declares, re-qos's, re-consumes and bumps its epoch. Channel-level errors (404, 406, a
 //   consumer cancelled because its queue was deleted, an ack with an unknown tag) reopen only

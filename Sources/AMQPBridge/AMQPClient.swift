@@ -130,6 +130,13 @@ package final class AMQPClient: Sendable {
     /// Whether the client currently has an open connection (for readiness probes). Non-blocking.
     package var isConnected: Bool { status.snapshot.connected }
 
+    /// The broker node of the open connection (one of `settings.endpoints`), nil while
+    /// disconnected. Non-blocking.
+    package var connectedNode: AMQPEndpoint? {
+        let s = status.snapshot
+        return s.connected ? s.node : nil
+    }
+
     /// The last connection error while disconnected (operator-readable), nil when connected.
     package var lastError: String? { status.snapshot.lastError }
 

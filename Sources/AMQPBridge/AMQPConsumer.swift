@@ -143,6 +143,13 @@ package final class AMQPConsumer: Sendable {
     /// The current epoch (channel generation); 0 before the first connection.
     package var epoch: UInt64 { status.snapshot.epoch }
 
+    /// The broker node the consumer is connected to (one of `settings.endpoints`), nil while
+    /// disconnected. Non-blocking.
+    package var connectedNode: AMQPEndpoint? {
+        let s = status.snapshot
+        return s.connected ? s.node : nil
+    }
+
     /// The last connection error while disconnected, nil when connected.
     package var lastError: String? { status.snapshot.lastError }
 
@@ -277,7 +284,7 @@ final class ConsumerCore {
 
     private func connectAndSetup() {
         do {
-            let c = try AMQPConnection.connect(settings: config.settings, name: config.connectionName)
+            let c = try supervisor.open(name: config.connectionName)
             conn = c
             try c.openChannel()
             try setupChannel(c)
@@ -297,6 +304,7 @@ final class ConsumerCore {
         unacked.removeAll()  // their tags belonged to the previous channel
         consuming = false
         guard let st = c.state else { throw .closed }
+        if let problem = config.options.problem { throw .invalidArgument("queue '\(config.queue)': \(problem)") }
         let arena = CArena()
         _ = amqp_queue_declare(st, c.channel, arena.bytes(config.queue), 0, config.options.durable ? 1 : 0, 0, 0,
                                arena.table(config.options.arguments))
@@ -312,7 +320,8 @@ final class ConsumerCore {
         try c.checkLastReply("basic.qos")
         try startConsuming(c)
         let ep = epoch
-        status.update { $0 = .init(connected: true, epoch: ep, lastError: nil) }
+        let node = supervisor.endpoint
+        status.update { $0 = .init(connected: true, epoch: ep, lastError: nil, node: node) }
         logger.debug("AMQP consumer ready", metadata: ["amqp.epoch": "\(ep)", "amqp.paused": "\(paused)"])
     }
 

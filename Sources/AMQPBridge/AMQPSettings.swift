@@ -11,9 +11,25 @@
 ///   `verify` (`verify_peer` | `verify_none`), `verify_hostname` (`true` | `false`),
 ///   `reconnect_min_delay` (ms), `reconnect_max_delay` (ms).
 ///   Unknown parameters are rejected so that typos do not pass silently.
+///
+/// Several URLs separated by commas name the nodes of one cluster (`endpoints`, tried in that
+/// order): they may differ only in host and port, since one connection logs in to whichever
+/// node answers with the same credentials, vhost and options. A comma inside a URL (in a
+/// password) is kept when what follows it is not a new `amqp://` or `amqps://` URL.
 package struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    package var host: String
-    package var port: Int
+    /// The broker nodes, in the order a connection tries them (never empty). A connection
+    /// starts with the first; after losing one it tries the next, in turn.
+    package private(set) var endpoints: [AMQPEndpoint]
+    /// The first endpoint's host; setting it replaces that endpoint's host.
+    package var host: String {
+        get { endpoints[0].host }
+        set { endpoints[0].host = newValue }
+    }
+    /// The first endpoint's port; setting it replaces that endpoint's port.
+    package var port: Int {
+        get { endpoints[0].port }
+        set { endpoints[0].port = newValue }
+    }
     package var vhost: String
     package var user: String
     package var password: String
@@ -38,8 +54,7 @@ package struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, Custo
 
     package init(host: String = "localhost", port: Int? = nil, vhost: String = "/",
                 user: String = "guest", password: String = "guest", useTLS: Bool = false) {
-        self.host = host
-        self.port = port ?? (useTLS ? 5671 : 5672)
+        self.endpoints = [AMQPEndpoint(host: host, port: port ?? (useTLS ? 5671 : 5672))]
         self.vhost = vhost
         self.user = user
         self.password = password
@@ -57,20 +72,44 @@ package struct AMQPSettings: Sendable, Equatable, CustomStringConvertible, Custo
         self.reconnectMaxDelay = .seconds(2)
     }
 
+    /// One URL, or several separated by commas (the nodes of one cluster).
     package init(url: String) throws(AMQPError) {
-        self = try AMQPURLParser.parse(url)
+        self = try AMQPURLParser.parseList(url)
     }
 
-    /// `host:port` (IPv6 literals in brackets).
-    package var address: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    /// Settings for one cluster: these settings with `endpoints` in place of their own.
+    /// - Throws: `.invalidArgument` when `endpoints` is empty.
+    package func with(endpoints: [AMQPEndpoint]) throws(AMQPError) -> AMQPSettings {
+        guard !endpoints.isEmpty else { throw .invalidArgument("a broker list needs at least one endpoint") }
+        var copy = self
+        copy.endpoints = endpoints
+        return copy
     }
 
-    /// The URL without the password: safe to log.
+    /// The same settings with only the endpoint at `index`: what one connection attempt uses,
+    /// so that its errors name the node it tried.
+    func pinned(to index: Int) -> AMQPSettings {
+        var copy = self
+        copy.endpoints = [endpoints[index % endpoints.count]]
+        return copy
+    }
+
+    /// The first endpoint's `host:port` (IPv6 literals in brackets).
+    package var address: String { endpoints[0].address }
+
+    /// Every endpoint's `host:port`, separated by commas.
+    package var addresses: String { endpoints.map(\.address).joined(separator: ",") }
+
+    /// The URL (or the URLs, separated by commas) without the password: safe to log.
     package var redacted: String {
+        endpoints.map(redacted(_:)).joined(separator: ",")
+    }
+
+    /// One endpoint's URL without the password.
+    package func redacted(_ endpoint: AMQPEndpoint) -> String {
         let scheme = useTLS ? "amqps" : "amqp"
         let vhostPart = vhost == "/" ? "/" : "/" + percentEncode(vhost)
-        return "\(scheme)://\(percentEncode(user))@\(address)\(vhostPart)"
+        return "\(scheme)://\(percentEncode(user))@\(endpoint.address)\(vhostPart)"
     }
 
     package var description: String { redacted }
@@ -94,6 +133,44 @@ private func percentEncode(_ s: String) -> String {
 }
 
 enum AMQPURLParser {
+    /// One URL, or several separated by commas that differ only in host and port.
+    static func parseList(_ text: String) throws(AMQPError) -> AMQPSettings {
+        var urls: [Substring] = []
+        for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = piece.drop(while: { $0.isWhitespace })
+            let startsURL = trimmed.strippingPrefixCaseInsensitive("amqp://") != nil
+                || trimmed.strippingPrefixCaseInsensitive("amqps://") != nil
+            if let last = urls.last, !startsURL, !trimmed.isEmpty {
+                // A comma inside the previous URL (a password may hold one): keep it there.
+                urls[urls.count - 1] = text[last.startIndex..<piece.endIndex]
+            } else {
+                urls.append(piece)
+            }
+        }
+        if urls.count == 1 { return try parse(String(urls[0])) }
+        var first: AMQPSettings?
+        var endpoints: [AMQPEndpoint] = []
+        for (index, url) in urls.enumerated() {
+            guard !url.allSatisfy(\.isWhitespace) else {
+                throw .invalidURL("URL \(index + 1) of the list of \(urls.count) is empty (a comma too many?)")
+            }
+            let settings: AMQPSettings
+            do {
+                settings = try parse(String(url))
+            } catch {
+                throw .invalidURL("URL \(index + 1) of the list of \(urls.count): \(error.detail)")
+            }
+            endpoints.append(contentsOf: settings.endpoints)
+            guard let first else { first = settings; continue }
+            if let difference = first.differenceBesidesEndpoints(settings) {
+                throw .invalidURL("URL \(index + 1) of the list has another \(difference) than the first; "
+                                  + "the URLs of one cluster may differ only in host and port")
+            }
+        }
+        guard let first else { throw .invalidURL("empty URL") }
+        return try first.with(endpoints: endpoints)
+    }
+
     static func parse(_ url: String) throws(AMQPError) -> AMQPSettings {
         func bad(_ why: String) -> AMQPError {
             // Never echo the URL itself: it may contain a password.
@@ -273,5 +350,27 @@ extension Substring {
         guard self.count >= prefix.count else { return nil }
         let head = self.prefix(prefix.count)
         return head.lowercased() == prefix ? self.dropFirst(prefix.count) : nil
+    }
+}
+
+extension AMQPSettings {
+    /// What, other than the endpoints, differs from `other` (nil when nothing): for the error
+    /// naming a list's odd URL. Never the values themselves (one may be a password).
+    fileprivate func differenceBesidesEndpoints(_ other: AMQPSettings) -> String? {
+        if useTLS != other.useTLS { return "scheme" }
+        if user != other.user { return "user name" }
+        if password != other.password { return "password" }
+        if vhost != other.vhost { return "vhost" }
+        var aligned = other
+        aligned.endpoints = endpoints
+        return aligned == self ? nil : "set of query parameters"
+    }
+}
+
+extension AMQPError {
+    /// An `invalidURL`'s reason without its prefix; any other error's description.
+    fileprivate var detail: String {
+        if case .invalidURL(let why) = self { return why }
+        return description
     }
 }

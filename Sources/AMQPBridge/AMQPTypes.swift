@@ -172,10 +172,31 @@ package struct AMQPQueueOptions: Sendable, Equatable {
         self.arguments = arguments
     }
 
+    /// A durable queue of `type`, with `arguments` besides the type (a classic queue carries
+    /// no `x-queue-type`, so it matches queues declared before there was a choice).
+    package init(type: AMQPQueueType, arguments: [String: AMQPFieldValue] = [:]) {
+        var arguments = arguments
+        arguments[AMQPQueueType.argument] = type == .classic ? nil : .string(type.rawValue)
+        self.init(durable: true, arguments: arguments)
+    }
+
     /// Durable classic queue.
     package static let durable = AMQPQueueOptions()
     /// Durable quorum queue.
-    package static let quorum = AMQPQueueOptions(arguments: ["x-queue-type": "quorum"])
+    package static let quorum = AMQPQueueOptions(type: .quorum)
+
+    /// The kind of queue these options declare.
+    package var type: AMQPQueueType {
+        arguments[AMQPQueueType.argument]?.stringValue == AMQPQueueType.quorum.rawValue ? .quorum : .classic
+    }
+
+    /// Why the broker would refuse these options, before asking it: a quorum queue must be
+    /// durable (RabbitMQ answers 406, which would read as "exists with other arguments").
+    var problem: String? {
+        if type == .quorum && !durable { return "a quorum queue must be durable" }
+        if type == .quorum, arguments["x-max-priority"] != nil { return "quorum queues have no priorities (x-max-priority)" }
+        return nil
+    }
 }
 
 /// Result of `AMQPClient.declareQueue`.
@@ -198,6 +219,9 @@ package enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     case loginFailed(address: String, user: String, detail: String)
     /// TLS set-up or handshake failed.
     case tls(String)
+    /// Every node of a list of several was tried and none could be used: each one's error, in
+    /// the order they were tried.
+    case noBrokerAnswered([String])
     /// A socket or library error on an established connection.
     case socket(String)
     /// An operation did not complete in time.
@@ -221,6 +245,8 @@ package enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionRefused(let a, let d): return "cannot connect to AMQP broker \(a): \(d)"
         case .loginFailed(let a, let u, let d): return "AMQP login to \(a) as '\(u)' failed: \(d)"
         case .tls(let s): return "AMQP TLS error: \(s)"
+        case .noBrokerAnswered(let errors):
+            return "no AMQP broker of the \(errors.count) in the list could be used: " + errors.joined(separator: "; ")
         case .socket(let s): return "AMQP connection error: \(s)"
         case .timeout(let s): return "AMQP timeout: \(s)"
         case .channelClosed(let c, let t): return "AMQP channel closed by broker: \(c) \(t)"

@@ -118,7 +118,7 @@ extension ClientCore {
         func waitForProgress() throws(AMQPError) {
             let remaining = lastProgress + policy.confirmTimeout - .now
             if remaining <= .zero {
-                throw .timeout("no publisher confirm from \(settings.address) for \(policy.confirmTimeout)")
+                throw .timeout("no publisher confirm from \(c.settings.address) for \(policy.confirmTimeout)")
             }
             if let ev = try c.nextEvent(timeout: min(remaining, .seconds(1))) {
                 try handle(ev)

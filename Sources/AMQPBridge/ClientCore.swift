@@ -107,7 +107,7 @@ final class ClientCore {
 
     func connectOnce() throws(AMQPError) -> AMQPConnection {
         do {
-            let c = try AMQPConnection.connect(settings: settings, name: connectionName)
+            let c = try supervisor.open(name: connectionName)
             try c.openChannel()
             try confirmSelect(c)
             conn = c
@@ -116,7 +116,8 @@ final class ClientCore {
             exchangesOK.removeAll()
             supervisor.connected()
             let gen = generation
-            status.update { $0 = .init(connected: true, epoch: gen, lastError: nil) }
+            let node = supervisor.endpoint
+            status.update { $0 = .init(connected: true, epoch: gen, lastError: nil, node: node) }
             return c
         } catch {
             conn = nil
@@ -173,7 +174,7 @@ final class ClientCore {
             let now = ContinuousClock.now
             if supervisor.nextAttempt > now {
                 if supervisor.nextAttempt > deadline {
-                    throw supervisor.lastError ?? .timeout("reconnecting to \(settings.address)")
+                    throw supervisor.lastError ?? .timeout("reconnecting to \(settings.addresses)")
                 }
                 // Sleep in slices so that close() is not held up by the back-off.
                 while ContinuousClock.now < supervisor.nextAttempt {

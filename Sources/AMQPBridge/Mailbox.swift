@@ -98,6 +98,8 @@ final class LinkStatus: Sendable {
         var lastError: String?
         /// A consumer stopped reading because it holds its byte budget unacknowledged.
         var holdingBack = false
+        /// The node of the current (or last) connection.
+        var node: AMQPEndpoint?
     }
     private let state = Mutex(Snapshot())
 

@@ -1,8 +1,14 @@
 import Hub
 import Logging
 
-/// Reconnection bookkeeping shared by the client and the consumer threads: the hub's
-/// `Backoff` between attempts, and one warning per outage (not one per attempt).
+/// Reconnection bookkeeping shared by the client and the consumer threads: which node of the
+/// list to try, the hub's `Backoff` between rounds, and one warning per outage (not one per
+/// attempt).
+///
+/// Failover: a connection tries the endpoints in turn, from the one after the node it last
+/// lost (the first at start), until one answers; only when a whole round failed does it wait
+/// (back-off) before the next round. So losing a node of a cluster costs one immediate
+/// reconnect to the next node, and a list of one endpoint behaves as before.
 struct ConnectionSupervisor {
     private let backoff: Backoff
     private(set) var nextAttempt: ContinuousClock.Instant = .now
@@ -10,6 +16,8 @@ struct ConnectionSupervisor {
     private(set) var lastError: AMQPError?
     private var failedAttempts = 0
     private var everConnected = false
+    /// The endpoint connected to, or tried first in the next round.
+    private(set) var current = 0
     let logger: Logger
     let settings: AMQPSettings
 
@@ -21,6 +29,35 @@ struct ConnectionSupervisor {
     }
 
     var inOutage: Bool { outageStart != nil }
+
+    /// The endpoint connected to (or tried next).
+    var endpoint: AMQPEndpoint { settings.endpoints[current] }
+
+    /// Opens a connection to the first endpoint that answers, trying each once from `current`.
+    /// With one endpoint its error is thrown as it is; with several, `.noBrokerAnswered` with
+    /// every node's error. Blocks (each attempt is bounded by `connectTimeout`): call it on the
+    /// connection's own thread.
+    mutating func open(name: String) throws(AMQPError) -> AMQPConnection {
+        let count = settings.endpoints.count
+        var errors: [AMQPError] = []
+        for step in 0..<count {
+            let index = (current + step) % count
+            do {
+                let connection = try AMQPConnection.connect(settings: settings.pinned(to: index), name: name)
+                current = index
+                return connection
+            } catch {
+                errors.append(error)
+                if count > 1 {
+                    logger.debug("AMQP node did not answer; trying the next", metadata: [
+                        "amqp.node": "\(settings.endpoints[index])", "error": "\(error)",
+                    ])
+                }
+            }
+        }
+        if count == 1, let only = errors.first { throw only }
+        throw .noBrokerAnswered(errors.map(\.description))
+    }
 
     mutating func connectFailed(_ error: AMQPError) {
         lastError = error
@@ -39,29 +76,34 @@ struct ConnectionSupervisor {
         }
     }
 
-    /// An established connection broke: log once, retry at once (then back off).
+    /// An established connection broke: log once, retry at once (then back off), starting
+    /// with the next node of the list.
     mutating func connectionLost(_ error: AMQPError) {
         lastError = error
+        let lostNode = endpoint
+        current = (current + 1) % settings.endpoints.count
         if outageStart == nil {
             outageStart = .now
             failedAttempts = 0
             logger.warning("AMQP connection lost; reconnecting", metadata: [
-                "amqp.broker": "\(settings.redacted)", "error": "\(error)",
+                "amqp.broker": "\(settings.redacted(lostNode))", "amqp.node": "\(lostNode)", "error": "\(error)",
             ])
         }
         nextAttempt = .now
     }
 
     mutating func connected() {
+        let node: Logger.Metadata = [
+            "amqp.broker": "\(settings.redacted(endpoint))", "amqp.node": "\(endpoint)",
+        ]
         if let start = outageStart {
             let secs = (ContinuousClock.now - start).seconds
-            logger.notice("AMQP connection re-established", metadata: [
-                "amqp.broker": "\(settings.redacted)",
+            logger.notice("AMQP connection re-established", metadata: node.merging([
                 "amqp.outage_seconds": "\((secs * 10).rounded() / 10)",
                 "amqp.failed_attempts": "\(failedAttempts)",
-            ])
+            ]) { $1 })
         } else if !everConnected {
-            logger.info("AMQP connected", metadata: ["amqp.broker": "\(settings.redacted)"])
+            logger.info("AMQP connected", metadata: node)
         }
         everConnected = true
         outageStart = nil

@@ -13,6 +13,7 @@ struct CommonOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try HubdConfiguration.load(file: config ?? environment["HUBD_CONFIG"], environment: environment)
         LogFormat.current = configuration.logFormat
+        LogInstance.current = configuration.instance
         return configuration
     }
 }

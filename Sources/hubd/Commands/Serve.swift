@@ -47,6 +47,13 @@ struct Serve: AsyncParsableCommand {
         }
         let prometheus = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: prometheus)
+        // An info metric (value 1) rather than a label on every series: a scraper joins on it.
+        prometheus.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "hubd", metricName: "instance", unitName: "info",
+                helpText: "This hubd instance's name (instance); always 1"),
+            labels: [("instance", configuration.instance)]
+        ).set(Double(1))
 
         let queueOptions = configuration.queueOptions
         let makeConsumer: @Sendable (String) -> AMQPConsumer = { queue in
@@ -103,7 +110,8 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         let signals = ShutdownSignals { await group.triggerGracefulShutdown() }
         logger.info("hubd serving", metadata: [
-            "broker": "\(amqp.redacted)", "submit_queue": "\(settings.submitQueue)",
+            "broker": "\(amqp.redacted)", "queue_type": "\(configuration.queueType.rawValue)",
+            "submit_queue": "\(settings.submitQueue)",
             "database": "\(configuration.database)", "her_id": "\(settings.herId)",
             "http": "\(configuration.httpAddress ?? "off")",
             "proms": "\(proms == nil ? "off" : "on")",
@@ -151,13 +159,10 @@ struct HubRunner: Service {
 }
 
 extension HubdConfiguration {
-    /// How hubd declares the queues it touches.
-    var queueOptions: AMQPQueueOptions {
-        switch queueType {
-        case .classic: AMQPQueueOptions()
-        case .quorum: AMQPQueueOptions(arguments: ["x-queue-type": .string("quorum")])
-        }
-    }
+    /// How hubd declares every queue it declares (its own, gateway and event queues, and the
+    /// parties' with declare_queues = all): durable, never exclusive or auto-delete, so that
+    /// each can be a quorum queue.
+    var queueOptions: AMQPQueueOptions { AMQPQueueOptions(type: queueType) }
 
     func restSettings(host: String, port: Int, maxMessageBytes: Int) throws -> RESTSettings {
         var publicURL: URL?

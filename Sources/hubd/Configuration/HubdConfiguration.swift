@@ -1,3 +1,4 @@
+import AMQPBridge
 import Dialogs
 import Foundation
 import Hub
@@ -22,7 +23,7 @@ struct HubdConfiguration {
     var submitQueue = "hubd.submit"
     var deadLetterQueue = "hubd.dead"
     var maxMessageBytes = 16 * 1024 * 1024
-    var queueType = QueueType.classic
+    var queueType = AMQPQueueType.classic
     var declareQueues = DeclareQueues.own
     var defaultExpirySeconds: Double = 4 * 24 * 3600
     var retryInitialSeconds: Double = 1
@@ -57,14 +58,11 @@ struct HubdConfiguration {
     /// Nil: the dialog catalogue's deadline (30 days).
     var answerDeadlineSeconds: Double?
     var answerCheckSeconds: Double = 60
+    var instance = HubdConfiguration.defaultInstance
 
     /// Whether a token must come with a DPoP proof.
     enum DPoPMode: String {
         case required, optional
-    }
-
-    enum QueueType: String {
-        case classic, quorum
     }
 
     /// Which queues hubd declares: its own (the parties' belong to the bus operator), or all.
@@ -121,6 +119,7 @@ struct HubdConfiguration {
         ("proms_expiry_check_seconds", "how often orders without an answer are checked for expiry"),
         ("answer_deadline_seconds", "how long after acceptance a request's answer is due (default: the dialog catalogue's, 30 days)"),
         ("answer_check_seconds", "how often conversations are checked for a passed answer deadline"),
+        ("instance", "this instance's name in logs and metrics (default: host name-process id)"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -188,7 +187,7 @@ struct HubdConfiguration {
         case "dead_letter_queue": deadLetterQueue = value
         case "max_message_bytes": maxMessageBytes = try number(Int.self, minimum: 1)
         case "queue_type":
-            guard let type = QueueType(rawValue: value.lowercased()) else {
+            guard let type = AMQPQueueType(rawValue: value.lowercased()) else {
                 throw ConfigurationError("\(origin): queue_type must be classic or quorum, not '\(value)'")
             }
             queueType = type
@@ -251,9 +250,33 @@ struct HubdConfiguration {
             answerDeadlineSeconds = nil
             if !value.isEmpty { answerDeadlineSeconds = try number(Double.self, minimum: 1) }
         case "answer_check_seconds": answerCheckSeconds = try number(Double.self, minimum: 0.01)
+        case "instance":
+            guard Self.isInstanceName(value) else {
+                throw ConfigurationError("\(origin): instance must be 1 to 64 letters, digits, '.', '_' or '-', not '\(LogSafe.text(value, limit: 80))'")
+            }
+            instance = value
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }
+    }
+
+    /// The host name and the process id: unique among instances running at the same time.
+    static var defaultInstance: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count - 1) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        // A host name outside the allowed characters (rare) is cut to what fits a metrics label.
+        let cleaned = String(host.unicodeScalars.filter { isInstanceCharacter($0) }.prefix(48))
+        return (cleaned.isEmpty ? "hubd" : cleaned) + "-" + String(getpid())
+    }
+
+    /// Letters, digits, '.', '_' and '-': safe in a log line, a metrics label and a file name.
+    static func isInstanceName(_ text: String) -> Bool {
+        (1...64).contains(text.unicodeScalars.count) && text.unicodeScalars.allSatisfy(isInstanceCharacter)
+    }
+
+    private static func isInstanceCharacter(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")
     }
 
     /// `host:port` split; nil when it is not that.

@@ -29,7 +29,10 @@ struct HubdLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
+        var merged: Logger.Metadata = [:]
+        // Lowest precedence: a logger's own "instance" (none sets one) would win.
+        if let instance = LogInstance.current { merged["instance"] = .string(instance) }
+        merged.merge(metadata) { $1 }
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let own = event.metadata { merged.merge(own) { $1 } }
         let fields = merged.map { (Self.safe($0.key), Self.safe(Self.flatten($0.value))) }

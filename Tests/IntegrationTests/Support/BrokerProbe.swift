@@ -6,8 +6,9 @@ import Hub
 final class BrokerProbe: Sendable {
     let client: AMQPClient
 
-    init() throws {
-        client = AMQPClient(settings: try TestEnvironment.amqpSettings(), name: "test probe", logger: TestEnvironment.quietLogger)
+    /// `url`: the test broker's unless a test runs hubd against another (the cluster).
+    init(url: String = TestEnvironment.amqpURL) throws {
+        client = AMQPClient(settings: try AMQPSettings(url: url), name: "test probe", logger: TestEnvironment.quietLogger)
     }
 
     /// The headers a well-formed submission carries.

@@ -43,7 +43,7 @@ final class HubdProcess: @unchecked Sendable {
     /// Creates the parties' queues (as the bus operator would) and starts `hubd serve` in the
     /// background.
     func start() async throws {
-        try await parties.provisionQueues()
+        try await parties.provisionQueues(url: environment["HUBD_AMQP_URL"] ?? TestEnvironment.amqpURL)
         let process = Process()
         process.executableURL = TestEnvironment.hubdExecutable
         process.arguments = ["serve"]

@@ -37,13 +37,15 @@ struct TestParties {
 
     /// Creates the parties' async and error queues, as the bus operator does in the national
     /// network: hubd publishes to them without declaring them (`declare_queues = own`).
-    func provisionQueues() async throws {
-        let client = AMQPClient(settings: try TestEnvironment.amqpSettings(), name: "test provisioning", logger: TestEnvironment.quietLogger)
+    /// `url` is the test broker's unless a test runs hubd against another (the cluster);
+    /// `options` the kind of queue the bus operator makes.
+    func provisionQueues(url: String = TestEnvironment.amqpURL, options: AMQPQueueOptions = .durable) async throws {
+        let client = AMQPClient(settings: try AMQPSettings(url: url), name: "test provisioning", logger: TestEnvironment.quietLogger)
         defer { Task { await client.close() } }
         for entry in try entries {
             for kind in [AddressKind.async, .error] {
                 // A name AMQP cannot carry is one the bus operator could not have created either.
-                if let queue = entry.party.queue(kind), queue.utf8.count <= 255 { try await client.declareQueue(queue) }
+                if let queue = entry.party.queue(kind), queue.utf8.count <= 255 { try await client.declareQueue(queue, options: options) }
             }
         }
     }
