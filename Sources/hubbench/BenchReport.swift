@@ -49,6 +49,32 @@ struct BenchReport: Codable {
     var restAtHalfRate: [Scenarios.RESTResult] = []
     var events: [Scenarios.EventsResult] = []
 
+    /// What went missing in any run: a benchmark that lost messages measured nothing worth
+    /// reporting, so hubbench fails on it (and a smoke run in `scripts/test` catches it).
+    var losses: [String] {
+        var lost: [String] = []
+        for entry in steady {
+            for (name, runs) in [("C relay", entry.cRelay), ("AMQPBridge relay", entry.relay), ("hub", entry.hub)] {
+                let missing = runs.map { $0.messages - $0.received }.reduce(0, +)
+                if missing > 0 { lost.append("steady \(entry.size) B, \(name): \(missing) missing") }
+            }
+        }
+        if let rate {
+            let missing = rate.runs.map { $0.messages - $0.received }.reduce(0, +)
+            if missing > 0 { lost.append("fixed rate: \(missing) missing") }
+        }
+        for run in backlog where run.delivered < run.messages {
+            lost.append("backlog: \(run.messages - run.delivered) not delivered")
+        }
+        for run in rest + restAtHalfRate where run.delivered < run.accepted {
+            lost.append("rest: \(run.accepted - run.delivered) accepted but not delivered")
+        }
+        for run in events where run.deliveries < run.expectedDeliveries {
+            lost.append("events: \(run.expectedDeliveries - run.deliveries) deliveries missing")
+        }
+        return lost
+    }
+
     static func summary(_ run: Scenarios.RESTResult) -> String {
         let cpu = run.hubdCPUMicrosecondsPerMessage.map { "\(Int($0)) µs CPU/msg" } ?? "CPU ?"
         return "\(Int(run.throughput)) accepted/s, p50/p95/p99 \(String(format: "%.1f/%.1f/%.1f", run.p50, run.p95, run.p99)) ms, " +

@@ -124,6 +124,8 @@ struct Hubbench: AsyncParsableCommand {
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
             print("results written to \(json)")
         }
+        let losses = report.losses
+        guard losses.isEmpty else { throw BenchError("messages went missing: " + losses.joined(separator: "; ")) }
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
