@@ -3,7 +3,8 @@
  * with manual acknowledgements, republishes each batch persistently with publisher confirms,
  * and acknowledges the batch (one multiple-ack) once the broker has confirmed all of it.
  * A batch is everything that has arrived while the last one was confirmed, up to the limit,
- * so it batches the way hubd does. No threads, no copies beyond rabbitmq-c's own.
+ * so it batches the way hubd does; while it waits for confirms it keeps reading the next batch
+ * from the consumer socket. One thread, no copies beyond rabbitmq-c's own.
  *
  * Usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH]
  * Runs until SIGTERM or SIGINT, then prints "relayed N" and exits 0; exits 1 on any error.
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <poll.h>
 
 #if __has_include(<rabbitmq-c/amqp.h>)
 #include <rabbitmq-c/amqp.h>
@@ -51,6 +53,24 @@ static amqp_connection_state_t open_connection(const struct amqp_connection_info
   return conn;
 }
 
+/* Reads deliveries into batch[*count...] until it holds `limit` or nothing more has arrived;
+   waits up to `wait_us` for the first one. Returns -1 on an error, after saying so. */
+static int take(amqp_connection_state_t in, amqp_envelope_t *batch, int *count, int limit, long wait_us) {
+  while (*count < limit) {
+    struct timeval wait = {0, wait_us};
+    amqp_maybe_release_buffers(in);
+    amqp_rpc_reply_t reply = amqp_consume_message(in, &batch[*count], &wait, 0);
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) return 0;
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+      fprintf(stderr, "crelay: the consumer connection failed\n");
+      return -1;
+    }
+    (*count)++;
+    wait_us = 0;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH]\n");
@@ -85,52 +105,76 @@ int main(int argc, char **argv) {
   amqp_confirm_select(out, 1);
   die_reply("confirm.select", amqp_get_rpc_reply(out));
 
-  amqp_envelope_t *envelopes = calloc((size_t)batch, sizeof(amqp_envelope_t));
+  /* Two batches: the one being confirmed, and the next, read from the consumer's socket while
+     the confirms are awaited so that the broker never finds that socket full. */
+  amqp_envelope_t *current = calloc((size_t)batch, sizeof(amqp_envelope_t));
+  amqp_envelope_t *next = calloc((size_t)batch, sizeof(amqp_envelope_t));
+  unsigned char *confirmed = calloc((size_t)batch, 1);
   amqp_bytes_t target = amqp_cstring_bytes(argv[3]);
   uint64_t published = 0, relayed = 0;
+  int waiting = 0; /* messages already read into next */
   while (!stopping) {
-    /* Wait briefly for the first message, so a stop request is noticed; then take whatever
-       has already arrived without waiting. */
-    int count = 0;
-    struct timeval wait = {0, 100000};
-    while (count < batch) {
-      struct timeval none = {0, 0};
-      amqp_maybe_release_buffers(in);
-      amqp_rpc_reply_t reply = amqp_consume_message(in, &envelopes[count], count == 0 ? &wait : &none, 0);
-      if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) break;
-      die_reply("consume", reply);
-      count++;
-    }
+    /* The next batch: what has arrived already, else wait briefly for one (so that a stop
+       request is noticed), then take whatever else has arrived, without waiting. */
+    amqp_envelope_t *swap = current; current = next; next = swap;
+    int count = waiting;
+    waiting = 0;
+    if (take(in, current, &count, batch, count == 0 ? 100000 : 0) < 0) return 1;
     if (count == 0) continue;
     for (int i = 0; i < count; i++) {
-      amqp_basic_properties_t properties = envelopes[i].message.properties;
+      amqp_basic_properties_t properties = current[i].message.properties;
       properties._flags |= AMQP_BASIC_DELIVERY_MODE_FLAG;
       properties.delivery_mode = 2;
-      if (amqp_basic_publish(out, 1, amqp_empty_bytes, target, 0, 0, &properties, envelopes[i].message.body) != AMQP_STATUS_OK) {
+      if (amqp_basic_publish(out, 1, amqp_empty_bytes, target, 0, 0, &properties, current[i].message.body) != AMQP_STATUS_OK) {
         fprintf(stderr, "crelay: publish failed\n");
         return 1;
       }
     }
-    uint64_t last = published + (uint64_t)count, confirmed = published;
-    while (confirmed < last) {
+    /* Confirms may come singly, out of order, or as multiple-acks that cover earlier singles:
+       each tag of the batch is marked once. */
+    memset(confirmed, 0, (size_t)batch);
+    int outstanding = count;
+    while (outstanding > 0) {
       amqp_frame_t frame;
-      if (amqp_simple_wait_frame(out, &frame) != AMQP_STATUS_OK) {
-        fprintf(stderr, "crelay: lost the publisher connection\n");
+      struct timeval none = {0, 0};
+      int status = amqp_simple_wait_frame_noblock(out, &frame, &none);
+      if (status == AMQP_STATUS_TIMEOUT) {
+        /* Nothing from the publisher's socket yet: sleep until either socket has data,
+           reading the consumer's meanwhile (unless the next batch is full). */
+        if (take(in, next, &waiting, batch, 0) < 0) return 1;
+        struct pollfd sockets[2] = {{amqp_get_sockfd(out), POLLIN, 0}, {amqp_get_sockfd(in), POLLIN, 0}};
+        int ready = poll(sockets, waiting < batch ? 2 : 1, 60000);
+        if (ready == 0) {
+          fprintf(stderr, "crelay: no publisher confirm for 60 s\n");
+          return 1;
+        }
+        if (ready < 0 && errno != EINTR) {
+          fprintf(stderr, "crelay: poll failed\n");
+          return 1;
+        }
+        continue;
+      }
+      if (status != AMQP_STATUS_OK) {
+        fprintf(stderr, "crelay: lost the publisher connection: %s\n", amqp_error_string2(status));
         return 1;
       }
       if (frame.frame_type != AMQP_FRAME_METHOD) continue;
-      if (frame.payload.method.id == AMQP_BASIC_ACK_METHOD) {
-        amqp_basic_ack_t *ack = frame.payload.method.decoded;
-        confirmed = ack->multiple ? ack->delivery_tag : confirmed + 1;
-      } else {
+      if (frame.payload.method.id != AMQP_BASIC_ACK_METHOD) {
         fprintf(stderr, "crelay: the broker refused a publish (method 0x%08x)\n", frame.payload.method.id);
         return 1;
       }
+      amqp_basic_ack_t *ack = frame.payload.method.decoded;
+      uint64_t first = ack->multiple ? published + 1 : ack->delivery_tag;
+      for (uint64_t tag = first; tag <= ack->delivery_tag && tag <= published + (uint64_t)count; tag++) {
+        if (tag <= published || confirmed[tag - published - 1]) continue;
+        confirmed[tag - published - 1] = 1;
+        outstanding--;
+      }
     }
-    published = last;
+    published += (uint64_t)count;
     amqp_maybe_release_buffers(out);
-    amqp_basic_ack(in, 1, envelopes[count - 1].delivery_tag, 1);
-    for (int i = 0; i < count; i++) amqp_destroy_envelope(&envelopes[i]);
+    amqp_basic_ack(in, 1, current[count - 1].delivery_tag, 1);
+    for (int i = 0; i < count; i++) amqp_destroy_envelope(&current[i]);
     relayed += (uint64_t)count;
   }
   printf("relayed %llu\n", (unsigned long long)relayed);
@@ -139,7 +183,9 @@ int main(int argc, char **argv) {
   amqp_connection_close(out, AMQP_REPLY_SUCCESS);
   amqp_destroy_connection(in);
   amqp_destroy_connection(out);
-  free(envelopes);
+  free(current);
+  free(next);
+  free(confirmed);
   free(url);
   return 0;
 }
