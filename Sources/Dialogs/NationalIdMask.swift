@@ -13,6 +13,8 @@
 package enum NationalIdMask {
     /// Returns `text` with every run of exactly 11 digits outside a UUID replaced by 11 asterisks.
     package static func mask(_ text: String) -> String {
+        // Most text has no run of exactly 11 digits at all: that is settled without copying it.
+        guard hasElevenDigitRun(text) else { return text }
         var utf8 = Array(text.utf8)
         var changed = false
         var runStart = 0
@@ -31,6 +33,20 @@ package enum NationalIdMask {
             index += 1
         }
         return changed ? String(decoding: utf8, as: UTF8.self) : text
+    }
+
+    /// Whether `text` holds a run of exactly 11 digits anywhere, inside a UUID or not.
+    package static func hasElevenDigitRun(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                run += 1
+            } else {
+                if run == 11 { return true }
+                run = 0
+            }
+        }
+        return run == 11
     }
 
     /// Whether `text` holds a run of exactly 11 digits outside a UUID.

@@ -33,6 +33,8 @@ extension MessageProperties {
     /// which hubd sends anything. Patient identifiers never go into headers, whoever put them
     /// there; the body is the only place they travel, unchanged.
     package func maskingNationalIds() -> MessageProperties {
+        // Dispatch masks every message's properties; almost always there is nothing to mask.
+        guard needsMasking else { return self }
         func mask(_ value: String?) -> String? { value.map(NationalIdMask.mask) }
         return MessageProperties(
             messageId: mask(messageId), correlationId: mask(correlationId), replyTo: mask(replyTo),
@@ -41,6 +43,12 @@ extension MessageProperties {
                 headers.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
                 // Two names that differ only in a masked number become one header.
                 uniquingKeysWith: { first, _ in first }))
+    }
+
+    private var needsMasking: Bool {
+        let values = [messageId, correlationId, replyTo, contentType, type, expiration].compactMap { $0 }
+        return values.contains(where: NationalIdMask.hasElevenDigitRun)
+            || headers.contains { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }
     }
 }
 
