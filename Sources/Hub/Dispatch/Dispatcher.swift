@@ -131,8 +131,12 @@ package final class Dispatcher: Sendable {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
             let message = item.message
             let queue = item.envelope.destination.name
-            var metadata = Self.metadata(message)
-            metadata["queue"] = "\(queue)"
+            // Built inside the log calls (autoclosures): a sent message at the usual levels builds none.
+            func metadata(_ more: Logger.Metadata = [:]) -> Logger.Metadata {
+                var metadata = Self.metadata(message).merging(more) { _, added in added }
+                metadata["queue"] = "\(queue)"
+                return metadata
+            }
             var summary = queueOutcomes[queue] ?? (false, nil)
             switch outcome {
             case .sent:
@@ -141,16 +145,14 @@ package final class Dispatcher: Sendable {
                 results.append(.sent(id: message.id, announced: pushed))
                 metrics.dispatched(after: now.timeIntervalSince(message.acceptedAt))
                 summary.succeeded = true
-                logger.debug("sent", metadata: metadata)
+                logger.debug("sent", metadata: metadata())
             case .transientFailure(let error):
                 let delay = settings.retry.delay(afterAttempt: message.attempts + 1, random: random())
                 let next = min(now.addingTimeInterval(delay), message.expiresAt)
                 results.append(.retry(id: message.id, error: error, nextAttempt: next))
                 metrics.retried()
                 summary.failure = error
-                metadata["error"] = "\(error)"
-                metadata["attempt"] = "\(message.attempts + 1)"
-                logger.warning("send failed; will retry", metadata: metadata)
+                logger.warning("send failed; will retry", metadata: metadata(["error": "\(error)", "attempt": "\(message.attempts + 1)"]))
             case .permanentFailure(let error):
                 results.append(giveUp(message, .failed, reason: error, now: now))
             case .refused(let reason):

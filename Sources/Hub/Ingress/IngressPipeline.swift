@@ -193,38 +193,48 @@ package final class IngressPipeline: Sendable {
         return metadata
     }
 
+    /// Metadata is built inside each log call (swift-log takes it as an autoclosure), so that a
+    /// batch at the usual levels builds none for the messages it does not log.
     private func log(_ batch: [Submission], _ decisions: [IngressDecision], _ outcomes: [IngressOutcome]) {
+        var accepted = 0
         for (index, decision) in decisions.enumerated() {
-            var metadata = Self.metadata(batch[index])
+            let submission = batch[index]
             switch (decision, outcomes[index]) {
             case (_, .duplicate):
-                logger.info("duplicate submission dropped", metadata: metadata)
+                logger.info("duplicate submission dropped", metadata: Self.metadata(submission))
             case (.reject(let rejection, _, _), _):
                 metrics.refused(rejection.condition)
-                metadata["errorCondition"] = "\(rejection.condition.rawValue)"
-                logger.warning("submission rejected: \(LogSafe.text(rejection.description))", metadata: metadata)
+                logger.warning(
+                    "submission rejected: \(LogSafe.text(rejection.description))",
+                    metadata: Self.metadata(submission, ["errorCondition": "\(rejection.condition.rawValue)"]))
             case (.deadLetter(let draft, _), _):
                 metrics.deadLettered()
-                logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: metadata)
+                logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: Self.metadata(submission))
             case (.event(let draft), .eventRecorded(let sequence, let new)):
-                metadata["event_id"] = "\(draft.event.eventId)"
-                metadata["sequence"] = "\(sequence)"
-                logger.debug(new ? "event appended" : "event seen before; not appended again", metadata: metadata)
+                logger.debug(
+                    new ? "event appended" : "event seen before; not appended again",
+                    metadata: Self.metadata(submission, ["event_id": "\(draft.event.eventId)", "sequence": "\(sequence)"]))
             case (.event, .eventRefused(let rejection)):
                 metrics.refused(rejection.condition)
-                metadata["errorCondition"] = "\(rejection.condition.rawValue)"
-                logger.warning("event refused: \(LogSafe.text(rejection.description))", metadata: metadata)
+                logger.warning(
+                    "event refused: \(LogSafe.text(rejection.description))",
+                    metadata: Self.metadata(submission, ["errorCondition": "\(rejection.condition.rawValue)"]))
             case (.accept(let message), .accepted(_, let correlated)):
-                metrics.reached(.accepted)
+                accepted += 1
                 if correlated == true, case .appRec(_, _, _, let status) = message.correlation { metrics.reached(status) }
                 if correlated == false {
-                    logger.info("receipt for an unknown original; routed anyway", metadata: metadata)
+                    logger.info("receipt for an unknown original; routed anyway", metadata: Self.metadata(submission))
                 } else {
-                    logger.debug("submission accepted", metadata: metadata)
+                    logger.debug("submission accepted", metadata: Self.metadata(submission))
                 }
             default:
                 break
             }
         }
+        if accepted > 0 { metrics.reached(.accepted, count: accepted) }
+    }
+
+    private static func metadata(_ submission: Submission, _ more: Logger.Metadata) -> Logger.Metadata {
+        metadata(submission).merging(more) { _, added in added }
     }
 }
