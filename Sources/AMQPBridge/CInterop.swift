@@ -11,7 +11,13 @@ import Darwin
 /// (tables, properties) whose pointers must stay valid across a rabbitmq-c call.
 /// Not Sendable: create and use on one thread.
 final class CArena {
+    /// Carved from in order: a published message needs some thirty small pieces (each header's
+    /// key and value), and one allocation for all of them costs far less than one each.
     private var blocks: [UnsafeMutableRawPointer] = []
+    private var next: UnsafeMutableRawPointer?
+    private var left = 0
+    private static let blockSize = 4096
+    private static let alignment = 16
 
     init() {}
 
@@ -20,8 +26,17 @@ final class CArena {
     }
 
     private func alloc(_ size: Int) -> UnsafeMutableRawPointer {
-        guard let p = malloc(max(size, 1)) else { fatalError("out of memory") }
-        blocks.append(p)
+        let rounded = (max(size, 1) + Self.alignment - 1) & ~(Self.alignment - 1)
+        if rounded > left {
+            let capacity = max(rounded, Self.blockSize)
+            guard let block = malloc(capacity) else { fatalError("out of memory") }
+            blocks.append(block)
+            next = block
+            left = capacity
+        }
+        guard let p = next else { fatalError("out of memory") }
+        next = p + rounded
+        left -= rounded
         return p
     }
 
