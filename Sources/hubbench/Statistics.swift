@@ -33,9 +33,10 @@ struct RunResult: Sendable, Codable {
     /// process of its own (hubd, the C relay).
     var cpuSeconds: Double?
 
-    /// CPU time per message received, in microseconds.
+    /// CPU time per message received, in microseconds; unknown when the run was shorter than
+    /// the kernel's accounting tick (10 ms), which shows as no CPU time at all.
     var cpuMicrosecondsPerMessage: Double? {
-        guard let cpuSeconds, received > 0 else { return nil }
+        guard let cpuSeconds, cpuSeconds > 0, received > 0 else { return nil }
         return cpuSeconds / Double(received) * 1e6
     }
 
