@@ -46,9 +46,9 @@ extension MessageProperties {
     }
 
     private var needsMasking: Bool {
-        let values = [messageId, correlationId, replyTo, contentType, type, expiration].compactMap { $0 }
-        return values.contains(where: NationalIdMask.hasElevenDigitRun)
-            || headers.contains { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }
+        func hasRun(_ value: String?) -> Bool { value.map(NationalIdMask.hasElevenDigitRun) ?? false }
+        return hasRun(messageId) || hasRun(correlationId) || hasRun(replyTo) || hasRun(contentType) || hasRun(type)
+            || hasRun(expiration) || headers.contains { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }
     }
 }
 

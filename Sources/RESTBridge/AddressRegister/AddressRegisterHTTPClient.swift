@@ -93,16 +93,14 @@ package struct AddressRegisterHTTPClient: AddressRegisterClient {
                 throw AddressRegisterError("\(name): no HelseID token: \(error)")
             }
         }
-        let status: UInt
-        let answer: ByteBuffer
+        let fetched: HTTPAnswer
         do {
-            let fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
-            status = fetched.status
-            answer = fetched.body
+            fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
         } catch {
             logger.debug("Address Register request failed", metadata: ["request": "\(name)", "error": "\(error)"])
             throw AddressRegisterError("\(name): " + HTTPFailureReason.describe(error, timeout: timeout, host: "the Address Register at \(url)"))
         }
+        let (status, answer) = (fetched.status, fetched.body)
         switch status {
         case 200..<300:
             return Data(buffer: answer)

@@ -54,17 +54,15 @@ package struct PromsHTTPClient: PromsServiceClient {
         } catch {
             return .refused("the order cannot be encoded: \(error)")
         }
-        let status: UInt
-        let answer: ByteBuffer
+        let fetched: HTTPAnswer
         do {
-            let fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
-            status = fetched.status
-            answer = fetched.body
+            fetched = try await HTTPAnswer.fetch(request, with: client, timeout: timeout, limit: Self.answerLimit)
         } catch {
             let reason = HTTPFailureReason.describe(error, timeout: timeout, host: "the PROMs service")
             logger.debug("PROMs order request failed", metadata: ["proms_order_id": "\(order.id)", "error": "\(error)"])
             return .unavailable(reason)
         }
+        let (status, answer) = (fetched.status, fetched.body)
         switch status {
         case 200..<300:
             guard let placed = try? JSONDecoder().decode(FormOrderAnswer.self, from: Data(buffer: answer)),
