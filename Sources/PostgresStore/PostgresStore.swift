@@ -1,0 +1,182 @@
+import Foundation
+import Hub
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The hub's durable state in a PostgreSQL database that a fleet of hubd instances shares
+/// (contract fleet.md): the same store as `SQLiteStore`, with what several writers need on top.
+///
+/// - Every method that changes state runs in one transaction, as in SQLite; a commit is
+///   durable when PostgreSQL's `synchronous_commit` says so (on, by default).
+/// - Due messages are claimed (`FOR UPDATE SKIP LOCKED`, then a lease of `claimLease` seconds
+///   with this instance's name) so that two instances never send the same message at once,
+///   and a dead instance's claims lapse.
+/// - Notification offsets and event sequences are handed out under a transaction-scoped
+///   advisory lock, so that they become visible in the order they were handed out: a reader
+///   "after offset N" never misses a row committed later with a lower number.
+/// - Each write ends with `NOTIFY hubd_changes`; every instance listens, so that `changes`
+///   moves for writes of any instance (live notification streams, SSE).
+///
+/// The SQL lives in one extension per concern, as for SQLite (`PostgresStore+Ingress.swift`,
+/// `+Dispatch`, ...); the schema is `PostgresSchema`.
+package final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// Where the database is (without its password), for logs and `status`.
+    package let location: PostgresLocation
+    /// The queue dead letters are copied to.
+    package let deadLetterQueue: String
+    /// Bumped after every write of any instance, for readers that follow the store live.
+    package let changes = ChangeFeed()
+    /// This instance's name, written on the claims and leases it holds.
+    package let instance: String
+    /// How long a dispatch claim keeps other instances off a message.
+    package let claimLease: TimeInterval
+    private let background: Task<Void, Never>
+
+    /// The channel every instance listens on.
+    static let changeChannel = "hubd_changes"
+
+    /// Connects to the database at `location`, brings its schema up to date (one instance at a
+    /// time) and starts following other instances' writes.
+    package static func open(
+        _ location: PostgresLocation, instance: String, claimLease: TimeInterval = 30,
+        deadLetterQueue: String = "hubd.dead", maximumConnections: Int = 10, logger: Logger
+    ) async throws(StoreError) -> PostgresStore {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database,
+            tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = PostgresStore(
+            client: client, location: location, instance: instance, claimLease: claimLease,
+            deadLetterQueue: deadLetterQueue, logger: logger)
+        do {
+            try await PostgresSchema.migrate(client, logger: logger)
+        } catch {
+            store.close()
+            throw storeError("migrate \(location)", error)
+        }
+        return store
+    }
+
+    private init(
+        client: PostgresClient, location: PostgresLocation, instance: String, claimLease: TimeInterval,
+        deadLetterQueue: String, logger: Logger
+    ) {
+        self.client = client
+        self.location = location
+        self.instance = instance
+        self.claimLease = claimLease
+        self.deadLetterQueue = deadLetterQueue
+        self.logger = logger
+        let changes = changes
+        background = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await Self.follow(client, changes: changes, logger: logger) }
+            }
+        }
+    }
+
+    deinit {
+        background.cancel()
+    }
+
+    /// Closes the connections; the store is unusable afterwards.
+    package func close() {
+        background.cancel()
+    }
+
+    /// Listens for other instances' writes on a connection of its own, for as long as the store
+    /// is open; after a lost connection it listens again (and bumps, since writes may have been
+    /// missed in between).
+    private static func follow(_ client: PostgresClient, changes: ChangeFeed, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: changeChannel) { notifications in
+                        changes.bump()
+                        for try await _ in notifications { changes.bump() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("lost the PostgreSQL change feed; listening again", metadata: ["error": "\(PostgresStore.describe(error))"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// Runs `body` in one transaction and, unless `announce` is false (a claim changes nothing
+    /// a reader follows), tells every instance that the store changed.
+    func write<T: Sendable>(
+        _ operation: String, announce: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        let logger = logger
+        do {
+            let result = try await client.withTransaction(logger: logger) { connection in
+                let result = try await body(connection)
+                if announce { try await connection.query("NOTIFY hubd_changes", logger: logger) }
+                return result
+            }
+            if announce { changes.bump() }
+            return result
+        } catch {
+            throw Self.storeError(operation, error)
+        }
+    }
+
+    /// Runs `body` on a connection outside a transaction (every statement sees its own snapshot).
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(operation, error)
+        }
+    }
+
+    /// Takes a transaction-scoped advisory lock, held until the transaction ends: what keeps
+    /// numbers handed out from a sequence (notification positions, event sequences) committing
+    /// in the order they were handed out.
+    func lock(_ lock: FleetLock, db: PostgresConnection) async throws {
+        try await db.query("SELECT pg_advisory_xact_lock(\(lock.rawValue))", logger: logger)
+    }
+
+    /// Runs `slice` (deletes of at most a few thousand rows) one transaction at a time until it
+    /// deletes nothing, so no transaction holds locks for long. Returns the rows removed.
+    func deleteInSlices(_ operation: String, _ slice: @Sendable @escaping (PostgresConnection) async throws -> Int) async throws(StoreError) -> Int {
+        var removed = 0
+        while true {
+            let count = try await write(operation, slice)
+            removed += count
+            if count == 0 { return removed }
+        }
+    }
+
+    /// Classifies what postgres-nio or the code inside a transaction threw.
+    static func storeError(_ operation: String, _ error: any Error) -> StoreError {
+        switch error {
+        case let error as StoreError:
+            return error
+        case let error as PSQLError:
+            let failure = PostgresFailure(error)
+            return StoreError(operation, kind: failure.isPermanent ? .permanent : .transient, underlying: failure)
+        case let error as CorruptRecord:
+            return StoreError(operation, kind: .permanent, underlying: error)
+        case let error as PostgresDecodingError:
+            return StoreError(operation, kind: .permanent, underlying: CorruptRecord("column \(error.columnName) does not read back: \(error.code)"))
+        default:
+            return StoreError(operation, kind: .transient, underlying: PostgresFailure(sqlState: nil, message: describe(error)))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? PSQLError).map { PostgresFailure($0).description } ?? "\(error)"
+    }
+}
