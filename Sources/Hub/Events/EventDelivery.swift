@@ -14,8 +14,22 @@ package struct EventDelivery: Sendable, Equatable {
     /// The subscriber's webhook as it is now (nil for the broker).
     package var webhook: WebhookEndpoint?
 
+    package init(
+        subscriber: Int, sequence: Int64, attempts: Int, eventId: String, kind: String, action: String,
+        body: [UInt8], webhook: WebhookEndpoint?
+    ) {
+        self.subscriber = subscriber
+        self.sequence = sequence
+        self.attempts = attempts
+        self.eventId = eventId
+        self.kind = kind
+        self.action = action
+        self.body = body
+        self.webhook = webhook
+    }
+
     /// The `transport` column: which delivery loop a row belongs to.
-    static func transportColumn(_ channel: EventSubscription.Channel) -> String {
+    package static func transportColumn(_ channel: EventSubscription.Channel) -> String {
         channel == .webhook ? "webhook" : "amqp"
     }
 }

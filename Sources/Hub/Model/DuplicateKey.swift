@@ -25,7 +25,7 @@ package struct DuplicateKey: Sendable, Hashable {
     /// A dead-lettered submission, keyed by its `fromHerId` header and `message_id` exactly as
     /// given (either may be malformed: that is often why it is a dead letter). Both go in whole,
     /// the first with its length, so no two submissions share a key by accident.
-    static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
+    package static func deadLetter(fromHeader: String?, messageId: String) -> DuplicateKey {
         let from = fromHeader ?? ""
         return DuplicateKey(senderHerId: HerId.parse(from) ?? 0, key: "dead:\(from.utf8.count):\(from):" + messageId)
     }

@@ -19,4 +19,25 @@ package struct DueMessage: Sendable {
     /// Set when the stored record cannot be read back (its properties are damaged): the
     /// message cannot be sent, and must not stop the others.
     package var damage: String? = nil
+
+    package init(
+        id: Int64, messageId: String, kind: MessageKind, fromHerId: Int?, toHerId: Int?, messageFunction: String?,
+        target: DeliveryTarget, properties: MessageProperties, body: [UInt8], attempts: Int, acceptedAt: Date,
+        expiresAt: Date, origin: SubmissionOrigin = .amqp, damage: String? = nil
+    ) {
+        self.id = id
+        self.messageId = messageId
+        self.kind = kind
+        self.fromHerId = fromHerId
+        self.toHerId = toHerId
+        self.messageFunction = messageFunction
+        self.target = target
+        self.properties = properties
+        self.body = body
+        self.attempts = attempts
+        self.acceptedAt = acceptedAt
+        self.expiresAt = expiresAt
+        self.origin = origin
+        self.damage = damage
+    }
 }

@@ -12,4 +12,16 @@ package struct DuePromsOrder: Sendable {
     package var lastError: String?
     /// The end of the expiry date: no attempt is made after it.
     package var deadline: Date
+
+    package init(
+        id: String, registerHerId: Int, request: Result<PromsFormOrder, CorruptRecord>, attempts: Int,
+        lastError: String?, deadline: Date
+    ) {
+        self.id = id
+        self.registerHerId = registerHerId
+        self.request = request
+        self.attempts = attempts
+        self.lastError = lastError
+        self.deadline = deadline
+    }
 }

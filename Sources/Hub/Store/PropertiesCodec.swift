@@ -6,10 +6,10 @@ import Foundation
 /// Layout: a version byte (1); six optional fields (messageId, correlationId, replyTo,
 /// contentType, type, expiration), each a presence byte and, when present, a string; a header
 /// count; then name and value strings. A string is a LEB128 length and its UTF-8 bytes.
-enum PropertiesCodec {
+package enum PropertiesCodec {
     static let version: UInt8 = 1
 
-    static func encode(_ properties: MessageProperties) -> Data {
+    package static func encode(_ properties: MessageProperties) -> Data {
         var bytes: [UInt8] = [version]
         bytes.reserveCapacity(512)
         for field in [properties.messageId, properties.correlationId, properties.replyTo,
@@ -30,7 +30,7 @@ enum PropertiesCodec {
         return Data(bytes)
     }
 
-    static func decode(_ data: Data) throws -> MessageProperties {
+    package static func decode(_ data: Data) throws -> MessageProperties {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> MessageProperties in
             var reader = Reader(bytes: raw)
             guard try reader.byte() == version else { throw CorruptRecord("stored properties: unknown properties format") }

@@ -18,6 +18,25 @@ package struct StoredMessage: Sendable {
     /// The AppRec that answered it last, with its document, when one did.
     package var appRec: (messageId: String, body: [UInt8])?
 
+    package init(
+        id: Int64, messageId: String, kind: MessageKind, fromHerId: Int?, toHerId: Int?, messageFunction: String?,
+        msgId: String?, contentType: String?, body: [UInt8], origin: SubmissionOrigin, history: [StatusEntry],
+        appRec: (messageId: String, body: [UInt8])?
+    ) {
+        self.id = id
+        self.messageId = messageId
+        self.kind = kind
+        self.fromHerId = fromHerId
+        self.toHerId = toHerId
+        self.messageFunction = messageFunction
+        self.msgId = msgId
+        self.contentType = contentType
+        self.body = body
+        self.origin = origin
+        self.history = history
+        self.appRec = appRec
+    }
+
     /// hubd's current status: the last of the history.
     package var status: MessageStatus { history.last?.status ?? .accepted }
 
