@@ -46,7 +46,7 @@ package struct EventSubscription: Sendable, Equatable {
     /// The routing-key patterns that select this subscriber's events on the topic exchange, or
     /// nil when the filter names covered HER-ids, which routing keys cannot carry: such a
     /// subscriber gets each of its events published to its queue directly.
-    var routingKeys: [String]? {
+    package var routingKeys: [String]? {
         guard channel == .amqp, coveredHerIds.isEmpty else { return nil }
         let kindNames = kinds.isEmpty ? ["*"] : kinds.map(\.rawValue)
         let actionNames = actions.isEmpty ? ["*"] : actions.map(\.rawValue)
