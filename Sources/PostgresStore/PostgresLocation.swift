@@ -10,6 +10,9 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     package var database: String
     /// `sslmode=require` (or `verify-full`) in the URL's query: connect with TLS or not at all.
     package var requireTLS: Bool
+    /// `schema=NAME` in the URL's query: hubd's tables live in that schema (created when
+    /// missing) instead of `public`, so that several fleets, or tests, can share one database.
+    package var schema: String?
 
     /// Whether `HUBD_DATABASE` names PostgreSQL rather than a SQLite file.
     package static func isURL(_ value: String) -> Bool {
@@ -41,10 +44,19 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.password = components.password?.removingPercentEncoding ?? components.password
         self.database = database
         self.requireTLS = mode != "disable"
+        if let schema = components.queryItems?.first(where: { $0.name == "schema" })?.value {
+            guard !schema.isEmpty, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                  !(schema.first?.isNumber ?? true) else {
+                throw PostgresLocationError(url: url, reason: "schema must be a plain name (letters, digits, _)")
+            }
+            self.schema = schema.lowercased()
+        }
     }
 
     /// The URL without its password, for logs and status output.
-    package var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+    package var description: String {
+        "postgres://\(user)@\(host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
+    }
 }
 
 /// A `HUBD_DATABASE` value that looks like a PostgreSQL URL but cannot be used.

@@ -15,9 +15,13 @@ enum PostgresSchema {
 
     /// Applies what is missing, in one transaction under an advisory lock: instances that start
     /// together migrate one after the other, and the later ones find nothing left to do.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+    static func migrate(_ client: PostgresClient, schema: String?, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(FleetLock.migration.rawValue))", logger: logger)
+            if let schema {
+                // PostgresLocation allows only a plain name, so it can stand in the statement.
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
+            }
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migration (
                     name TEXT PRIMARY KEY,

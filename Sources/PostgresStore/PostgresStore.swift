@@ -50,12 +50,17 @@ package final class PostgresStore: Sendable {
             tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
+        if let schema = location.schema {
+            // A run-time parameter in the start-up packet: every connection resolves hubd's
+            // tables in the schema, without naming it in any statement.
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let store = PostgresStore(
             client: client, location: location, instance: instance, claimLease: claimLease,
             deadLetterQueue: deadLetterQueue, logger: logger)
         do {
-            try await PostgresSchema.migrate(client, logger: logger)
+            try await PostgresSchema.migrate(client, schema: location.schema, logger: logger)
         } catch {
             store.close()
             throw storeError("migrate \(location)", error)
@@ -115,6 +120,7 @@ package final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction and, unless `announce` is false (a claim changes nothing
     /// a reader follows), tells every instance that the store changed.
+    @discardableResult
     func write<T: Sendable>(
         _ operation: String, announce: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {

@@ -1,0 +1,97 @@
+import Foundation
+import Hub
+import PostgresNIO
+
+extension PostgresStore {
+    /// Writes a batch of ingress decisions in one transaction: accepted messages with their
+    /// `accepted` status, duplicate keys and conversations, error messages for senders, dead
+    /// letters, events. A submission whose key was accepted before is dropped as a duplicate
+    /// whatever else was decided about it, also when another instance accepted it: the key's
+    /// primary key makes a second instance wait for the first one's commit and then find it.
+    package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome] {
+        try await write("commit submissions") { db in
+            // Locks in one order on every instance: an event batch takes the event lock before
+            // any duplicate-key row or notification lock, so two batches never wait on each other
+            // in a circle.
+            if decisions.contains(where: { if case .event = $0 { true } else { false } }) {
+                try await self.lock(.event, db: db)
+            }
+            var subscriptions: [EventSubscription]?
+            var outcomes: [IngressOutcome] = []
+            outcomes.reserveCapacity(decisions.count)
+            for decision in decisions {
+                outcomes.append(try await self.commit(decision, subscriptions: &subscriptions, now: now, db: db))
+            }
+            return outcomes
+        }
+    }
+
+    private func commit(
+        _ decision: IngressDecision, subscriptions: inout [EventSubscription]?, now: Date, db: PostgresConnection
+    ) async throws -> IngressOutcome {
+        switch decision {
+        case .accept(let message):
+            if let key = message.duplicateKey {
+                guard try await claim(key, now: now, db: db) else {
+                    if message.origin == .gateway { try await takeBack(message, now: now, db: db) }
+                    return .duplicate
+                }
+            }
+            let id = try await insert(message, now: now, db: db)
+            if let link = message.conversation {
+                try await recordConversation(link, of: message, id: id, now: now, db: db)
+            }
+            var correlated: Bool?
+            if let correlation = message.correlation {
+                correlated = try await correlate(correlation, receipt: id, now: now, db: db)
+            }
+            return .accepted(id: id, correlated: correlated)
+        case .reject(_, let notice, let acceptedKey):
+            if let acceptedKey, try await isClaimed(acceptedKey, db: db) { return .duplicate }
+            guard let notice else { return .rejected }
+            if let key = notice.duplicateKey {
+                guard try await claim(key, now: now, db: db) else { return .duplicate }
+            }
+            try await insert(notice, now: now, db: db)
+            return .rejected
+        case .deadLetter(let draft, let acceptedKey):
+            if let acceptedKey, try await isClaimed(acceptedKey, db: db) { return .duplicate }
+            if let key = draft.duplicateKey {
+                guard try await claim(key, now: now, db: db) else { return .duplicate }
+            }
+            try await insertDeadLetter(draft, now: now, db: db)
+            return .deadLettered
+        case .event(let draft):
+            return try await append(draft, subscriptions: &subscriptions, now: now, db: db)
+        }
+    }
+
+    /// A message hubd sent to a party's queue that came back through gateway mode is dispatched
+    /// again over the party's REST channel, with at least the expiry of its return (as in SQLite).
+    private func takeBack(_ message: NewMessage, now: Date, db: PostgresConnection) async throws {
+        guard let msgId = message.msgId, let to = message.toHerId else { return }
+        try await db.query("""
+            UPDATE message SET state = 'pending', next_attempt_at = \(now.timeIntervalSince1970),
+                   expires_at = GREATEST(expires_at, \(message.expiresAt.timeIntervalSince1970))
+            WHERE msg_id = \(msgId) AND from_her_id = \(message.fromHerId) AND to_her_id = \(to)
+              AND kind IN ('dialog', 'apprec') AND target_kind = 'async' AND state = 'sent'
+            """, logger: logger)
+    }
+
+    /// Whether a message with this key was accepted before.
+    private func isClaimed(_ key: DuplicateKey, db: PostgresConnection) async throws -> Bool {
+        try await db.value("""
+            SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = \(key.senderHerId) AND key = \(key.key))
+            """, logger, as: Bool.self) ?? false
+    }
+
+    /// Records a duplicate key; false when it was there already (committed by any instance, or
+    /// earlier in this batch).
+    func claim(_ key: DuplicateKey, now: Date, db: PostgresConnection) async throws -> Bool {
+        try await db.run("""
+            INSERT INTO duplicate_key (from_her_id, key, accepted_at)
+            VALUES (\(key.senderHerId), \(key.key), \(now.timeIntervalSince1970))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger) > 0
+    }
+}
