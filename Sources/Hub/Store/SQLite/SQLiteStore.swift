@@ -1,20 +1,17 @@
 import Foundation
 import GRDB
 
-/// The hub's durable state in one SQLite file (WAL, `synchronous=FULL`): the outbox of messages
-/// to send, their status histories, duplicate keys, dead letters and the registry copy.
+/// The hub's store (`HubStore`) in one SQLite file (WAL, `synchronous=FULL`), through GRDB.
 ///
-/// Every method that changes state runs in one transaction, so a crash leaves either all of a
-/// batch or none of it; ingress acknowledges submissions only after `commitIngress` returns.
-/// The SQL lives in one extension per concern (`HubStore+Ingress.swift`, `+Dispatch`,
-/// `+Receipts`, `+DeadLetters`, `+Retention`, `+Reports`, `+Registry`, `+Rows`); failures come
-/// out as `StoreError`, transient or permanent.
-package final class HubStore: Sendable {
+/// A method that changes state is one `pool.write` transaction. The SQL lives in one extension
+/// per concern beside this file (`SQLiteStore+Ingress.swift`, `+Dispatch`, `+Receipts`,
+/// `+DeadLetters`, `+Retention`, `+Reports`, `+Registry`, `+Rows`, ...) and the schema in
+/// `StoreSchema`; GRDB's errors come out as `StoreError`, transient or permanent, by `storeError`.
+package final class SQLiteStore: HubStore {
     let pool: DatabasePool
+    /// The database file (SQLite keeps its `-wal` and `-shm` files beside it).
     package let path: String
-    /// The queue dead letters are copied to.
     package let deadLetterQueue: String
-    /// Bumped after every write of this process, for readers that follow the store live.
     package let changes = ChangeFeed()
 
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
@@ -37,6 +34,13 @@ package final class HubStore: Sendable {
             try StoreSchema.migrator.migrate(pool)
         } catch {
             throw Self.storeError("open \(path)", error)
+        }
+    }
+
+    /// The database file with its `-wal` and `-shm` files; one that cannot be read counts 0.
+    package func storageBytes() -> Int64? {
+        ["", "-wal", "-shm"].reduce(0) { total, suffix in
+            total + Int64((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
         }
     }
 
