@@ -94,7 +94,7 @@ extension Scenarios {
             } }
         }
         // Accepted: in hubd's event log (read from its store, as `hubd subscriptions list` would).
-        let store = try HubStore(path: run.database)
+        let store = try SQLiteStore(path: run.database)
         let accepting = Task {
             while try await store.subscriptionsAndLogEnd().end < Int64(count + 1) { try await Task.sleep(for: .milliseconds(20)) }
             return ContinuousClock.now

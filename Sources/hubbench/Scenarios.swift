@@ -143,7 +143,7 @@ struct Scenarios: Sendable {
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         let acceptStart = ContinuousClock.now
         try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
-        let store = try HubStore(path: run.database)
+        let store = try SQLiteStore(path: run.database)
         while try await store.pendingCount() < count {
             try await Task.sleep(for: .milliseconds(500))
         }

@@ -9,7 +9,7 @@ import Testing
 /// messages through the validator into a real SQLite store, the deadline checked by the watch on
 /// a clock the test sets.
 @Suite(.timeLimit(.minutes(2))) struct ConversationStoreTests {
-    let store: HubStore
+    let store: any HubStore
     let registry: AddressRegistry
     let validator = IngressValidator(settings: HubSettings(herId: Examples.hub), schemas: Examples.schemas)
     let innsyn: String
@@ -19,7 +19,7 @@ import Testing
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-conversations-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
         registry = try Examples.registry()
         innsyn = try Examples.message("innsyn_bruk.xml")
     }
@@ -223,7 +223,7 @@ import Testing
                     """)
             }
         }
-        let migrated = try HubStore(path: path)
+        let migrated = try SQLiteStore(path: path)
         #expect(try await migrated.notifications(for: [Examples.portal], after: 0, limit: 10).map(\.description) == ["one"])
         try await migrated.commitIngress(
             [validator.evaluate(Examples.submission(innsyn), registry: registry, now: start)], now: start)

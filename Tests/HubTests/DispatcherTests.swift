@@ -22,12 +22,12 @@ import Testing
         }
     }
 
-    let store: HubStore
+    let store: SQLiteStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-dispatch-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func dispatcher(_ transport: RecordingTransport) async throws -> Dispatcher {

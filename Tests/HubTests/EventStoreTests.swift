@@ -5,12 +5,12 @@ import Testing
 
 /// The event log's rules and its delivery lanes, on a real SQLite file.
 @Suite(.timeLimit(.minutes(1))) struct EventStoreTests {
-    let store: HubStore
+    let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-events-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func event(

@@ -8,12 +8,12 @@ import Testing
 /// checked first, errors that say whether a retry can help, dead letters pruned, a damaged
 /// registry copy surfaced.
 @Suite struct HubStoreHardeningTests {
-    let store: HubStore
+    let store: SQLiteStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func message(_ messageId: String, key: String = "msg-1", from: Int = 1, to: Int = 2) -> NewMessage {
@@ -70,13 +70,13 @@ import Testing
     }
 
     @Test func dataAStoreCannotReadBackIsPermanent() async throws {
-        #expect(HubStore.storeError("x", CorruptRecord("bad")).kind == .permanent)
+        #expect(SQLiteStore.storeError("x", CorruptRecord("bad")).kind == .permanent)
         let full = DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
-        #expect(HubStore.storeError("x", full).kind == .transient)
+        #expect(SQLiteStore.storeError("x", full).kind == .transient)
         let ioError = DatabaseError(resultCode: .SQLITE_IOERR_WRITE)
-        #expect(HubStore.storeError("x", ioError).kind == .transient)
+        #expect(SQLiteStore.storeError("x", ioError).kind == .transient)
         let constraint = DatabaseError(resultCode: .SQLITE_CONSTRAINT_NOTNULL)
-        #expect(HubStore.storeError("x", constraint).kind == .permanent)
+        #expect(SQLiteStore.storeError("x", constraint).kind == .permanent)
     }
 
     @Test func deadLettersArePrunedWithTheMessageRetentionReplayedOrNot() async throws {

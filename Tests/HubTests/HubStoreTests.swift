@@ -4,12 +4,12 @@ import Foundation
 import Testing
 
 @Suite struct HubStoreTests {
-    let store: HubStore
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
+    let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func message(_ messageId: String, key: String? = "msg-1", from: Int = 1, to: Int = 2,
@@ -116,7 +116,7 @@ import Testing
 
     @Test func storeSurvivesReopening() async throws {
         _ = try await store.commitIngress([.accept(message("m1"))], now: now)
-        let reopened = try HubStore(path: store.path)
+        let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).count == 1)
     }
 

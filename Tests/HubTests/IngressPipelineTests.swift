@@ -34,12 +34,12 @@ import Testing
         func stop() async {}
     }
 
-    let store: HubStore
+    let store: SQLiteStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-ingress-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func pipeline(_ source: ListSource) async throws -> IngressPipeline {

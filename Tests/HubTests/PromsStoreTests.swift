@@ -16,7 +16,7 @@ import Testing
         ).validated(now: now)
     }
 
-    func ordered(_ store: HubStore, _ reference: String = "reg-1", formOrderId: String) async throws -> String {
+    func ordered(_ store: any HubStore, _ reference: String = "reg-1", formOrderId: String) async throws -> String {
         guard case .created(let id) = try await store.acceptPromsOrder(try order(reference), id: UUID().uuidString.lowercased(), now: now) else {
             throw StoreError("accept", kind: .permanent, underlying: CorruptRecord("not created"))
         }
@@ -41,7 +41,7 @@ import Testing
                     """)
             }
         }
-        let store = try HubStore(path: path)
+        let store = try SQLiteStore(path: path)
         #expect(try await store.notifications(for: [10037004], after: 0, limit: 10).map(\.description) == ["one", "two"])
         let id = try await ordered(store, formOrderId: "f1")
         let latest = try await store.notifications(for: [10037004], after: 2, limit: 10)
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func statusesFromTheServiceMakeOneHistoryWhateverTheirOrder() async throws {
-        let store = try HubStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("hubd-proms-\(UUID().uuidString).sqlite").path)
+        let store = try SQLiteStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("hubd-proms-\(UUID().uuidString).sqlite").path)
         let id = try await ordered(store, formOrderId: "F1")
         func report(_ event: PromsCallback.Event) async throws -> Bool {
             try await store.recordPromsCallback(PromsCallback(formOrderId: "f1", event: event, notificationChannel: nil), now: now, pushExpiry: 60)

@@ -5,12 +5,12 @@ import Testing
 /// What the store keeps for the REST side: notifications, the inbox, channels, and the
 /// transport state it derives from a history.
 @Suite(.timeLimit(.minutes(1))) struct RESTStoreTests {
-    let store: HubStore
+    let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-rest-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func message(_ messageId: String, origin: SubmissionOrigin, from: Int = 1, to: Int = 2) -> NewMessage {

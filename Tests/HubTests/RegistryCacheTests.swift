@@ -9,7 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct RegistryCacheTests {
     @Test func aPartyStopsBeingRoutableWhenItsValidityEnds() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-cache-\(UUID().uuidString).sqlite").path
-        let store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        let store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let time = Mutex(start)
         try await store.replaceRegistry(try RegistryFile.parse(Data(#"""

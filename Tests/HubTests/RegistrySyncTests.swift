@@ -9,12 +9,12 @@ import Testing
 /// events, the stored position, and outages (the HTTP side is in IntegrationTests).
 @Suite(.timeLimit(.minutes(1))) struct RegistrySyncTests {
     static let url = "https://ar.test"
-    let store: HubStore
+    let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-arsync-\(UUID().uuidString).sqlite").path
-        store = try HubStore(path: path, deadLetterQueue: "test.dead")
+        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
     func sync(_ ar: FakeAddressRegister, maxEvents: Int = 1000, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),

@@ -51,7 +51,7 @@ import Testing
         #expect(await probe.count(parties.asyncQueue(TestParties.register)) == 0)
         #expect(await probe.count(parties.errorQueue(TestParties.helsenorge)) == 0)
         // The only conversation is the marker's (a register dialog too).
-        let conversations = try await HubStore(path: hubd.process.database).conversations(involving: nil, state: nil)
+        let conversations = try await SQLiteStore(path: hubd.process.database).conversations(involving: nil, state: nil)
         #expect(conversations.map(\.receiverHerId) == [BrokerProbe.markerReceiver])
 
         #expect(hubd.process.terminate() == 0)

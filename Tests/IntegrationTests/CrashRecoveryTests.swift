@@ -26,7 +26,7 @@ import Testing
         }
         #expect(try await probe.waitUntilEmpty(parties.submitQueue))
         // Once every one has failed to go out at least once, kill without warning.
-        let store = try HubStore(path: hubd.database)
+        let store = try SQLiteStore(path: hubd.database)
         #expect(try await eventually {
             for id in ids { if try await store.reports(for: id).first.map({ $0.attempts >= 1 }) != true { return false } }
             return true
@@ -83,7 +83,7 @@ import Testing
         #expect(hubd.terminate() == 0)
         #expect(hubd.log.components(separatedBy: "hubd serving").count - 1 == 4)
 
-        let store = try HubStore(path: hubd.database)
+        let store = try SQLiteStore(path: hubd.database)
         let counts = try await store.stateCounts()
         #expect(counts["sent"] == total)
         #expect(counts["pending"] == nil)
@@ -173,7 +173,7 @@ import Testing
         #expect(hubd.terminate() == 0)
         _ = try await submitter.value
 
-        let store = try HubStore(path: hubd.database)
+        let store = try SQLiteStore(path: hubd.database)
         let stored = try await store.stateCounts().values.reduce(0, +)
         #expect(stored > 0 && stored < total)
         // Unacknowledged deliveries return to the queue when hubd's connection closes.

@@ -13,7 +13,7 @@ import Testing
     static let day: TimeInterval = 24 * 3600
 
     struct Setup {
-        let store: HubStore
+        let store: any HubStore
         let orders: PromsOrders
         let service: PromsServiceDouble
         let clock: ManualClock
@@ -21,7 +21,7 @@ import Testing
 
     static func setUp(expiryCheckInterval: TimeInterval = 600) async throws -> Setup {
         let directory = try TestEnvironment.temporaryDirectory()
-        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("hub.sqlite").path)
         let service = try await PromsServiceDouble.start()
         let clock = ManualClock(start)
         let orders = PromsOrders(

@@ -140,7 +140,7 @@ import Testing
         }
         #expect(Self.history(try await Self.order(hubd, id, token: register)) == ["accepted", "ordered", "completed"])
         #expect(try await Self.promsNotifications(hubd, token: register).count == 2)
-        #expect(try await HubStore(path: hubd.process.database).pendingCount() == 0)
+        #expect(try await SQLiteStore(path: hubd.process.database).pendingCount() == 0)
         #expect(hook.calls.count == 2)
         #expect(!seen.all.contains { $0.contains(Self.patient) })
     }
@@ -184,7 +184,7 @@ import Testing
         #expect(second.properties.messageId != first.properties.messageId)
         #expect(Self.history(try await Self.order(hubd, id, token: register)) == ["accepted", "ordered", "completed"])
         // Nothing else is on its way: the outbox is empty, and the queue too.
-        #expect(try await HubStore(path: hubd.process.database).pendingCount() == 0)
+        #expect(try await SQLiteStore(path: hubd.process.database).pendingCount() == 0)
         #expect(await probe.count(queue) == 0)
         #expect(try await Self.promsNotifications(hubd, token: register).count == 2)
     }

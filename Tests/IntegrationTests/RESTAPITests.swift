@@ -153,7 +153,7 @@ import Testing
         _ = try await probe.next(from: parties.asyncQueue(BrokerProbe.markerReceiver))
         _ = marker
         #expect(await probe.count(parties.errorQueue(TestParties.helsenorge)) == 0)
-        let stored = try await HubStore(path: hubd.process.database).stateCounts()
+        let stored = try await SQLiteStore(path: hubd.process.database).stateCounts()
         #expect(stored.values.reduce(0, +) == 2)
     }
 

@@ -145,7 +145,7 @@ import Testing
         #expect(notice.properties.headers[HeaderName.errorCondition] == .string("transport:rejected-by-receiver"))
         #expect(notice.properties.headers[HeaderName.originalMessageId] == .string(refused))
         #expect(hook.calls.filter { $0.idempotencyKey == accepted }.count == 3)
-        let store = try HubStore(path: hubd.process.database)
+        let store = try SQLiteStore(path: hubd.process.database)
         #expect(try await store.storedMessages(messageId: accepted).first?.history.map(\.status) == [.accepted, .sent])
         #expect(try await store.storedMessages(messageId: refused).first?.history.map(\.status) == [.accepted, .rejected])
     }

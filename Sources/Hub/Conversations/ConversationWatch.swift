@@ -13,14 +13,14 @@ import Logging
 /// let marked = try await watch.checkOnce()    // what `run` does every interval
 /// ```
 package final class ConversationWatch: Sendable {
-    private let store: HubStore
+    private let store: any HubStore
     private let interval: TimeInterval
     private let retention: TimeInterval
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private static let batch = 500
 
-    package init(store: HubStore, settings: HubSettings, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
+    package init(store: any HubStore, settings: HubSettings, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         interval = settings.answerCheckInterval
         retention = settings.messageRetention

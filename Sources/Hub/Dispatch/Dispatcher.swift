@@ -12,7 +12,7 @@ import Synchronization
 /// lane each batch, and a lane whose queue refuses messages is skipped while it backs off, so
 /// one receiver's backlog or failure never holds back another's messages.
 package final class Dispatcher: Sendable {
-    private let store: HubStore
+    private let store: any HubStore
     private let transport: any OutboundTransport
     private let registry: RegistryCache
     private let channels: ChannelCache
@@ -42,7 +42,7 @@ package final class Dispatcher: Sendable {
     }
 
     package init(
-        store: HubStore, transport: any OutboundTransport, registry: RegistryCache, channels: ChannelCache = ChannelCache(),
+        store: any HubStore, transport: any OutboundTransport, registry: RegistryCache, channels: ChannelCache = ChannelCache(),
         settings: HubSettings,
         logger: Logger, metrics: HubMetrics = HubMetrics(), clock: @escaping @Sendable () -> Date = Date.init,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }

@@ -11,7 +11,7 @@ import Synchronization
 /// a subscriber that fails holds back only its own lanes. The broker and the webhooks have
 /// a loop each, so a slow endpoint never delays the queues.
 package final class EventDispatcher: Sendable {
-    private let store: HubStore
+    private let store: any HubStore
     private let transport: any OutboundTransport
     private let topology: (any EventTopology)?
     private let retry: Backoff
@@ -24,7 +24,7 @@ package final class EventDispatcher: Sendable {
     private let topologyFailing = Mutex(false)
 
     package init(
-        store: HubStore, transport: any OutboundTransport, topology: (any EventTopology)?, retry: Backoff,
+        store: any HubStore, transport: any OutboundTransport, topology: (any EventTopology)?, retry: Backoff,
         batchSize: Int = 1000, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {

@@ -11,7 +11,7 @@ import Synchronization
 /// the source's prefetch limit stops further intake meanwhile, and nothing acknowledged is lost.
 package final class IngressPipeline: Sendable {
     private let source: any SubmissionSource
-    private let store: HubStore
+    private let store: any HubStore
     private let validator: IngressValidator
     private let registry: RegistryCache
     private let logger: Logger
@@ -26,7 +26,7 @@ package final class IngressPipeline: Sendable {
     package var storeWritable: Bool { writable.withLock { $0 } }
 
     package init(
-        source: any SubmissionSource, store: HubStore, validator: IngressValidator, registry: RegistryCache,
+        source: any SubmissionSource, store: any HubStore, validator: IngressValidator, registry: RegistryCache,
         logger: Logger, batchLimit: Int = 1000, metrics: HubMetrics = HubMetrics(),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {

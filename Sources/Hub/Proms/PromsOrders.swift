@@ -15,7 +15,7 @@ import Synchronization
 /// let outcome = try await proms.accept(order)
 /// ```
 package final class PromsOrders: Sendable {
-    package let store: HubStore
+    package let store: any HubStore
     private let client: any PromsServiceClient
     private let settings: PromsSettings
     private let logger: Logger
@@ -32,7 +32,7 @@ package final class PromsOrders: Sendable {
     ///   - clock: the time orders are judged by (tests move it by hand).
     ///   - random: the jitter of the back-off, from 0..<1.
     package init(
-        store: HubStore, client: any PromsServiceClient, settings: PromsSettings, logger: Logger,
+        store: any HubStore, client: any PromsServiceClient, settings: PromsSettings, logger: Logger,
         pushed: @escaping @Sendable () -> Void = {}, clock: @escaping @Sendable () -> Date = Date.init,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {

@@ -20,7 +20,7 @@ import Synchronization
 /// let report = try await sync.fullSync()   // `hubd registry sync`
 /// ```
 package final class RegistrySync: Sendable {
-    private let store: HubStore
+    private let store: any HubStore
     private let client: any AddressRegisterClient
     private let settings: RegistrySyncSettings
     private let logger: Logger
@@ -34,7 +34,7 @@ package final class RegistrySync: Sendable {
     ///   - changed: called after a sync wrote to the copy.
     ///   - clock: the time recorded with what was written.
     package init(
-        store: HubStore, client: any AddressRegisterClient, settings: RegistrySyncSettings, logger: Logger,
+        store: any HubStore, client: any AddressRegisterClient, settings: RegistrySyncSettings, logger: Logger,
         changed: @escaping @Sendable () -> Void = {}, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store

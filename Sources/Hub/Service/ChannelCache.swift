@@ -17,7 +17,7 @@ package final class ChannelCache: Sendable {
 
     /// Reloads from the store; returns true when something changed.
     @discardableResult
-    package func refresh(from store: HubStore) async throws(StoreError) -> Bool {
+    package func refresh(from store: any HubStore) async throws(StoreError) -> Bool {
         let loaded = try await store.deliveryChannels()
         return state.withLock { current in
             guard current != loaded else { return false }

@@ -14,7 +14,7 @@ import Synchronization
 /// try await hub.run()          // until `shutdown()`
 /// ```
 package final class HubService: Sendable {
-    package let store: HubStore
+    package let store: any HubStore
     package let registry: RegistryCache
     package let channels: ChannelCache
     private let validator: IngressValidator
@@ -36,7 +36,7 @@ package final class HubService: Sendable {
     private let attached: (stream: AsyncStream<IngressPipeline>, continuation: AsyncStream<IngressPipeline>.Continuation)
 
     package init(
-        settings: HubSettings, store: HubStore, sources: [any SubmissionSource], transport: any OutboundTransport,
+        settings: HubSettings, store: any HubStore, sources: [any SubmissionSource], transport: any OutboundTransport,
         schemas: DialogSchemas, eventTopology: (any EventTopology)? = nil, logger: Logger, metrics: HubMetrics = HubMetrics(),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {

@@ -26,7 +26,7 @@ package final class RegistryCache: Sendable {
     /// Reloads from the store when its version changed or a validity bound passed; returns true
     /// when it did.
     @discardableResult
-    package func refresh(from store: HubStore) async throws -> Bool {
+    package func refresh(from store: any HubStore) async throws -> Bool {
         let stored = try await store.registryVersion()
         let now = clock()
         let fresh = state.withLock { loaded in loaded.version == stored && loaded.staleAt.map { now < $0 } ?? true }

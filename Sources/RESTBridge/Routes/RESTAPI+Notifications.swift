@@ -37,7 +37,7 @@ extension RESTAPI {
     /// Server-sent events: the backlog after `offset`, then each new notification as the store
     /// gets it, with a comment every 15 s so that proxies keep the connection. Ends when the
     /// client goes away (the write fails) or the server stops.
-    static func stream(store: HubStore, herIds: [Int], after offset: Int64, into writer: inout any ResponseBodyWriter) async throws {
+    static func stream(store: any HubStore, herIds: [Int], after offset: Int64, into writer: inout any ResponseBodyWriter) async throws {
         var offset = offset
         try await writer.write(ByteBuffer(string: "event: connected\ndata: \n\n"))
         var lastWrite = ContinuousClock.now

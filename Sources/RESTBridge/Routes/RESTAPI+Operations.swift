@@ -61,10 +61,9 @@ extension RESTAPI {
                 text += "hubd_messages_stored{state=\"\(state)\"} \(count)\n"
             }
         }
-        let bytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
-            total + ((try? FileManager.default.attributesOfItem(atPath: store.path + suffix)[.size] as? Int) ?? 0)
+        if let bytes = store.storageBytes() {
+            text += "# TYPE hubd_store_bytes gauge\nhubd_store_bytes \(bytes)\n"
         }
-        text += "# TYPE hubd_store_bytes gauge\nhubd_store_bytes \(bytes)\n"
         return text
     }
 }

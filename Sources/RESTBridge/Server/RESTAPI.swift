@@ -41,7 +41,7 @@ package struct RESTAPI: Sendable {
         self.proms = proms
     }
 
-    var store: HubStore { hub.store }
+    var store: any HubStore { hub.store }
     var bodies: BodyReader { BodyReader(limit: settings.maxBodyBytes, timeout: settings.requestTimeout) }
 
     /// The router with every route and middleware.

@@ -36,8 +36,8 @@ extension Logger {
 
 extension HubdConfiguration {
     /// The store this configuration names.
-    func openStore() throws -> HubStore {
-        try HubStore(path: database, deadLetterQueue: deadLetterQueue)
+    func openStore() throws -> any HubStore {
+        try SQLiteStore(path: database, deadLetterQueue: deadLetterQueue)
     }
 
     /// The broker this configuration names.

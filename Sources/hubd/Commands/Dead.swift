@@ -58,7 +58,7 @@ struct Dead: AsyncParsableCommand {
 
         /// The dead letters the argument names: a number is a dead letter's id when there is
         /// one; anything else (or a number that is no id) is a message_id.
-        private func letters(in store: HubStore) async throws -> [Int64] {
+        private func letters(in store: any HubStore) async throws -> [Int64] {
             guard let id else { return try await store.pendingDeadLetterIds() }
             if let number = Int64(id), try await store.deadLetterExists(number) { return [number] }
             let ids = try await store.pendingDeadLetterIds(messageId: id)

@@ -91,7 +91,7 @@ struct Registry: AsyncParsableCommand {
 
 /// Reads a registry file and replaces the store's copy.
 enum RegistryImport {
-    static func run(file: String, into store: HubStore) async throws -> Int {
+    static func run(file: String, into store: any HubStore) async throws -> Int {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))

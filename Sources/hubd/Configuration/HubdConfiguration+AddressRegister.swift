@@ -14,7 +14,7 @@ extension HubdConfiguration {
 
         /// The sync over AR's API.
         func registrySync(
-            store: HubStore, httpClient: HTTPClient, logger: Logger, changed: @escaping @Sendable () -> Void = {}
+            store: any HubStore, httpClient: HTTPClient, logger: Logger, changed: @escaping @Sendable () -> Void = {}
         ) async throws -> RegistrySync {
             let client = AddressRegisterHTTPClient(
                 client: httpClient, baseURL: url, helseID: try await helseID?.client(httpClient: httpClient, logger: logger),

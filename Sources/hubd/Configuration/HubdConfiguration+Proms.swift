@@ -13,7 +13,7 @@ extension HubdConfiguration {
         var expiryCheckSeconds: Double
 
         /// The hub's PROMs orders over this service, and what the API needs of them.
-        func endpoints(store: HubStore, hub: HubService, settings: HubSettings, httpClient: HTTPClient, logger: Logger) -> PromsEndpoints {
+        func endpoints(store: any HubStore, hub: HubService, settings: HubSettings, httpClient: HTTPClient, logger: Logger) -> PromsEndpoints {
             let client = PromsHTTPClient(client: httpClient, baseURL: url, apiKey: apiKey, logger: logger)
             let orders = PromsOrders(
                 store: store, client: client,

@@ -18,7 +18,7 @@ enum Examples {
     }
 
     /// Imports the example registry into `store` and returns a cache loaded from it.
-    static func registryCache(importedInto store: HubStore, now: Date) async throws -> RegistryCache {
+    static func registryCache(importedInto store: any HubStore, now: Date) async throws -> RegistryCache {
         let data = try Data(contentsOf: root.appendingPathComponent("deploy/examples/registry.json"))
         try await store.replaceRegistry(try RegistryFile.parse(data), source: "test", now: now)
         let cache = RegistryCache()

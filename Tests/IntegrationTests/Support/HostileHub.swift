@@ -11,7 +11,7 @@ final class HostileHub: @unchecked Sendable {
     let parties: TestParties
     let hubd: HubdProcess
     let probe: BrokerProbe
-    let store: HubStore
+    let store: any HubStore
     /// Everything taken off the parties' queues and the dead-letter queue so far, in order.
     private(set) var collected: [CollectedMessage] = []
     /// The markers `quiesce` took off the marker receiver's queue.
@@ -42,7 +42,7 @@ final class HostileHub: @unchecked Sendable {
             hubd.kill()
             throw TestFailure("hubd did not start serving; its log:\n\(hubd.log.suffix(2000))")
         }
-        store = try HubStore(path: hubd.database)
+        store = try SQLiteStore(path: hubd.database)
     }
 
     var logFile: URL { hubd.directory.appendingPathComponent("hubd.log") }

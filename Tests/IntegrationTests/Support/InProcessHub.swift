@@ -12,7 +12,7 @@ final class InProcessHub: Sendable {
 
     let parties: TestParties
     let directory: URL
-    let store: HubStore
+    let store: any HubStore
     let settings: HubSettings
     private let service: HubService
     private let consumer: AMQPConsumer
@@ -34,7 +34,7 @@ final class InProcessHub: Sendable {
             retry: Backoff(initialDelay: 0.2, maximumDelay: 1))
         configure(&settings)
         self.settings = settings
-        store = try HubStore(path: self.directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)
+        store = try SQLiteStore(path: self.directory.appendingPathComponent("hub.sqlite").path, deadLetterQueue: parties.deadQueue)
         try await store.replaceRegistry(try parties.entries, source: "test", now: Date())
         if provisionQueues { try await parties.provisionQueues() }
         let amqp = try TestEnvironment.amqpSettings()

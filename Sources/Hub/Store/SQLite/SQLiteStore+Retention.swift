@@ -1,12 +1,8 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Forgets what can no longer matter, so the store does not grow without bound: duplicate
-    /// keys accepted before `duplicateKeysBefore`; dead letters (replayed or not) and finished
-    /// messages (sent, expired, failed) from before `messagesBefore`, a message only once no
-    /// dead letter of it waits for replay. Deletes in slices so no transaction holds the writer
-    /// for long. Returns the rows removed.
+extension SQLiteStore {
+    /// Deletes in slices so no transaction holds the writer for long.
     @discardableResult
     package func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws(StoreError) -> Int {
         try await deleteInSlices("prune") { db in

@@ -1,11 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Writes a batch of ingress decisions in one transaction: accepted messages with their
-    /// `accepted` status, duplicate keys and conversations, error messages for senders, dead
-    /// letters, events. A submission whose key was accepted before is dropped as a duplicate
-    /// whatever else was decided about it.
+extension SQLiteStore {
     package func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome] {
         try await write("commit submissions") { db in
             var subscriptions: [EventSubscription]?

@@ -1,8 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// The messages with this `message_id` (or, failing that, this MsgHead `MsgId`), with histories.
+extension SQLiteStore {
     package func reports(for identifier: String) async throws(StoreError) -> [MessageReport] {
         try await read("read status") { db in
             var rows = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [identifier])
@@ -25,22 +24,20 @@ extension HubStore {
         }
     }
 
-    /// How many messages wait to be sent (counted from the lane index, which holds only those).
+    /// Counted from the lane index, which holds only those.
     package func pendingCount() async throws(StoreError) -> Int {
         try await read("count pending messages") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message INDEXED BY message_lane WHERE state = 'pending'") ?? 0
         }
     }
 
-    /// Writes one row and commits: whether the store takes writes now (readiness).
-    package func probeWrite(now: Date = Date()) async throws(StoreError) {
+    package func probeWrite(now: Date) async throws(StoreError) {
         try await write("probe a write") { db in
             try db.execute(sql: "INSERT INTO readiness_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
                            arguments: [now.timeIntervalSince1970])
         }
     }
 
-    /// Counts of messages by state, for logs and readiness.
     package func stateCounts() async throws(StoreError) -> [String: Int] {
         try await read("count messages") { db in
             var counts: [String: Int] = [:]

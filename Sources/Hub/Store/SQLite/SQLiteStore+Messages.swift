@@ -1,9 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// The messages between parties (MsgHeads and AppRecs, not error messages or dead-letter
-    /// copies) with this `message_id`, newest first, with their histories.
+extension SQLiteStore {
     package func storedMessages(messageId: String) async throws(StoreError) -> [StoredMessage] {
         try await read("read message") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
@@ -28,8 +26,6 @@ extension HubStore {
         }
     }
 
-    /// The `message_id` and document of the message a sender submitted with this `MsgId` (or
-    /// AppRec `Id`), when the store still has it: what an idempotent resubmission compares with.
     package func submittedMessage(senderHerId: Int, msgId: String) async throws(StoreError) -> (messageId: String, body: [UInt8])? {
         try await read("read submitted message") { db in
             try Row.fetchOne(db.cachedStatement(sql: """

@@ -1,9 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Records that the receiver has downloaded a message: its status becomes `delivered`.
-    /// False when no message with this id is addressed to that receiver. Repeating it is harmless.
+extension SQLiteStore {
     package func markDownloaded(messageId: String, receiverHerId: Int, now: Date) async throws(StoreError) -> Bool {
         try await write("mark downloaded") { db in
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: """

@@ -2,8 +2,7 @@ import Dialogs
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// The notifications for these parties after `offset`, oldest first, at most `limit`.
+extension SQLiteStore {
     package func notifications(for herIds: [Int], after offset: Int64, limit: Int) async throws(StoreError) -> [HubNotification] {
         guard !herIds.isEmpty else { return [] }
         return try await read("read notifications") { db in
@@ -22,7 +21,6 @@ extension HubStore {
         }
     }
 
-    /// The highest offset handed out so far (0 when none): where a stream without an offset starts.
     package func latestNotificationOffset() async throws(StoreError) -> Int64 {
         try await read("read the latest notification offset") { db in
             try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM notification") ?? 0

@@ -2,10 +2,7 @@ import AddressRegistry
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Replaces the registry copy atomically with a file's parties and bumps its version, so a
-    /// running hub reloads it. The copy is no longer AR's: the AR sync position is forgotten, so
-    /// a configured AR sync starts again with a full export.
+extension SQLiteStore {
     package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws(StoreError) {
         try await write("import registry") { db in
             try Self.replaceParties(db, entries, origin: "file", source: source, sequence: nil, now: now)
@@ -14,17 +11,12 @@ extension HubStore {
         }
     }
 
-    /// The registry version; changes whenever a registry is imported.
     package func registryVersion() async throws(StoreError) -> Int64 {
         try await read("read registry version") { db in
             try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
         }
     }
 
-    /// The registry copy and its version, each party as it stands at `now` (`asOf`: not active
-    /// outside its validity). A stored party that no longer reads (a damaged file, or a document
-    /// an older hubd stored) fails the load, naming the party, rather than silently routing
-    /// without it.
     package func loadRegistry(at now: Date) async throws(StoreError) -> (version: Int64, registry: AddressRegistry) {
         try await read("load registry") { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
@@ -41,8 +33,6 @@ extension HubStore {
         }
     }
 
-    /// Where a stored party came from and when; nil when no party has `herId`, or its origin
-    /// is damaged.
     package func partyProvenance(herId: Int) async throws(StoreError) -> PartyProvenance? {
         try await read("read party provenance") { db in
             try Row.fetchOne(db, sql: """

@@ -2,7 +2,7 @@ import Dialogs
 import Foundation
 import GRDB
 
-extension HubStore {
+extension SQLiteStore {
     // MARK: Ingress
 
     /// Applies an accepted MsgHead's conversation link (the message is row `id`), in the ingress
@@ -65,9 +65,6 @@ extension HubStore {
 
     // MARK: The deadline
 
-    /// Marks at most `limit` open conversations whose deadline passed before `now` as overdue,
-    /// each once, with a `ConversationOverdue` notification to its receiver and to its sender.
-    /// Returns those it marked.
     package func markOverdueConversations(now: Date, limit: Int) async throws(StoreError) -> [Conversation] {
         try await write("mark overdue conversations") { db in
             let stamp = now.timeIntervalSince1970
@@ -97,9 +94,6 @@ extension HubStore {
         }
     }
 
-    /// Forgets answered and closed conversations whose last change was before `finishedBefore`
-    /// (with their notifications); open and overdue ones stay until they are answered or
-    /// closed. Returns how many it removed.
     @discardableResult
     package func pruneConversations(finishedBefore: Date) async throws(StoreError) -> Int {
         try await deleteInSlices("prune conversations") { db in
@@ -114,8 +108,6 @@ extension HubStore {
 
     // MARK: Reading
 
-    /// The conversations one of `herIds` takes part in (all when nil), in `state` (any when
-    /// nil), oldest first.
     package func conversations(involving herIds: [Int]?, state: ConversationState?) async throws(StoreError) -> [Conversation] {
         try await read("read conversations") { db in
             var conditions: [String] = []
@@ -136,7 +128,6 @@ extension HubStore {
         }
     }
 
-    /// The conversation the stored message `id` opened or answered, if any.
     package func conversation(ofMessage id: Int64) async throws(StoreError) -> Conversation? {
         try await read("read a message's conversation") { db in
             try Row.fetchOne(db.cachedStatement(sql: """

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
+extension SQLiteStore {
     /// Moves the original's status for a receipt (stored as row `receipt`); false when the
     /// original is not known here. Only the original's receiver can answer it: a receipt from
     /// anyone else moves nothing.

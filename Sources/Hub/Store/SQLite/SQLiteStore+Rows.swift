@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
+extension SQLiteStore {
     /// Inserts a message to send, pending and due at once, with its `accepted` status.
     @discardableResult
     static func insert(_ message: NewMessage, now: Date, db: Database) throws -> Int64 {

@@ -2,12 +2,9 @@ import Foundation
 import GRDB
 
 /// What is still to be delivered of the event log, lane by lane.
-extension HubStore {
-    /// The rows due now that head their lane (no older row of the same subscriber and citizen
-    /// is left), oldest first: a citizen's later event waits until the earlier one is
-    /// delivered, and nothing else waits for it. Only rows up to `sequence` are read.
+extension SQLiteStore {
     package func dueEventDeliveries(
-        webhooks: Bool, now: Date, upTo sequence: Int64 = .max, limit: Int
+        webhooks: Bool, now: Date, upTo sequence: Int64, limit: Int
     ) async throws(StoreError) -> [EventDelivery] {
         let transport = webhooks ? "webhook" : "amqp"
         return try await read("read due event deliveries") { db in
@@ -31,8 +28,6 @@ extension HubStore {
         }
     }
 
-    /// When the next lane head of this loop falls due; nil when none is left. (A row behind its
-    /// lane's head may be due already, but it is not sent before the head.)
     package func nextEventDeliveryDue(webhooks: Bool) async throws(StoreError) -> Date? {
         try await read("read the next event delivery") { db in
             // In due order, stopping at the first lane head.
@@ -47,7 +42,6 @@ extension HubStore {
         }
     }
 
-    /// Removes the delivered rows and reschedules the failed ones.
     package func recordEventDeliveries(
         delivered: [EventDelivery], failed: [(delivery: EventDelivery, retryAt: Date, error: String)]
     ) async throws(StoreError) {
@@ -65,15 +59,12 @@ extension HubStore {
         }
     }
 
-    /// The subscriptions and the log's last sequence, read together: whatever is at or below
-    /// that sequence was appended knowing these subscriptions (or older ones).
     package func subscriptionsAndLogEnd() async throws(StoreError) -> (subscriptions: [EventSubscription], end: Int64) {
         try await read("read the subscriptions") { db in
             (try Self.fetchSubscriptions(db), try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM event") ?? 0)
         }
     }
 
-    /// How many rows are waiting per subscriber (0: the exchange), for `hubd subscriptions list`.
     package func pendingEventDeliveries() async throws(StoreError) -> [Int: Int] {
         try await read("count pending event deliveries") { db in
             var counts: [Int: Int] = [:]

@@ -2,10 +2,7 @@ import Dialogs
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Puts a dead letter back: a message that was accepted returns to dispatch with a fresh
-    /// expiry and the same `message_id`; a submission that never passed the checks goes back to
-    /// the submission queue, to be checked again.
+extension SQLiteStore {
     package func replayDeadLetter(_ id: Int64, expiry: TimeInterval, submitQueue: String, now: Date) async throws(StoreError) -> ReplayOutcome {
         try await write("replay dead letter") { db in
             guard let row = try Row.fetchOne(db, sql: """
@@ -41,9 +38,7 @@ extension HubStore {
         }
     }
 
-    /// Ids of the dead letters not yet replayed, oldest first; with `messageId`, only those of
-    /// that message (a message can be dead-lettered more than once, after a replay).
-    package func pendingDeadLetterIds(messageId: String? = nil) async throws(StoreError) -> [Int64] {
+    package func pendingDeadLetterIds(messageId: String?) async throws(StoreError) -> [Int64] {
         try await read("read dead letters") { db in
             if let messageId {
                 return try Int64.fetchAll(db, sql: """
@@ -54,15 +49,13 @@ extension HubStore {
         }
     }
 
-    /// Whether a dead letter with this id exists (replayed or not).
     package func deadLetterExists(_ id: Int64) async throws(StoreError) -> Bool {
         try await read("read dead letters") { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE id = ?)", arguments: [id]) ?? false
         }
     }
 
-    /// Dead letters not yet replayed, newest last.
-    package func deadLetters(limit: Int = 1000) async throws(StoreError) -> [DeadLetterRecord] {
+    package func deadLetters(limit: Int) async throws(StoreError) -> [DeadLetterRecord] {
         try await read("read dead letters") { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, message_id, from_her_id, to_her_id, function, reason, at FROM dead_letter

@@ -2,9 +2,7 @@ import AddressRegistry
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// How far the copy has followed AR; nil when the copy is not AR's (never synced, or a file
-    /// import replaced it since).
+extension SQLiteStore {
     package func registrySyncPosition() async throws(StoreError) -> RegistrySyncPosition? {
         try await read("read AR sync position") { db in
             try Row.fetchOne(db, sql: "SELECT ar_url, last_sequence, exported_at, synced_at FROM registry_sync WHERE id = 1")
@@ -17,8 +15,6 @@ extension HubStore {
         }
     }
 
-    /// Replaces the whole copy with a complete sync from AR at `url`, whose export stood at
-    /// event `sequence`, in one transaction: a hub never routes with half of it.
     package func replaceRegistry(fromAR entries: [RegistryEntry], url: String, sequence: Int64, now: Date) async throws(StoreError) {
         try await write("replace registry from AR") { db in
             try Self.replaceParties(db, entries, origin: "ar-export", source: url, sequence: sequence, now: now)
@@ -29,13 +25,6 @@ extension HubStore {
         }
     }
 
-    /// Takes in AR's events after `previous` up to `sequence`: the parties they named as AR now
-    /// gives them (`changed`, replacing the stored ones) and those AR no longer gives out
-    /// (`removed`), with the new position, in one transaction.
-    ///
-    /// Returns false, changing nothing, when the position is no longer `previous` at `url`: the
-    /// copy was replaced meanwhile (a file import, another sync), and these events do not apply
-    /// to it.
     package func applyRegistryEvents(
         changed: [RegistryEntry], removed: [Int], url: String, after previous: Int64, through sequence: Int64, now: Date
     ) async throws(StoreError) -> Bool {

@@ -1,8 +1,7 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// Every party's channel other than the default (AMQP).
+extension SQLiteStore {
     package func deliveryChannels() async throws(StoreError) -> [Int: DeliveryChannel] {
         try await read("read delivery channels") { db in
             var channels: [Int: DeliveryChannel] = [:]
@@ -21,7 +20,6 @@ extension HubStore {
         }
     }
 
-    /// Sets the channels of these parties in one transaction; `.amqp` removes a party's row.
     package func setDeliveryChannels(_ channels: [Int: DeliveryChannel], now: Date) async throws(StoreError) {
         try await write("set delivery channels") { db in
             for (herId, channel) in channels {

@@ -6,12 +6,9 @@ import GRDB
 /// PROMs form orders (proms.md): the orders registers place, their histories, and the
 /// notification and push that tell the register of each new status, all in the transaction
 /// that records the status.
-extension HubStore {
+extension SQLiteStore {
     // MARK: Orders from registers
 
-    /// Stores a register's order under `id` as `accepted`, due to be placed at once. When the
-    /// register used its reference before: the earlier order's id if it is the same order,
-    /// `.conflict` if its content differs.
     package func acceptPromsOrder(_ order: NewPromsOrder, id: String, now: Date) async throws(StoreError) -> PromsOrderAcceptance {
         try await write("store a PROMs order") { db in
             let metadata = order.metadataText
@@ -42,14 +39,12 @@ extension HubStore {
         }
     }
 
-    /// An order as its register sees it; nil when there is none with this id.
     package func promsOrder(id: String) async throws(StoreError) -> PromsOrder? {
         try await read("read a PROMs order") { db in try Self.promsOrder(id, db: db) }
     }
 
     // MARK: Placing orders at the service
 
-    /// Accepted orders due to be placed by `now`, longest waiting first, at most `limit`.
     package func duePromsOrders(now: Date, limit: Int) async throws(StoreError) -> [DuePromsOrder] {
         try await read("read PROMs orders to place") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
@@ -86,7 +81,6 @@ extension HubStore {
         }
     }
 
-    /// When the next accepted order falls due; nil when none waits.
     package func nextPromsAttempt() async throws(StoreError) -> Date? {
         try await read("read the next PROMs attempt") { db in
             try Double.fetchOne(db.cachedStatement(sql: """
@@ -95,8 +89,6 @@ extension HubStore {
         }
     }
 
-    /// Records what became of an attempt to place an order. An order that is no longer
-    /// `accepted` (expired meanwhile) is left as it is.
     package func recordPromsPlacement(
         _ result: PromsPlacementResult, of id: String, now: Date, pushExpiry: TimeInterval
     ) async throws(StoreError) {
@@ -127,9 +119,6 @@ extension HubStore {
 
     // MARK: The service's callbacks
 
-    /// Records a callback about the order the service knows as `callback.formOrderId`. False
-    /// when there is no such order; true once recorded, or when there was nothing to record
-    /// (a repeat, or an order already completed or expired).
     package func recordPromsCallback(_ callback: PromsCallback, now: Date, pushExpiry: TimeInterval) async throws(StoreError) -> Bool {
         try await write("record a PROMs callback") { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
@@ -163,9 +152,7 @@ extension HubStore {
 
     // MARK: Expiry and retention
 
-    /// Makes `expired` the open orders (not completed, expired or failed) whose expiry date
-    /// ended at or before `endedBefore`, at most `limit` of them. Returns how many.
-    package func expirePromsOrders(endedBefore: Date, now: Date, pushExpiry: TimeInterval, limit: Int = 500) async throws(StoreError) -> Int {
+    package func expirePromsOrders(endedBefore: Date, now: Date, pushExpiry: TimeInterval, limit: Int) async throws(StoreError) -> Int {
         try await write("expire PROMs orders") { db in
             let ids = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM proms_order INDEXED BY proms_order_open
@@ -181,8 +168,6 @@ extension HubStore {
         }
     }
 
-    /// Forgets completed, expired and failed orders last changed before `finishedBefore`, with
-    /// their histories and notifications. Returns how many.
     @discardableResult
     package func prunePromsOrders(finishedBefore: Date) async throws(StoreError) -> Int {
         try await deleteInSlices("prune PROMs orders") { db in

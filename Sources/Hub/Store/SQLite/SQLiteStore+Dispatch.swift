@@ -1,10 +1,8 @@
 import Foundation
 import GRDB
 
-extension HubStore {
-    /// The targets of pending messages with an id above `afterId`, and the highest id seen:
-    /// how the dispatcher learns of new lanes by reading only the rows added since it last looked.
-    /// With `afterId` 0 it reads every pending message's target, from the lane index alone.
+extension SQLiteStore {
+    /// With `afterId` 0, from the lane index alone.
     package func pendingTargets(afterId: Int64) async throws(StoreError) -> (targets: Set<DeliveryTarget>, highestId: Int64) {
         try await read("read pending targets") { db in
             var targets: Set<DeliveryTarget> = []
@@ -30,9 +28,7 @@ extension HubStore {
         }
     }
 
-    /// Pending messages of one target due by `now`, oldest due first: at most `limit`, and
-    /// stopping once their bodies pass `maxBytes` (at least one is returned when any is due).
-    package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int = .max) async throws(StoreError) -> [DueMessage] {
+    package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int) async throws(StoreError) -> [DueMessage] {
         try await read("read due messages") { db in
             let (condition, argument) = Self.laneCondition(target)
             let rows = try Row.fetchCursor(
@@ -55,7 +51,6 @@ extension HubStore {
         }
     }
 
-    /// When the next pending message of `target` falls due; nil when it has none pending.
     package func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date? {
         try await read("read next due time") { db in
             let (condition, argument) = Self.laneCondition(target)
@@ -77,7 +72,6 @@ extension HubStore {
         }
     }
 
-    /// Records the outcome of a dispatch batch in one transaction.
     package func recordDispatch(_ results: [DispatchResult], now: Date) async throws(StoreError) {
         try await write("record dispatch outcomes") { db in
             let stamp = now.timeIntervalSince1970

@@ -3,11 +3,7 @@ import Foundation
 import GRDB
 
 /// Event subscriptions.
-extension HubStore {
-    /// Creates or replaces a party's subscription. A new one starts at the current end of the
-    /// log (events.md §4). When the channel changes, what was still to be delivered to the
-    /// subscriber directly follows it to the new channel (an `Api` subscriber reads the log
-    /// itself, so its rows go).
+extension SQLiteStore {
     package func putSubscription(_ subscription: EventSubscription, now: Date) async throws(StoreError) {
         try await write("save a subscription") { db in
             try db.cachedStatement(sql: """
@@ -31,8 +27,6 @@ extension HubStore {
         }
     }
 
-    /// Removes a party's subscription and what was still to be delivered to it directly.
-    /// False when it had none.
     @discardableResult
     package func deleteSubscription(herId: Int) async throws(StoreError) -> Bool {
         try await write("delete a subscription") { db in

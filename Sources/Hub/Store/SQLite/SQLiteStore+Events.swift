@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// The event log: appending under its rules, and reading it back.
-extension HubStore {
+extension SQLiteStore {
     /// Appends an event in the ingress transaction, with one delivery row for the exchange
     /// (when a subscriber bound to it wants the event) and one per subscriber reached directly.
     /// Subscriptions are read once per transaction: `subscriptions` is that transaction's cache.
@@ -73,7 +73,6 @@ extension HubStore {
         "," + herIds.map(String.init).joined(separator: ",") + ","
     }
 
-    /// A stored event, by its id; nil when there is none.
     package func event(eventId: String) async throws(StoreError) -> LoggedEvent? {
         try await read("look up an event") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, body FROM event WHERE event_id = ?"),
@@ -82,7 +81,6 @@ extension HubStore {
         }
     }
 
-    /// The last `citizenSequence` stored for a citizen, 0 when none.
     package func lastCitizenSequence(nationalId: String) async throws(StoreError) -> Int {
         let citizen = CitizenKey.of(nationalId: nationalId)
         return try await read("read a citizen's last sequence") { db in
@@ -91,7 +89,6 @@ extension HubStore {
         }
     }
 
-    /// Events after `sequence` that `subscription`'s filter matches, oldest first, at most `limit`.
     package func events(after sequence: Int64, matching subscription: EventSubscription, limit: Int) async throws(StoreError) -> [LoggedEvent] {
         var conditions = ["sequence > ?"]
         var arguments: StatementArguments = [sequence]
