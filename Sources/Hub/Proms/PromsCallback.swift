@@ -25,7 +25,7 @@ package struct PromsCallback: Sendable, Equatable {
     }
 
     /// The status the event moves the order to.
-    var status: PromsOrderStatus {
+    package var status: PromsOrderStatus {
         switch event {
         case .ordered: .ordered
         case .error: .error

@@ -16,7 +16,7 @@ package enum PromsOrderStatus: String, Sendable, Codable, CaseIterable {
 
     /// How far along an order in this status is. Callbacks may come out of order: a status
     /// reported late joins the history, but the order's status only moves forward.
-    var progress: Int {
+    package var progress: Int {
         switch self {
         case .accepted: 0
         case .ordered: 1
