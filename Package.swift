@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "hubd",
             dependencies: [
-                "Hub", "AMQPBridge", "AddressRegistry", "Dialogs", "RESTBridge",
+                "Hub", "AMQPBridge", "AddressRegistry", "Dialogs", "RESTBridge", "PostgresStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -108,7 +108,13 @@ let package = Package(
 
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "AddressRegistryTests", dependencies: ["AddressRegistry"]),
-        .testTarget(name: "HubTests", dependencies: ["Hub", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "HubTests",
+            dependencies: [
+                "Hub", "PostgresStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "AMQPBridgeTests", dependencies: ["AMQPBridge"]),
         .testTarget(
             name: "RESTBridgeTests",

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -31,8 +32,12 @@ enum PostgresSchema {
             let applied = Set(try await connection.records("SELECT name FROM schema_migration", logger)
                 .map { (record: PostgresRecord) -> String in try record["name"] })
             for migration in migrations where !applied.contains(migration.name) {
-                // The simple query protocol: a migration is several statements.
-                _ = try await connection.simpleQuery(migration.sql).get()
+                // A prepared statement holds one command: a migration's statements run one by one
+                // (each ends its line with a semicolon; none has one inside).
+                for statement in migration.sql.components(separatedBy: ";\n")
+                where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 try await connection.query("INSERT INTO schema_migration (name) VALUES (\(migration.name))", logger: logger)
                 logger.info("migrated the PostgreSQL store", metadata: ["migration": "\(migration.name)"])
             }

@@ -20,7 +20,7 @@ import PostgresNIO
 ///
 /// The SQL lives in one extension per concern, as for SQLite (`PostgresStore+Ingress.swift`,
 /// `+Dispatch`, ...); the schema is `PostgresSchema`.
-package final class PostgresStore: Sendable {
+package final class PostgresStore: HubStore {
     let client: PostgresClient
     let logger: Logger
     /// Where the database is (without its password), for logs and `status`.
@@ -109,7 +109,10 @@ package final class PostgresStore: Sendable {
                     }
                 }
             } catch {
-                if Task.isCancelled { return }
+                // Closing the store closes the client under the listener.
+                if Task.isCancelled || (error as? PSQLError).map({ [.clientClosedConnection, .poolClosed].contains($0.code) }) == true {
+                    return
+                }
                 logger.warning("lost the PostgreSQL change feed; listening again", metadata: ["error": "\(PostgresStore.describe(error))"])
             }
             try? await Task.sleep(for: .seconds(1))

@@ -17,9 +17,8 @@ import Testing
     static let day: TimeInterval = 24 * 3600
     static let requestMsgId = "35bf992d-c9e9-4616-a12e-7696a6cecc1b"
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-conversations-\(UUID().uuidString).sqlite").path
-        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
+    init(_ backend: StoreBackend) async throws {
+        store = try await backend.makeStore()
         registry = try Examples.registry()
         innsyn = try Examples.message("innsyn_bruk.xml")
     }
@@ -61,7 +60,9 @@ import Testing
         return all[0]
     }
 
-    @Test func aRequestAndItsAnswerAreOneAnsweredConversation() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aRequestAndItsAnswerAreOneAnsweredConversation(_ backend: StoreBackend) async throws { try await Self(backend).aRequestAndItsAnswerAreOneAnsweredConversation() }
+    func aRequestAndItsAnswerAreOneAnsweredConversation() async throws {
         let request = try await submit(innsyn, at: start)
         let opened = try await only()
         #expect(opened.conversationId == Self.requestMsgId)
@@ -88,7 +89,9 @@ import Testing
         #expect(try await store.conversation(ofMessage: answerRow.id) == answered)
     }
 
-    @Test func refToConversationAnswersAndOnlyTheReceiverCanAnswer() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func refToConversationAnswersAndOnlyTheReceiverCanAnswer(_ backend: StoreBackend) async throws { try await Self(backend).refToConversationAnswersAndOnlyTheReceiverCanAnswer() }
+    func refToConversationAnswersAndOnlyTheReceiverCanAnswer() async throws {
         try await submit(innsyn, at: start)
         // The portal again, in the same conversation: a follow-up, not an answer. It opens its own
         // conversation, with the id it names.
@@ -104,7 +107,9 @@ import Testing
         #expect(try await store.conversations(involving: nil, state: .answered).count == 2)
     }
 
-    @Test func anAppRecIsNotAnAnswerButARejectionCloses() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func anAppRecIsNotAnAnswerButARejectionCloses(_ backend: StoreBackend) async throws { try await Self(backend).anAppRecIsNotAnAnswerButARejectionCloses() }
+    func anAppRecIsNotAnAnswerButARejectionCloses() async throws {
         let request = try await submit(innsyn, at: start)
         let ok = try Examples.message("apprec-ok.xml").replacingOccurrences(of: "78e51061-7311-48a3-82ce-6f447ed4d57b", with: Self.requestMsgId)
         try await submit(ok, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(60))
@@ -118,7 +123,9 @@ import Testing
         #expect(try await store.reports(for: request).first?.history.map(\.status).contains(.rejected) == true)
     }
 
-    @Test func aRequestNeverDeliveredIsClosed() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aRequestNeverDeliveredIsClosed(_ backend: StoreBackend) async throws { try await Self(backend).aRequestNeverDeliveredIsClosed() }
+    func aRequestNeverDeliveredIsClosed() async throws {
         let request = try await submit(innsyn, at: start)
         let row = try #require(try await store.reports(for: request).first)
         try await store.recordDispatch(
@@ -133,7 +140,9 @@ import Testing
         #expect(try await only().state == .closed)
     }
 
-    @Test func anUnansweredRequestIsOverdueOnceThenAnsweredLate() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func anUnansweredRequestIsOverdueOnceThenAnsweredLate(_ backend: StoreBackend) async throws { try await Self(backend).anUnansweredRequestIsOverdueOnceThenAnsweredLate() }
+    func anUnansweredRequestIsOverdueOnceThenAnsweredLate() async throws {
         let request = try await submit(innsyn, at: start)
         let log = RecordedLog()
         let watch = ConversationWatch(store: store, settings: validator.settings, logger: log.logger)
@@ -168,7 +177,9 @@ import Testing
         #expect(try await only().state == .answeredLate)
     }
 
-    @Test func anAnswerAfterTheDeadlineIsLateEvenBeforeTheCheck() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func anAnswerAfterTheDeadlineIsLateEvenBeforeTheCheck(_ backend: StoreBackend) async throws { try await Self(backend).anAnswerAfterTheDeadlineIsLateEvenBeforeTheCheck() }
+    func anAnswerAfterTheDeadlineIsLateEvenBeforeTheCheck() async throws {
         try await submit(innsyn, at: start)
         let answerBody = Self.answer(innsyn, msgId: "late", refToParent: Self.requestMsgId, refToConversation: "other")
         try await submit(answerBody, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(30 * Self.day + 1))
@@ -176,7 +187,9 @@ import Testing
         #expect(try await store.notifications(for: [Examples.portal, Examples.register], after: 0, limit: 10).isEmpty)
     }
 
-    @Test func finishedConversationsArePrunedAfterRetentionOverdueOnesStay() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func finishedConversationsArePrunedAfterRetentionOverdueOnesStay(_ backend: StoreBackend) async throws { try await Self(backend).finishedConversationsArePrunedAfterRetentionOverdueOnesStay() }
+    func finishedConversationsArePrunedAfterRetentionOverdueOnesStay() async throws {
         try await submit(innsyn, at: start)
         let other = innsyn.replacingOccurrences(of: Self.requestMsgId, with: "second")
         try await submit(other, at: start)
@@ -192,7 +205,9 @@ import Testing
 
     /// Retention and the deadline are both 30 days by default: the request may be pruned before
     /// its conversation falls overdue. The conversation, and its notifications, do not need it.
-    @Test func aConversationOutlivesItsPrunedRequest() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aConversationOutlivesItsPrunedRequest(_ backend: StoreBackend) async throws { try await Self(backend).aConversationOutlivesItsPrunedRequest() }
+    func aConversationOutlivesItsPrunedRequest() async throws {
         let request = try await submit(innsyn, at: start)
         let row = try #require(try await store.reports(for: request).first)
         try await store.recordDispatch([.sent(id: row.id)], now: start)
@@ -208,7 +223,9 @@ import Testing
 
     /// `v9-conversations` rebuilds the notification table (a notification may now be about a
     /// conversation): a store in use keeps its notifications, their offsets and its counter.
-    @Test func notificationsKeepTheirOffsetsThroughTheMigration() async throws {
+    @Test(arguments: [StoreBackend.sqlite])
+    static func notificationsKeepTheirOffsetsThroughTheMigration(_ backend: StoreBackend) async throws { try await Self(backend).notificationsKeepTheirOffsetsThroughTheMigration() }
+    func notificationsKeepTheirOffsetsThroughTheMigration() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-v8-\(UUID().uuidString).sqlite").path
         do {
             let pool = try DatabasePool(path: path)
@@ -225,7 +242,7 @@ import Testing
         }
         let migrated = try SQLiteStore(path: path)
         #expect(try await migrated.notifications(for: [Examples.portal], after: 0, limit: 10).map(\.description) == ["one"])
-        try await migrated.commitIngress(
+        _ = try await migrated.commitIngress(
             [validator.evaluate(Examples.submission(innsyn), registry: registry, now: start)], now: start)
         let watch = ConversationWatch(store: migrated, settings: validator.settings, logger: RecordedLog().logger)
         #expect(try await watch.checkOnce(now: start.addingTimeInterval(31 * Self.day)) == 1)

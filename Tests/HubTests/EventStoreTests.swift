@@ -8,9 +8,8 @@ import Testing
     let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-events-\(UUID().uuidString).sqlite").path
-        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
+    init(_ backend: StoreBackend) async throws {
+        store = try await backend.makeStore()
     }
 
     func event(
@@ -28,7 +27,9 @@ import Testing
         try await store.commitIngress(drafts.map { .event($0) }, now: now)
     }
 
-    @Test func theLogKeepsEachCitizensSequenceAndEachEventIdsContent() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func theLogKeepsEachCitizensSequenceAndEachEventIdsContent(_ backend: StoreBackend) async throws { try await Self(backend).theLogKeepsEachCitizensSequenceAndEachEventIdsContent() }
+    func theLogKeepsEachCitizensSequenceAndEachEventIdsContent() async throws {
         let first = event(sequence: 2)
         let outcomes = try await append(first, event(citizen: "02019012345", sequence: 1))
         #expect(outcomes == [.eventRecorded(sequence: 1, new: true), .eventRecorded(sequence: 2, new: true)])
@@ -44,7 +45,9 @@ import Testing
         #expect(try await store.event(eventId: first.event.eventId.uppercased())?.body == first.event.canonicalJSON)
     }
 
-    @Test func replayFollowsTheFilter() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func replayFollowsTheFilter(_ backend: StoreBackend) async throws { try await Self(backend).replayFollowsTheFilter() }
+    func replayFollowsTheFilter() async throws {
         _ = try await append(event(sequence: 1), event(sequence: 2, kind: .nekting, covers: [4]), event(sequence: 3, covers: [4, 9]))
         let sperring = EventSubscription(herId: 1, kinds: [.sperring], channel: .api)
         #expect(try await store.events(after: 0, matching: sperring, limit: 10).map(\.sequence) == [1, 3])
@@ -54,7 +57,9 @@ import Testing
         #expect(try await store.events(after: 0, matching: covering, limit: 1).map(\.sequence) == [2])
     }
 
-    @Test func onlyTheHeadOfEachLaneIsDueAndAFailureHoldsBackOnlyItsLane() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func onlyTheHeadOfEachLaneIsDueAndAFailureHoldsBackOnlyItsLane(_ backend: StoreBackend) async throws { try await Self(backend).onlyTheHeadOfEachLaneIsDueAndAFailureHoldsBackOnlyItsLane() }
+    func onlyTheHeadOfEachLaneIsDueAndAFailureHoldsBackOnlyItsLane() async throws {
         try await store.putSubscription(EventSubscription(herId: 7, channel: .webhook, webhook: WebhookEndpoint(url: "http://x", secret: "s")), now: now)
         try await store.putSubscription(EventSubscription(herId: 8, kinds: [.sperring], channel: .amqp), now: now)
         try await store.putSubscription(EventSubscription(herId: 9, coveredHerIds: [4], channel: .amqp), now: now)
@@ -81,7 +86,9 @@ import Testing
         #expect(try await store.dueEventDeliveries(webhooks: true, now: now.addingTimeInterval(31), limit: 100).map(\.sequence) == [2])
     }
 
-    @Test func aChangedChannelTakesThePendingEventsAlong() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aChangedChannelTakesThePendingEventsAlong(_ backend: StoreBackend) async throws { try await Self(backend).aChangedChannelTakesThePendingEventsAlong() }
+    func aChangedChannelTakesThePendingEventsAlong() async throws {
         let hook = EventSubscription(herId: 7, channel: .webhook, webhook: WebhookEndpoint(url: "http://x", secret: "s"))
         try await store.putSubscription(hook, now: now)
         _ = try await append(event(sequence: 1))

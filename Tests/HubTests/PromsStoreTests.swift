@@ -51,8 +51,9 @@ import Testing
         #expect(latest.first?.type == .promsOrderUpdated)
     }
 
-    @Test func statusesFromTheServiceMakeOneHistoryWhateverTheirOrder() async throws {
-        let store = try SQLiteStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("hubd-proms-\(UUID().uuidString).sqlite").path)
+    @Test(arguments: StoreBackend.allCases)
+    func statusesFromTheServiceMakeOneHistoryWhateverTheirOrder(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
         let id = try await ordered(store, formOrderId: "F1")
         func report(_ event: PromsCallback.Event) async throws -> Bool {
             try await store.recordPromsCallback(PromsCallback(formOrderId: "f1", event: event, notificationChannel: nil), now: now, pushExpiry: 60)

@@ -8,9 +8,8 @@ import Testing
     let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-rest-\(UUID().uuidString).sqlite").path
-        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
+    init(_ backend: StoreBackend) async throws {
+        store = try await backend.makeStore()
     }
 
     func message(_ messageId: String, origin: SubmissionOrigin, from: Int = 1, to: Int = 2) -> NewMessage {
@@ -24,7 +23,9 @@ import Testing
         try #require(try await store.storedMessages(messageId: messageId).first?.id)
     }
 
-    @Test func restSendersHearOfEachTransportStateOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func restSendersHearOfEachTransportStateOnce(_ backend: StoreBackend) async throws { try await Self(backend).restSendersHearOfEachTransportStateOnce() }
+    func restSendersHearOfEachTransportStateOnce() async throws {
         _ = try await store.commitIngress([.accept(message("rest", origin: .rest)), .accept(message("amqp", origin: .amqp))], now: now)
         try await store.recordDispatch([.sent(id: try await id(of: "rest")), .sent(id: try await id(of: "amqp"))], now: now)
         #expect(try await store.markDownloaded(messageId: "rest", receiverHerId: 2, now: now))
@@ -35,7 +36,9 @@ import Testing
         #expect(try await store.storedMessages(messageId: "rest").first?.history.map(\.status) == [.accepted, .sent, .delivered])
     }
 
-    @Test func inboxMessagesAreAnnouncedAndDownloaded() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func inboxMessagesAreAnnouncedAndDownloaded(_ backend: StoreBackend) async throws { try await Self(backend).inboxMessagesAreAnnouncedAndDownloaded() }
+    func inboxMessagesAreAnnouncedAndDownloaded() async throws {
         _ = try await store.commitIngress([.accept(message("inbox", origin: .amqp))], now: now)
         let id = try await id(of: "inbox")
         try await store.recordDispatch([.madeAvailable(id: id)], now: now)
@@ -53,7 +56,9 @@ import Testing
         #expect(try await store.notifications(for: [2], after: announced[0].offset, limit: 10).isEmpty)
     }
 
-    @Test func aRefusalByTheReceiverIsRejectedAndANegativeAppRecIsNot() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aRefusalByTheReceiverIsRejectedAndANegativeAppRecIsNot(_ backend: StoreBackend) async throws { try await Self(backend).aRefusalByTheReceiverIsRejectedAndANegativeAppRecIsNot() }
+    func aRefusalByTheReceiverIsRejectedAndANegativeAppRecIsNot() async throws {
         _ = try await store.commitIngress([.accept(message("refused", origin: .rest))], now: now)
         try await store.recordDispatch([.givenUp(
             id: try await id(of: "refused"), status: .rejected, reason: "refused by the receiver's endpoint: HTTP 400",
@@ -80,7 +85,9 @@ import Testing
         #expect(last.type == .messageApprecInfoUpdated)
     }
 
-    @Test func expiryAbandonsAndChannelsRoundTrip() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func expiryAbandonsAndChannelsRoundTrip(_ backend: StoreBackend) async throws { try await Self(backend).expiryAbandonsAndChannelsRoundTrip() }
+    func expiryAbandonsAndChannelsRoundTrip() async throws {
         _ = try await store.commitIngress([.accept(message("late", origin: .rest))], now: now)
         try await store.recordDispatch([.givenUp(id: try await id(of: "late"), status: .expired, reason: "not sent before its expiry",
                                                  deadLetter: nil, notice: nil)], now: now)
@@ -100,7 +107,9 @@ import Testing
 
     /// A message hubd sent to a party's queue comes back through gateway mode: it is dispatched
     /// again, and not expired for having been delivered once already.
-    @Test func aMessageBackFromThePartysQueueIsSentAgainWithTheReturnsExpiry() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aMessageBackFromThePartysQueueIsSentAgainWithTheReturnsExpiry(_ backend: StoreBackend) async throws { try await Self(backend).aMessageBackFromThePartysQueueIsSentAgainWithTheReturnsExpiry() }
+    func aMessageBackFromThePartysQueueIsSentAgainWithTheReturnsExpiry() async throws {
         var original = message("back", origin: .amqp)
         original.duplicateKey = DuplicateKey.accepted(senderHerId: 1, msgId: "msg-back")
         original.expiresAt = now.addingTimeInterval(1)

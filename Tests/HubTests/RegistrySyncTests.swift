@@ -12,9 +12,8 @@ import Testing
     let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-arsync-\(UUID().uuidString).sqlite").path
-        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
+    init(_ backend: StoreBackend) async throws {
+        store = try await backend.makeStore()
     }
 
     func sync(_ ar: FakeAddressRegister, maxEvents: Int = 1000, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
@@ -32,7 +31,9 @@ import Testing
         try await party(herId)?.queue(.async)
     }
 
-    @Test func aFullSyncFetchesEveryPartyInBatchesAndReplacesTheCopy() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aFullSyncFetchesEveryPartyInBatchesAndReplacesTheCopy(_ backend: StoreBackend) async throws { try await Self(backend).aFullSyncFetchesEveryPartyInBatchesAndReplacesTheCopy() }
+    func aFullSyncFetchesEveryPartyInBatchesAndReplacesTheCopy() async throws {
         try await store.replaceRegistry(try RegistryFile.parse(Data(#"[{"HerId": 1}]"#.utf8)), source: "old.json", now: now)
         let ar = FakeAddressRegister(parties: 250)
         let report = try await sync(ar).syncOnce()
@@ -47,7 +48,9 @@ import Testing
         #expect(try await store.partyProvenance(herId: 1001) == PartyProvenance(origin: .arExport(url: Self.url, sequence: 40), at: now))
     }
 
-    @Test func eventsReplaceAddAndRemovePartiesAndMoveThePosition() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func eventsReplaceAddAndRemovePartiesAndMoveThePosition(_ backend: StoreBackend) async throws { try await Self(backend).eventsReplaceAddAndRemovePartiesAndMoveThePosition() }
+    func eventsReplaceAddAndRemovePartiesAndMoveThePosition() async throws {
         let ar = FakeAddressRegister(parties: 3)
         let sync = sync(ar)
         try await sync.fullSync()
@@ -72,7 +75,9 @@ import Testing
         #expect(try await store.registryVersion() == version)
     }
 
-    @Test func aLongFeedIsReadPageByPage() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aLongFeedIsReadPageByPage(_ backend: StoreBackend) async throws { try await Self(backend).aLongFeedIsReadPageByPage() }
+    func aLongFeedIsReadPageByPage() async throws {
         let ar = FakeAddressRegister(parties: 3)
         let sync = sync(ar, maxEvents: 2)
         try await sync.fullSync()
@@ -83,7 +88,9 @@ import Testing
         #expect(try await queue(1001) == "q45")
     }
 
-    @Test func aFileImportMakesTheNextSyncAFullOne() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aFileImportMakesTheNextSyncAFullOne(_ backend: StoreBackend) async throws { try await Self(backend).aFileImportMakesTheNextSyncAFullOne() }
+    func aFileImportMakesTheNextSyncAFullOne() async throws {
         let ar = FakeAddressRegister(parties: 3)
         let sync = sync(ar)
         try await sync.fullSync()
@@ -93,7 +100,9 @@ import Testing
         #expect(ar.calls.filter { $0 == "export" }.count == 2)
     }
 
-    @Test func eventsForACopyReplacedMeanwhileAreLeftOut() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func eventsForACopyReplacedMeanwhileAreLeftOut(_ backend: StoreBackend) async throws { try await Self(backend).eventsForACopyReplacedMeanwhileAreLeftOut() }
+    func eventsForACopyReplacedMeanwhileAreLeftOut() async throws {
         let ar = FakeAddressRegister(parties: 3)
         try await sync(ar).fullSync()
         let entries = try RegistryFile.parse(Data(#"[{"herId": 7, "amqpTransportStatus": "Disabled"}]"#.utf8))
@@ -105,7 +114,9 @@ import Testing
         #expect(try await party(1001) == nil)
     }
 
-    @Test func aFailedFullSyncLeavesTheCopyAsItWas() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aFailedFullSyncLeavesTheCopyAsItWas(_ backend: StoreBackend) async throws { try await Self(backend).aFailedFullSyncLeavesTheCopyAsItWas() }
+    func aFailedFullSyncLeavesTheCopyAsItWas() async throws {
         try await store.replaceRegistry(try RegistryFile.parse(Data(#"[{"HerId": 1}]"#.utf8)), source: "old.json", now: now)
         let ar = FakeAddressRegister(parties: 250)
         ar.failBatch(3)
@@ -114,7 +125,9 @@ import Testing
         #expect(try await store.registrySyncPosition() == nil)
     }
 
-    @Test func anOutageIsLoggedOnceAndItsEndOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func anOutageIsLoggedOnceAndItsEndOnce(_ backend: StoreBackend) async throws { try await Self(backend).anOutageIsLoggedOnceAndItsEndOnce() }
+    func anOutageIsLoggedOnceAndItsEndOnce() async throws {
         let logs = CapturedLogs()
         let ar = FakeAddressRegister(parties: 3)
         let sync = sync(ar, logger: logs.logger, pollInterval: 0.02)

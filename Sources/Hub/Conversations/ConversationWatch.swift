@@ -37,7 +37,10 @@ package final class ConversationWatch: Sendable {
             let now = clock()
             if lastCheck.map({ now.timeIntervalSince($0) >= interval }) ?? true {
                 do {
-                    try await checkOnce(now: now)
+                    // One instance of a fleet marks and tells; the others look again next interval.
+                    if try await store.holdLease(.conversations, for: max(3 * interval, 60), now: now) {
+                        try await checkOnce(now: now)
+                    }
                     lastCheck = now
                     if failing {
                         logger.notice("answer deadlines: the store works again")

@@ -38,6 +38,11 @@ package final class EventDispatcher: Sendable {
         self.random = random
     }
 
+    /// How long this instance's hold on event delivery lasts, and how often it renews it
+    /// (every round, and at least this often while idle).
+    static let leaseLength: TimeInterval = 30
+    static let leaseRenewal: Duration = .seconds(10)
+
     /// Runs both loops until `shouldStop`; each wakes on its signal or when a retry falls due.
     func run(brokerWake: WakeSignal, webhookWake: WakeSignal, shouldStop: @escaping @Sendable () -> Bool) async {
         await withTaskGroup(of: Void.self) { group in
@@ -49,12 +54,17 @@ package final class EventDispatcher: Sendable {
     private func loop(webhooks: Bool, wake: WakeSignal, shouldStop: @Sendable () -> Bool) async {
         var storeFailures = 0
         while !shouldStop() {
-            let wait: Duration
+            var wait: Duration
             do throws(StoreError) {
+                // One instance of a fleet delivers events, so that each subscriber gets its own in order.
+                guard try await store.holdLease(.eventDelivery, for: Self.leaseLength, now: clock()) else {
+                    await wake.wait(timeout: Self.leaseRenewal)
+                    continue
+                }
                 let sent = try await pass(webhooks: webhooks)
                 storeFailures = 0
                 if sent == batchSize { continue }
-                wait = try await untilNextDue(webhooks: webhooks)
+                wait = min(try await untilNextDue(webhooks: webhooks), Self.leaseRenewal)
             } catch {
                 storeFailures += 1
                 if storeFailures == 1 {

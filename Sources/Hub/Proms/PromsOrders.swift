@@ -91,9 +91,14 @@ package final class PromsOrders: Sendable {
                 let now = clock()
                 if lastSweep.map({ now.timeIntervalSince($0) >= settings.expiryCheckInterval }) ?? true {
                     lastSweep = now
-                    try await sweepOnce()
+                    // One instance of a fleet expires and prunes; placing is shared (orders are claimed).
+                    if try await store.holdLease(.promsExpiry, for: max(3 * settings.expiryCheckInterval, 60), now: now) {
+                        try await sweepOnce()
+                    }
                 }
-                let placed = try await placeOnce()
+                // One instance of a fleet places orders: a placement is read, sent and recorded in
+                // steps, and two instances would send an order twice.
+                let placed = try await store.holdLease(.promsPlacement, for: 30, now: now) ? try await placeOnce() : 0
                 if failing {
                     logger.notice("PROMs orders: the store works again")
                     failing = false

@@ -59,6 +59,12 @@ package final class RegistrySync: Sendable {
         }
         var failing = false
         while !isStopping {
+            // One instance of a fleet follows AR; the others reload the copy it writes. A store
+            // that cannot say who holds the job could not take the sync's writes either: next round.
+            guard (try? await store.holdLease(.registrySync, for: max(3 * settings.pollInterval, 60), now: clock())) ?? false else {
+                await wake.wait(timeout: .milliseconds(Int64(settings.pollInterval * 1000)))
+                continue
+            }
             do {
                 try await syncOnce()
                 if failing {

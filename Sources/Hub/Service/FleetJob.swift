@@ -6,6 +6,8 @@ package enum FleetJob: String, Sendable, CaseIterable {
     case retention
     /// Marking overdue conversations and pruning finished ones.
     case conversations
+    /// Placing PROMs orders with the PROMs service.
+    case promsPlacement = "proms-placement"
     /// Expiring and pruning PROMs orders.
     case promsExpiry = "proms-expiry"
     /// Following the Address Register.

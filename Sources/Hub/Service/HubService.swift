@@ -163,6 +163,11 @@ package final class HubService: Sendable {
             if lastPrune.map({ now.timeIntervalSince($0) >= 600 }) ?? true {
                 lastPrune = now
                 do {
+                    // One instance of a fleet prunes: the lease outlives the interval between rounds.
+                    guard try await store.holdLease(.retention, for: 1800, now: now) else {
+                        await refreshWake.wait(timeout: .seconds(2))
+                        continue
+                    }
                     let removed = try await store.prune(
                         duplicateKeysBefore: now.addingTimeInterval(-settings.duplicateRetention),
                         messagesBefore: now.addingTimeInterval(-settings.messageRetention))

@@ -3,7 +3,8 @@ import Foundation
 
 /// The hub's durable state: the outbox of messages to send, their status histories, duplicate
 /// keys, dead letters, conversations, notifications, the event log and what is left to deliver
-/// of it, PROMs orders, and the registry copy. `SQLiteStore` keeps it in one SQLite file.
+/// of it, PROMs orders, and the registry copy. `SQLiteStore` keeps it in one SQLite file;
+/// `PostgresStore` (module PostgresStore) in a PostgreSQL database a fleet of instances shares.
 ///
 /// Every method that changes state runs in one transaction, so a crash leaves either all of a
 /// batch or none of it; ingress acknowledges submissions only after `commitIngress` returns.
@@ -18,7 +19,17 @@ package protocol HubStore: AnyObject, Sendable {
     var changes: ChangeFeed { get }
 
     /// How many bytes the store takes on disk, for the metrics; nil when the backend cannot tell.
-    func storageBytes() -> Int64?
+    func storageBytes() async -> Int64?
+
+    // MARK: Fleet
+
+    /// Takes or renews this instance's lease on `job` until `now + duration`; false while
+    /// another instance of the fleet holds an unexpired one. A holder renews on every round of
+    /// its job, so the job moves to another instance only when its holder stops.
+    func holdLease(_ job: FleetJob, for duration: TimeInterval, now: Date) async throws(StoreError) -> Bool
+
+    /// Gives up this instance's leases (a clean shutdown), so that others take over at once.
+    func releaseLeases() async throws(StoreError)
 
     // MARK: Delivery channels
 
@@ -69,7 +80,8 @@ package protocol HubStore: AnyObject, Sendable {
 
     /// The targets of pending messages with an id above `afterId`, and the highest id seen:
     /// how the dispatcher learns of new lanes by reading only the rows added since it last looked.
-    /// With `afterId` 0 it reads every pending message's target.
+    /// With `afterId` 0 it reads every pending message's target. A backend whose writers commit
+    /// out of id order (PostgreSQL, several instances) may return some older targets as well.
     func pendingTargets(afterId: Int64) async throws(StoreError) -> (targets: Set<DeliveryTarget>, highestId: Int64)
 
     /// Pending messages of one target due by `now`, oldest due first: at most `limit`, and

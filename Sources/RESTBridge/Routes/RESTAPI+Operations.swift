@@ -61,7 +61,7 @@ extension RESTAPI {
                 text += "hubd_messages_stored{state=\"\(state)\"} \(count)\n"
             }
         }
-        if let bytes = store.storageBytes() {
+        if let bytes = await store.storageBytes() {
             text += "# TYPE hubd_store_bytes gauge\nhubd_store_bytes \(bytes)\n"
         }
         return text

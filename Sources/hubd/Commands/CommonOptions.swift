@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hub
 import Logging
+import PostgresStore
 
 /// Options every command takes: where the configuration is.
 struct CommonOptions: ParsableArguments {
@@ -35,9 +36,26 @@ extension Logger {
 }
 
 extension HubdConfiguration {
-    /// The store this configuration names.
-    func openStore() throws -> any HubStore {
-        try SQLiteStore(path: database, deadLetterQueue: deadLetterQueue)
+    /// The store this configuration names: PostgreSQL for a `postgres://` URL, else a SQLite file.
+    func openStore() async throws -> any HubStore {
+        guard PostgresLocation.isURL(database) else {
+            return try SQLiteStore(path: database, deadLetterQueue: deadLetterQueue)
+        }
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: database)
+        } catch {
+            throw CommandFailure("database: \(error)")
+        }
+        return try await PostgresStore.open(
+            location, instance: instance, claimLease: claimLeaseSeconds, deadLetterQueue: deadLetterQueue,
+            logger: .hubd("hubd.store", level: logLevel))
+    }
+
+    /// The store as logs and status may show it: a PostgreSQL URL without its password.
+    var databaseForLogs: String {
+        guard PostgresLocation.isURL(database) else { return database }
+        return (try? PostgresLocation(url: database))?.description ?? "an unreadable PostgreSQL URL"
     }
 
     /// The broker this configuration names.

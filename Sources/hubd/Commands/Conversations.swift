@@ -23,7 +23,7 @@ struct Conversations: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try options.load().openStore()
+        let store = try await options.load().openStore()
         let conversations = try await store.conversations(
             involving: party.map { [$0] }, state: state.flatMap(ConversationState.init(rawValue:)))
         if conversations.isEmpty {

@@ -12,7 +12,7 @@ struct Dead: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let store = try options.load().openStore()
+            let store = try await options.load().openStore()
             let letters = try await store.deadLetters()
             print(["id", "message_id", "from", "to", "function", "time", "reason"].joined(separator: "\t"))
             for letter in letters {
@@ -39,7 +39,7 @@ struct Dead: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try configuration.openStore()
+            let store = try await configuration.openStore()
             let ids = try await letters(in: store)
             if ids.count > 1, let id {
                 print("message \(id) has \(ids.count) dead letters; replaying all of them")

@@ -34,7 +34,7 @@ struct Registry: AsyncParsableCommand {
             guard let sync = try configuration.addressRegisterSync() else {
                 throw CommandFailure("ar_url (HUBD_AR_URL) is not set: there is no Address Register to sync from")
             }
-            let store = try configuration.openStore()
+            let store = try await configuration.openStore()
             let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             let outcome: Result<RegistrySyncReport, any Error>
             do {
@@ -58,7 +58,7 @@ struct Registry: AsyncParsableCommand {
         @Argument(help: "The party's HER-id.") var herId: Int
 
         func run() async throws {
-            let store = try options.load().openStore()
+            let store = try await options.load().openStore()
             // As the hub routes with it: valid now or not, queues inherited from its parent.
             guard let party = try await store.loadRegistry(at: Date()).registry.party(herId: herId) else {
                 throw CommandFailure("HER-id \(herId) is not in the registry")

@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
         let amqp = try configuration.amqpSettings()
         let promsService = try configuration.promsService()
         let addressRegister = try configuration.addressRegisterSync()
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore()
         if let registry = configuration.registry {
             let count = try await RegistryImport.run(file: registry, into: store)
             logger.info("registry imported", metadata: ["file": "\(registry)", "parties": "\(count)"])
@@ -112,7 +112,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("hubd serving", metadata: [
             "broker": "\(amqp.redacted)", "queue_type": "\(configuration.queueType.rawValue)",
             "submit_queue": "\(settings.submitQueue)",
-            "database": "\(configuration.database)", "her_id": "\(settings.herId)",
+            "database": "\(configuration.databaseForLogs)", "her_id": "\(settings.herId)",
             "http": "\(configuration.httpAddress ?? "off")",
             "proms": "\(proms == nil ? "off" : "on")",
             "ar": "\(addressRegister?.url ?? "off")",
@@ -123,6 +123,8 @@ struct Serve: AsyncParsableCommand {
             logger.error("hubd stopped on an error", metadata: ["error": "\(error)"])
         }
         signals.cancel()
+        // Another instance of a fleet takes over this one's jobs at once, not after the leases.
+        try? await store.releaseLeases()
         submissions.abandonWaiting()
         await consumer.close()
         await gateways.closeAll()

@@ -10,7 +10,7 @@ struct Status: AsyncParsableCommand {
     @Argument(help: "The message_id the message was submitted with.") var messageId: String
 
     func run() async throws {
-        let store = try options.load().openStore()
+        let store = try await options.load().openStore()
         let reports = try await store.reports(for: messageId)
         guard !reports.isEmpty else { throw CommandFailure("no message with id \(messageId)") }
         for report in reports {

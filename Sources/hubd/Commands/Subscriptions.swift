@@ -14,7 +14,7 @@ struct Subscriptions: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let store = try options.load().openStore()
+            let store = try await options.load().openStore()
             let pending = try await store.pendingEventDeliveries()
             let subscriptions = try await store.subscriptions()
             if subscriptions.isEmpty { print("no subscriptions") }
@@ -58,7 +58,7 @@ struct Subscriptions: AsyncParsableCommand {
                 data = Data(json.utf8)
             }
             let subscriptions = try EventSubscriptionsFile.parse(data, origin: "the subscription")
-            let store = try options.load().openStore()
+            let store = try await options.load().openStore()
             for subscription in subscriptions {
                 try await store.putSubscription(subscription, now: Date())
                 print("subscribed \(subscription.herId) (\(subscription.channel.rawValue))")

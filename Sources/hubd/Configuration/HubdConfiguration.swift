@@ -59,6 +59,8 @@ struct HubdConfiguration {
     var answerDeadlineSeconds: Double?
     var answerCheckSeconds: Double = 60
     var instance = HubdConfiguration.defaultInstance
+    /// How long a dispatch claim on the PostgreSQL store keeps other instances off a message.
+    var claimLeaseSeconds: Double = 30
 
     /// Whether a token must come with a DPoP proof.
     enum DPoPMode: String {
@@ -73,7 +75,7 @@ struct HubdConfiguration {
     /// Every key hubd reads, with what it is; `hubd` prints this list in its README as the reference.
     static let keys: [(key: String, help: String)] = [
         ("amqp_url", "broker URL, amqp:// or amqps://"),
-        ("database", "SQLite file of the store"),
+        ("database", "the store: a SQLite file, or a postgres://user:password@host:port/db URL (a fleet's shared database)"),
         ("registry", "registry file imported at start (optional)"),
         ("ar_url", "base URL of AR's CommunicationParty API v1; set: the registry copy follows AR"),
         ("ar_poll_seconds", "how often AR's event feed is polled"),
@@ -120,6 +122,7 @@ struct HubdConfiguration {
         ("answer_deadline_seconds", "how long after acceptance a request's answer is due (default: the dialog catalogue's, 30 days)"),
         ("answer_check_seconds", "how often conversations are checked for a passed answer deadline"),
         ("instance", "this instance's name in logs and metrics (default: host name-process id)"),
+        ("claim_lease_seconds", "PostgreSQL store: how long an instance's claim on a message keeps the others off it"),
     ]
 
     static func load(file: String?, environment: [String: String]) throws -> HubdConfiguration {
@@ -255,6 +258,7 @@ struct HubdConfiguration {
                 throw ConfigurationError("\(origin): instance must be 1 to 64 letters, digits, '.', '_' or '-', not '\(LogSafe.text(value, limit: 80))'")
             }
             instance = value
+        case "claim_lease_seconds": claimLeaseSeconds = try number(Double.self, minimum: 1)
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }

@@ -44,6 +44,14 @@ package final class SQLiteStore: HubStore {
         }
     }
 
+    /// One process owns a SQLite file: it holds every lease.
+    package func holdLease(_ job: FleetJob, for duration: TimeInterval, now: Date) async throws(StoreError) -> Bool {
+        true
+    }
+
+    /// Nothing to give up: no other instance shares the file.
+    package func releaseLeases() async throws(StoreError) {}
+
     // MARK: Plumbing
 
     func write<T: Sendable>(_ operation: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {

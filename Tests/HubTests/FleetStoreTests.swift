@@ -1,0 +1,120 @@
+import Foundation
+@testable import Hub
+import PostgresStore
+import Testing
+
+/// What several instances on one PostgreSQL database rely on (contract fleet.md §2), with two
+/// stores on one schema standing for two instances.
+@Suite(.timeLimit(.minutes(2))) struct FleetStoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func message(_ messageId: String, key: String, origin: SubmissionOrigin = .amqp, to: Int = 2) -> NewMessage {
+        NewMessage(
+            messageId: messageId, kind: .dialog, fromHerId: 1, toHerId: to, messageFunction: "F", msgId: key,
+            target: .partyAsync(herId: to), properties: MessageProperties(messageId: messageId),
+            body: Array("<x/>".utf8), expiresAt: now.addingTimeInterval(600),
+            duplicateKey: DuplicateKey(senderHerId: 1, key: key), origin: origin)
+    }
+
+    func pair(lease: TimeInterval = 30) async throws -> (PostgresStore, PostgresStore) {
+        let schema = StoreBackend.freshSchema()
+        let a = try await StoreBackend.postgresStore(schema: schema, instance: "a", claimLease: lease)
+        let b = try await StoreBackend.postgresStore(schema: schema, instance: "b", claimLease: lease)
+        return (a, b)
+    }
+
+    @Test func aClaimKeepsOtherInstancesOffUntilItsLeaseLapses() async throws {
+        let (a, b) = try await pair(lease: 30)
+        _ = try await a.commitIngress([.accept(message("m1", key: "k1"))], now: now)
+        let claimed = try await a.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10, maxBytes: .max)
+        #expect(claimed.map(\.messageId) == ["m1"])
+        #expect(try await b.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10, maxBytes: .max).isEmpty)
+        #expect(try await b.nextDueTime(for: .partyAsync(herId: 2)) == now.addingTimeInterval(30))
+
+        // Instance a dies before recording anything: after the lease, b sends it (same message_id).
+        let later = now.addingTimeInterval(31)
+        let takenOver = try await b.dueMessages(for: .partyAsync(herId: 2), now: later, limit: 10, maxBytes: .max)
+        #expect(takenOver.map(\.messageId) == ["m1"])
+        try await b.recordDispatch([.sent(id: takenOver[0].id)], now: later)
+        #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later.addingTimeInterval(60), limit: 10, maxBytes: .max).isEmpty)
+        #expect(try await a.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+    }
+
+    @Test func aBatchTooLargeForItsBytesLeavesTheRestUnclaimed() async throws {
+        let (a, b) = try await pair()
+        _ = try await a.commitIngress([.accept(message("m1", key: "k1")), .accept(message("m2", key: "k2"))], now: now)
+        let first = try await a.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10, maxBytes: 1)
+        #expect(first.map(\.messageId) == ["m1"])
+        #expect(try await b.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10, maxBytes: .max).map(\.messageId) == ["m2"])
+    }
+
+    @Test func aSingletonMovesWhenItsHolderStopsRenewing() async throws {
+        let (a, b) = try await pair()
+        #expect(try await a.holdLease(.retention, for: 10, now: now))
+        #expect(try await !b.holdLease(.retention, for: 10, now: now.addingTimeInterval(5)))
+        #expect(try await a.holdLease(.retention, for: 10, now: now.addingTimeInterval(8)), "the holder renews")
+        #expect(try await !b.holdLease(.retention, for: 10, now: now.addingTimeInterval(17)))
+        // a stopped renewing at +8: its lease ends at +18.
+        #expect(try await b.holdLease(.retention, for: 10, now: now.addingTimeInterval(19)))
+        #expect(try await !a.holdLease(.retention, for: 10, now: now.addingTimeInterval(20)))
+        // Other jobs are leased on their own.
+        #expect(try await a.holdLease(.conversations, for: 10, now: now.addingTimeInterval(20)))
+        // A clean shutdown hands over at once.
+        try await b.releaseLeases()
+        #expect(try await a.holdLease(.retention, for: 10, now: now.addingTimeInterval(21)))
+    }
+
+    @Test func oneKeySubmittedFortyTimesOverTwoInstancesIsAcceptedOnce() async throws {
+        let (a, b) = try await pair()
+        let outcomes = try await withThrowingTaskGroup(of: [IngressOutcome].self) { group in
+            for index in 0..<40 {
+                let store = index.isMultiple(of: 2) ? a : b
+                let submission = message("copy-\(index)", key: "the-one")
+                group.addTask { try await store.commitIngress([.accept(submission)], now: self.now) }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let accepted = outcomes.filter { if case .accepted = $0 { true } else { false } }
+        #expect(accepted.count == 1)
+        #expect(outcomes.filter { $0 == .duplicate }.count == 39)
+        #expect(try await a.pendingCount() == 1)
+    }
+
+    /// A reader following notification offsets while two instances write must see every
+    /// notification: positions become visible in the order they were handed out.
+    @Test func notificationOffsetsStayIncreasingWithTwoWriters() async throws {
+        let (a, b) = try await pair()
+        let perWriter = 60
+        let reader = Task { () -> [Int64] in
+            var seen: [Int64] = []
+            var offset: Int64 = 0
+            let deadline = ContinuousClock.now + .seconds(60)
+            while seen.count < 2 * perWriter && ContinuousClock.now < deadline {
+                let batch = try await a.notifications(for: [2], after: offset, limit: 1000)
+                seen += batch.map(\.offset)
+                offset = batch.last?.offset ?? offset
+            }
+            return seen
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, store) in [("a", a), ("b", b)] {
+                group.addTask {
+                    for index in 0..<perWriter {
+                        let outcome = try await store.commitIngress(
+                            [.accept(self.message("\(name)-\(index)", key: "\(name)-\(index)"))], now: self.now)
+                        guard case .accepted(let id, _) = outcome.first else { throw Unexpected(outcome: outcome) }
+                        try await store.recordDispatch([.madeAvailable(id: id)], now: self.now)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seen = try await reader.value
+        #expect(seen.count == 2 * perWriter, "the reader missed \(2 * perWriter - seen.count) notifications")
+        #expect(seen == seen.sorted() && Set(seen).count == seen.count)
+    }
+
+    struct Unexpected: Error {
+        var outcome: [IngressOutcome]
+    }
+}

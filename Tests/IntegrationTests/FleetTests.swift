@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Several hubd instances on one PostgreSQL database (a schema of their own in the server of
+/// `scripts/cluster`) and the 3-node RabbitMQ cluster with quorum queues: contract fleet.md §2.
+@Suite(.serialized, .timeLimit(.minutes(8))) struct FleetTests {
+    /// A new schema in the test database, for one fleet.
+    static func database() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["HUBD_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw TestFailure("HUBD_TEST_DATABASE_URL is not set: scripts/test starts scripts/cluster and sets it")
+        }
+        return url + "?schema=fleet_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    static func instance(_ number: Int, parties: TestParties, database: String) async throws -> RESTHubd {
+        try await RESTHubd(parties: parties, overrides: [
+            "HUBD_AMQP_URL": TestCluster.urls, "HUBD_QUEUE_TYPE": "quorum", "HUBD_INSTANCE": "fleet-\(number)",
+            "HUBD_DATABASE": database, "HUBD_CLAIM_LEASE_SECONDS": "5",
+        ])
+    }
+
+    static func ready(_ hub: RESTHubd) async -> Bool {
+        await eventually(timeout: .seconds(45)) { (try? await hub.request("GET", "/readyz", token: nil).status) == 200 }
+    }
+
+    /// Three instances, 3,000 submissions: one instance killed at 1,000, one broker node stopped
+    /// at 1,500, the instance started again at 2,500. Every message is delivered (some maybe
+    /// twice, with the same message_id), and the survivors stay ready.
+    @Test func threeInstancesLoseNothingWhenOneIsKilledAndANodeStops() async throws {
+        try TestCluster.require()
+        let parties = try TestParties()
+        try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
+        let database = try Self.database()
+        var fleet: [RESTHubd] = []
+        for number in 1...3 { fleet.append(try await Self.instance(number, parties: parties, database: database)) }
+        let probe = try BrokerProbe(url: TestCluster.urls)
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        for hub in fleet {
+            try await hub.start()
+            #expect(await Self.ready(hub), "\(hub.process.log.suffix(2000))")
+        }
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        var submitted: [String] = []
+        var stopping: Task<Void, any Error>?
+        do {
+            for index in 0..<3000 {
+                switch index {
+                case 1000: fleet[0].process.kill()
+                case 1500: stopping = Task { try await TestCluster.stopNode(1) }
+                case 2500:
+                    try await stopping?.value
+                    try await fleet[0].start()
+                default: break
+                }
+                submitted.append(try await probe.submitExample(template, tag: "fleet-\(index)", to: parties.submitQueue))
+            }
+            var delivered: [String: Int] = [:]
+            let queue = parties.asyncQueue(TestParties.register)
+            let deadline = ContinuousClock.now + .seconds(240)
+            while delivered.count < Set(submitted).count && ContinuousClock.now < deadline {
+                for delivery in await probe.drain(queue) {
+                    if let id = delivery.properties.messageId { delivered[id, default: 0] += 1 }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let missing = Set(submitted).subtracting(delivered.keys)
+            #expect(missing.isEmpty, "\(missing.count) of \(submitted.count) accepted messages not delivered")
+            let twice = delivered.values.filter { $0 > 1 }.count
+            #expect(twice < 300, "\(twice) messages delivered more than once: only the killed instance's claims may repeat")
+            for hub in fleet { #expect(await Self.ready(hub), "\(hub.process.log.suffix(3000))") }
+        } catch {
+            Issue.record(error)
+        }
+        try await TestCluster.startNode(1)
+        for hub in fleet { _ = hub.process.terminate() }
+    }
+
+    /// One MsgId submitted 40 times as separate transmissions, taken by two instances: the
+    /// duplicate key in the shared database lets one through.
+    @Test func oneMsgIdFortyTimesOverTwoInstancesIsDeliveredOnce() async throws {
+        try TestCluster.require()
+        let parties = try TestParties()
+        try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
+        let database = try Self.database()
+        let fleet = [try await Self.instance(1, parties: parties, database: database),
+                     try await Self.instance(2, parties: parties, database: database)]
+        let probe = try BrokerProbe(url: TestCluster.urls)
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        for hub in fleet {
+            try await hub.start()
+            #expect(await Self.ready(hub))
+        }
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        for _ in 0..<40 {
+            _ = try await probe.submitExample(template, tag: "forty", to: parties.submitQueue)
+        }
+        func dropped() -> Int {
+            fleet.reduce(0) { $0 + $1.process.log.components(separatedBy: "duplicate submission dropped").count - 1 }
+        }
+        // The positive signal that every copy was taken: 39 dropped as duplicates, by either instance.
+        #expect(await eventually(timeout: .seconds(60)) { dropped() == 39 }, "dropped: \(dropped())")
+        let queue = parties.asyncQueue(TestParties.register)
+        _ = try await probe.next(from: queue, timeout: .seconds(30))
+        #expect(await probe.count(queue) == 0)
+        for hub in fleet { #expect(hub.process.terminate() == 0) }
+    }
+}
