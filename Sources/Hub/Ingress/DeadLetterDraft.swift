@@ -1,3 +1,6 @@
+import Dialogs
+import Foundation
+
 /// A message the hub gives up on, about to be written to the dead letters.
 /// Header values are kept as they came: a dead letter often is one because they are wrong.
 package struct DeadLetterDraft: Sendable {
@@ -25,5 +28,19 @@ package struct DeadLetterDraft: Sendable {
         self.reason = reason
         self.properties = properties
         self.body = body
+    }
+}
+
+extension DeadLetterDraft {
+    /// The copy for the dead-letter queue, for people to look at: properties and headers made
+    /// safe (`MessageProperties.forDeadLetterCopy`) plus `maskedReason`, never expiring.
+    package func copy(maskedReason: String, queue: String) -> NewMessage {
+        var properties = properties.forDeadLetterCopy(messageId: messageId, function: messageFunction)
+        properties.headers[HeaderName.deadLetterReason] = maskedReason
+        return NewMessage(
+            messageId: messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
+            fromHerId: HerId.parse(fromHerId), toHerId: HerId.parse(toHerId),
+            messageFunction: messageFunction, msgId: nil, target: .queue(queue),
+            properties: properties, body: body, expiresAt: .distantFuture)
     }
 }

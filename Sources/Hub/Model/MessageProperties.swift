@@ -63,7 +63,7 @@ extension MessageProperties {
     /// the function only when well-formed, no time-to-live. A dead letter is often one because
     /// its values are wrong; the copy must still be publishable, and a malformed value is never
     /// sent as it came. The store keeps the submission whole.
-    package func forDeadLetterCopy(messageId: String?, function: String?) -> MessageProperties {
+    func forDeadLetterCopy(messageId: String?, function: String?) -> MessageProperties {
         func short(_ value: String?) -> String? {
             value.map { LogSafe.cut(LogSafe.text($0, limit: 255), toBytes: 255) }
         }

@@ -82,13 +82,6 @@ extension SQLiteStore {
                 draft.storedMessage, draft.messageId, draft.fromHerId, draft.toHerId, draft.messageFunction,
                 reason, now.timeIntervalSince1970, PropertiesCodec.encode(draft.properties), Data(draft.body),
             ])
-        var properties = draft.properties.forDeadLetterCopy(messageId: draft.messageId, function: draft.messageFunction)
-        properties.headers[HeaderName.deadLetterReason] = reason
-        let copy = NewMessage(
-            messageId: draft.messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
-            fromHerId: HerId.parse(draft.fromHerId), toHerId: HerId.parse(draft.toHerId),
-            messageFunction: draft.messageFunction, msgId: nil, target: .queue(deadLetterQueue),
-            properties: properties, body: draft.body, expiresAt: .distantFuture)
-        try Self.insert(copy, now: now, db: db)
+        try Self.insert(draft.copy(maskedReason: reason, queue: deadLetterQueue), now: now, db: db)
     }
 }
