@@ -42,7 +42,8 @@ package final class PostgresStore: HubStore {
     /// time) and starts following other instances' writes.
     package static func open(
         _ location: PostgresLocation, instance: String, claimLease: TimeInterval = 30,
-        deadLetterQueue: String = "hubd.dead", maximumConnections: Int = 10, logger: Logger
+        deadLetterQueue: String = "hubd.dead", maximumConnections: Int = 10, openTimeout: Duration = .seconds(20),
+        logger: Logger
     ) async throws(StoreError) -> PostgresStore {
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
@@ -55,15 +56,29 @@ package final class PostgresStore: HubStore {
             // tables in the schema, without naming it in any statement.
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (a lease asked for before run() started, every failed connect
+        // while the server is away) stays out of the log; the store's errors say what matters.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let store = PostgresStore(
             client: client, location: location, instance: instance, claimLease: claimLease,
             deadLetterQueue: deadLetterQueue, logger: logger)
         do {
-            try await PostgresSchema.migrate(client, schema: location.schema, logger: logger)
+            // The pool retries a server that does not answer for ever: a start gives up after a
+            // bound, with a message that names the database.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await PostgresSchema.migrate(client, schema: location.schema, logger: logger) }
+                group.addTask {
+                    try await Task.sleep(for: openTimeout)
+                    throw PostgresFailure(sqlState: nil, message: "no answer within \(openTimeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             store.close()
-            throw storeError("migrate \(location)", error)
+            throw storeError("open \(location)", error)
         }
         return store
     }
