@@ -214,7 +214,7 @@ extension PostgresStore {
 
     /// Makes `expired` the open orders (not completed, expired or failed) whose expiry date
     /// ended at or before `endedBefore`, at most `limit` of them. Returns how many.
-    package func expirePromsOrders(endedBefore: Date, now: Date, pushExpiry: TimeInterval, limit: Int = 500) async throws(StoreError) -> Int {
+    package func expirePromsOrders(endedBefore: Date, now: Date, pushExpiry: TimeInterval, limit: Int) async throws(StoreError) -> Int {
         try await write("expire PROMs orders") { db in
             // SKIP LOCKED: instances sweeping at once expire different orders and count only
             // their own, and an order a callback is being recorded for waits for the next sweep.

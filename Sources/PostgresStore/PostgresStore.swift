@@ -23,8 +23,6 @@ import PostgresNIO
 package final class PostgresStore: HubStore {
     let client: PostgresClient
     let logger: Logger
-    /// Where the database is (without its password), for logs and `status`.
-    package let location: PostgresLocation
     /// The queue dead letters are copied to.
     package let deadLetterQueue: String
     /// Bumped after every write of any instance, for readers that follow the store live.
@@ -62,7 +60,7 @@ package final class PostgresStore: HubStore {
         poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let store = PostgresStore(
-            client: client, location: location, instance: instance, claimLease: claimLease,
+            client: client, instance: instance, claimLease: claimLease,
             deadLetterQueue: deadLetterQueue, logger: logger)
         do {
             // The pool retries a server that does not answer for ever: a start gives up after a
@@ -84,11 +82,10 @@ package final class PostgresStore: HubStore {
     }
 
     private init(
-        client: PostgresClient, location: PostgresLocation, instance: String, claimLease: TimeInterval,
+        client: PostgresClient, instance: String, claimLease: TimeInterval,
         deadLetterQueue: String, logger: Logger
     ) {
         self.client = client
-        self.location = location
         self.instance = instance
         self.claimLease = claimLease
         self.deadLetterQueue = deadLetterQueue
@@ -146,7 +143,7 @@ package final class PostgresStore: HubStore {
         do {
             let result = try await client.withTransaction(logger: logger) { connection in
                 let result = try await body(connection)
-                if announce { try await connection.query("NOTIFY hubd_changes", logger: logger) }
+                if announce { try await connection.query("NOTIFY \(unescaped: Self.changeChannel)", logger: logger) }
                 return result
             }
             if announce { changes.bump() }

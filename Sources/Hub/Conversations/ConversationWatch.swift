@@ -18,6 +18,8 @@ package final class ConversationWatch: Sendable {
     private let retention: TimeInterval
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    /// One instance of a fleet marks and tells; the others look again next interval.
+    private let lease: FleetLease
     private static let batch = 500
 
     package init(store: any HubStore, settings: HubSettings, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
@@ -26,6 +28,7 @@ package final class ConversationWatch: Sendable {
         retention = settings.messageRetention
         self.logger = logger
         self.clock = clock
+        lease = FleetLease(.conversations, length: max(3 * interval, 60), store: store)
     }
 
     /// Checks every interval of the clock until `shouldStop`; `wake` makes it look at the clock
@@ -37,8 +40,7 @@ package final class ConversationWatch: Sendable {
             let now = clock()
             if lastCheck.map({ now.timeIntervalSince($0) >= interval }) ?? true {
                 do {
-                    // One instance of a fleet marks and tells; the others look again next interval.
-                    if try await store.holdLease(.conversations, for: max(3 * interval, 60), now: now) {
+                    if try await lease.isHeld(now: now) {
                         try await checkOnce(now: now)
                     }
                     lastCheck = now

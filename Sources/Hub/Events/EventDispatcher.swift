@@ -22,6 +22,8 @@ package final class EventDispatcher: Sendable {
     /// The bindings applied per subscriber queue since this process started.
     private let applied = Mutex<[Int: [String]]>([:])
     private let topologyFailing = Mutex(false)
+    /// One instance of a fleet delivers events, so that each subscriber gets its own in order.
+    private let lease: FleetLease
 
     package init(
         store: any HubStore, transport: any OutboundTransport, topology: (any EventTopology)?, retry: Backoff,
@@ -29,6 +31,7 @@ package final class EventDispatcher: Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
+        lease = FleetLease(.eventDelivery, length: 30, store: store)
         self.transport = transport
         self.topology = topology
         self.retry = retry
@@ -38,10 +41,8 @@ package final class EventDispatcher: Sendable {
         self.random = random
     }
 
-    /// How long this instance's hold on event delivery lasts, and how often it renews it
-    /// (every round, and at least this often while idle).
-    static let leaseLength: TimeInterval = 30
-    static let leaseRenewal: Duration = .seconds(10)
+    /// How often an idle loop looks at its lease: well within the lease's 30 s.
+    static let leaseCheck: Duration = .seconds(10)
 
     /// Runs both loops until `shouldStop`; each wakes on its signal or when a retry falls due.
     func run(brokerWake: WakeSignal, webhookWake: WakeSignal, shouldStop: @escaping @Sendable () -> Bool) async {
@@ -56,15 +57,14 @@ package final class EventDispatcher: Sendable {
         while !shouldStop() {
             var wait: Duration
             do throws(StoreError) {
-                // One instance of a fleet delivers events, so that each subscriber gets its own in order.
-                guard try await store.holdLease(.eventDelivery, for: Self.leaseLength, now: clock()) else {
-                    await wake.wait(timeout: Self.leaseRenewal)
+                guard try await lease.isHeld(now: clock()) else {
+                    await wake.wait(timeout: Self.leaseCheck)
                     continue
                 }
                 let sent = try await pass(webhooks: webhooks)
                 storeFailures = 0
                 if sent == batchSize { continue }
-                wait = min(try await untilNextDue(webhooks: webhooks), Self.leaseRenewal)
+                wait = min(try await untilNextDue(webhooks: webhooks), Self.leaseCheck)
             } catch {
                 storeFailures += 1
                 if storeFailures == 1 {

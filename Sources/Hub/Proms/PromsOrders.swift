@@ -25,6 +25,10 @@ package final class PromsOrders: Sendable {
     private let pushed: @Sendable () -> Void
     private let wake = WakeSignal()
     private let stopping = Mutex(false)
+    /// One instance of a fleet places orders (a placement is read, sent and recorded in steps:
+    /// two instances would send an order twice), and one expires and prunes them.
+    private let placing: FleetLease
+    private let sweeping: FleetLease
 
     /// - Parameters:
     ///   - client: the PROMs service.
@@ -43,6 +47,8 @@ package final class PromsOrders: Sendable {
         self.pushed = pushed
         self.clock = clock
         self.random = random
+        placing = FleetLease(.promsPlacement, length: 30, store: store)
+        sweeping = FleetLease(.promsExpiry, length: max(3 * settings.expiryCheckInterval, 60), store: store)
     }
 
     // MARK: Registers and the service
@@ -91,14 +97,11 @@ package final class PromsOrders: Sendable {
                 let now = clock()
                 if lastSweep.map({ now.timeIntervalSince($0) >= settings.expiryCheckInterval }) ?? true {
                     lastSweep = now
-                    // One instance of a fleet expires and prunes; placing is shared (orders are claimed).
-                    if try await store.holdLease(.promsExpiry, for: max(3 * settings.expiryCheckInterval, 60), now: now) {
+                    if try await sweeping.isHeld(now: now) {
                         try await sweepOnce()
                     }
                 }
-                // One instance of a fleet places orders: a placement is read, sent and recorded in
-                // steps, and two instances would send an order twice.
-                let placed = try await store.holdLease(.promsPlacement, for: 30, now: now) ? try await placeOnce() : 0
+                let placed = try await placing.isHeld(now: now) ? try await placeOnce() : 0
                 if failing {
                     logger.notice("PROMs orders: the store works again")
                     failing = false

@@ -29,6 +29,8 @@ package final class RegistrySync: Sendable {
     private let clock: @Sendable () -> Date
     private let wake = WakeSignal()
     private let stopping = Mutex(false)
+    /// One instance of a fleet follows AR; the others reload the copy it writes.
+    private let lease: FleetLease
 
     /// - Parameters:
     ///   - changed: called after a sync wrote to the copy.
@@ -43,6 +45,7 @@ package final class RegistrySync: Sendable {
         self.logger = logger
         self.changed = changed
         self.clock = clock
+        lease = FleetLease(.registrySync, length: max(3 * settings.pollInterval, 60), store: store)
     }
 
     // MARK: Background work
@@ -59,17 +62,13 @@ package final class RegistrySync: Sendable {
         }
         var failing = false
         while !isStopping {
-            // One instance of a fleet follows AR; the others reload the copy it writes. A store
-            // that cannot say who holds the job could not take the sync's writes either: next round.
-            guard (try? await store.holdLease(.registrySync, for: max(3 * settings.pollInterval, 60), now: clock())) ?? false else {
-                await wake.wait(timeout: .milliseconds(Int64(settings.pollInterval * 1000)))
-                continue
-            }
-            do {
-                try await syncOnce()
-                if failing {
-                    logger.notice("Address Register sync works again", metadata: ["ar_url": "\(client.url)"])
-                    failing = false
+            do throws(RegistrySyncError) {
+                if try await holdsLease() {
+                    try await syncOnce()
+                    if failing {
+                        logger.notice("Address Register sync works again", metadata: ["ar_url": "\(client.url)"])
+                        failing = false
+                    }
                 }
             } catch {
                 if isStopping { break }
@@ -85,6 +84,15 @@ package final class RegistrySync: Sendable {
             await wake.wait(timeout: .milliseconds(Int64(settings.pollInterval * 1000)))
         }
         logger.info("Address Register sync stopped")
+    }
+
+    /// Whether this instance is the one that syncs; a store that cannot tell fails the round.
+    private func holdsLease() async throws(RegistrySyncError) -> Bool {
+        do {
+            return try await lease.isHeld(now: clock())
+        } catch {
+            throw .store(error)
+        }
     }
 
     /// Stops `run()`; a sync under way gives up before its next call to AR, writing nothing.

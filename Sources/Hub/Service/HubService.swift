@@ -21,6 +21,8 @@ package final class HubService: Sendable {
     private let dispatcher: Dispatcher
     private let events: EventDispatcher
     private let conversations: ConversationWatch
+    /// One instance of a fleet prunes; its hold outlasts three rounds of ten minutes.
+    private let retention: FleetLease
     private let wake = WakeSignal()
     private let eventWake = WakeSignal()
     private let webhookEventWake = WakeSignal()
@@ -57,6 +59,7 @@ package final class HubService: Sendable {
             store: store, transport: transport, topology: eventTopology, retry: settings.retry,
             batchSize: settings.dispatchBatchSize, logger: logger, clock: clock)
         conversations = ConversationWatch(store: store, settings: settings, logger: logger, clock: clock)
+        retention = FleetLease(.retention, length: 1800, store: store)
         attached = AsyncStream<IngressPipeline>.makeStream()
         for source in sources { attach(source) }
     }
@@ -163,8 +166,7 @@ package final class HubService: Sendable {
             if lastPrune.map({ now.timeIntervalSince($0) >= 600 }) ?? true {
                 lastPrune = now
                 do {
-                    // One instance of a fleet prunes: the lease outlives the interval between rounds.
-                    guard try await store.holdLease(.retention, for: 1800, now: now) else {
+                    guard try await retention.isHeld(now: now) else {
                         await refreshWake.wait(timeout: .seconds(2))
                         continue
                     }

@@ -305,11 +305,6 @@ extension HubStore {
         try await dueEventDeliveries(webhooks: webhooks, now: now, upTo: .max, limit: limit)
     }
 
-    /// Expires at most 500 open orders whose expiry date ended at or before `endedBefore`.
-    package func expirePromsOrders(endedBefore: Date, now: Date, pushExpiry: TimeInterval) async throws(StoreError) -> Int {
-        try await expirePromsOrders(endedBefore: endedBefore, now: now, pushExpiry: pushExpiry, limit: 500)
-    }
-
     /// Whether the store takes writes at this moment.
     package func probeWrite() async throws(StoreError) {
         try await probeWrite(now: Date())

@@ -124,7 +124,12 @@ struct Serve: AsyncParsableCommand {
         }
         signals.cancel()
         // Another instance of a fleet takes over this one's jobs at once, not after the leases.
-        try? await store.releaseLeases()
+        do {
+            try await store.releaseLeases()
+        } catch {
+            logger.warning("could not give up this instance's fleet leases; others take over when they run out",
+                           metadata: ["error": "\(error)"])
+        }
         submissions.abandonWaiting()
         await consumer.close()
         await gateways.closeAll()
