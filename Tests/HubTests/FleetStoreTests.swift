@@ -64,6 +64,22 @@ import Testing
         #expect(try await a.holdLease(.retention, for: 10, now: now.addingTimeInterval(21)))
     }
 
+    /// What a job's loop sees: the holder renews once a third of its lease has passed, and
+    /// another instance takes the job only once the holder has stopped renewing for a lease.
+    @Test func aFleetLeaseRenewsBeforeItEndsAndMovesOnlyWhenItsHolderStops() async throws {
+        let (a, b) = try await pair()
+        let holder = FleetLease(.conversations, length: 30, store: a)
+        let other = FleetLease(.conversations, length: 30, store: b)
+        #expect(try await holder.isHeld(now: now))
+        #expect(try await !other.isHeld(now: now.addingTimeInterval(1)))
+        #expect(try await holder.isHeld(now: now.addingTimeInterval(11)), "renewed: held until +41")
+        #expect(try await !other.isHeld(now: now.addingTimeInterval(32)), "the renewal keeps the other off past +30")
+        // The holder stops at +11: the other takes over once +41 has passed and it asks again.
+        #expect(try await !other.isHeld(now: now.addingTimeInterval(40)))
+        #expect(try await other.isHeld(now: now.addingTimeInterval(52)))
+        #expect(try await !holder.isHeld(now: now.addingTimeInterval(53)))
+    }
+
     @Test func oneKeySubmittedFortyTimesOverTwoInstancesIsAcceptedOnce() async throws {
         let (a, b) = try await pair()
         let outcomes = try await withThrowingTaskGroup(of: [IngressOutcome].self) { group in
