@@ -1,6 +1,8 @@
 import Foundation
 @testable import Hub
+import Logging
 import PostgresStore
+import Synchronization
 import Testing
 
 /// What several instances on one PostgreSQL database rely on (contract fleet.md §2), with two
@@ -78,6 +80,32 @@ import Testing
         #expect(try await !other.isHeld(now: now.addingTimeInterval(40)))
         #expect(try await other.isHeld(now: now.addingTimeInterval(52)))
         #expect(try await !holder.isHeld(now: now.addingTimeInterval(53)))
+    }
+
+    /// A job's loop does its work only while its instance holds the job: here the answer
+    /// deadlines, one round of `ConversationWatch.run` on instance a.
+    @Test func aJobRunsOnlyOnTheInstanceHoldingItsLease() async throws {
+        let (a, b) = try await pair()
+        var request = message("request", key: "request-1")
+        request.conversation = ConversationLink(
+            refToParent: nil, refToConversation: nil, opening: .init(conversationId: "c1", answerWithin: 60))
+        _ = try await a.commitIngress([.accept(request)], now: now)
+        let later = now.addingTimeInterval(120)
+        func oneRound() async {
+            let watch = ConversationWatch(
+                store: a, settings: HubSettings(herId: 7), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                clock: { later })
+            let wake = WakeSignal()
+            wake.signal()
+            let looks = Mutex(0)
+            await watch.run(wake: wake, shouldStop: { looks.withLock { looks in looks += 1; return looks > 1 } })
+        }
+        #expect(try await b.holdLease(.conversations, for: 600, now: later))
+        await oneRound()
+        #expect(try await a.conversations(involving: nil, state: .overdue).isEmpty, "b holds the job")
+        try await b.releaseLeases()
+        await oneRound()
+        #expect(try await a.conversations(involving: nil, state: .overdue).map(\.conversationId) == ["c1"])
     }
 
     @Test func oneKeySubmittedFortyTimesOverTwoInstancesIsAcceptedOnce() async throws {

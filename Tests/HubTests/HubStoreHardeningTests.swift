@@ -8,12 +8,16 @@ import Testing
 /// checked first, errors that say whether a retry can help, dead letters pruned, a damaged
 /// registry copy surfaced.
 @Suite struct HubStoreHardeningTests {
-    let store: SQLiteStore
+    let store: any HubStore
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-store-\(UUID().uuidString).sqlite").path
-        store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
+    init(_ backend: StoreBackend) async throws {
+        store = try await backend.makeStore()
+    }
+
+    /// The SQLite store, for the cases that reach into its file.
+    func sqlite() throws -> SQLiteStore {
+        try #require(store as? SQLiteStore)
     }
 
     func message(_ messageId: String, key: String = "msg-1", from: Int = 1, to: Int = 2) -> NewMessage {
@@ -31,7 +35,9 @@ import Testing
     }
 
     /// A redelivery after a registry change must not be answered when it was accepted before.
-    @Test func aKeyAcceptedBeforeMakesAnyLaterDecisionADuplicate() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aKeyAcceptedBeforeMakesAnyLaterDecisionADuplicate(_ backend: StoreBackend) async throws { try await Self(backend).aKeyAcceptedBeforeMakesAnyLaterDecisionADuplicate() }
+    func aKeyAcceptedBeforeMakesAnyLaterDecisionADuplicate() async throws {
         _ = try await store.commitIngress([.accept(message("m1"))], now: now)
         let key = DuplicateKey(senderHerId: 1, key: "msg-1")
         let notice = ErrorMessageFactory(hubHerId: 7, expiry: 60).notice(
@@ -49,8 +55,10 @@ import Testing
         #expect(try await store.commitIngress([.deadLetter(draft("m2"), acceptedKey: other)], now: now) == [.deadLettered])
     }
 
-    @Test func aRowTheDatabaseRefusesIsAPermanentErrorWithItsCode() async throws {
-        try await store.pool.write { db in
+    @Test(arguments: [StoreBackend.sqlite])
+    static func aRowTheDatabaseRefusesIsAPermanentErrorWithItsCode(_ backend: StoreBackend) async throws { try await Self(backend).aRowTheDatabaseRefusesIsAPermanentErrorWithItsCode() }
+    func aRowTheDatabaseRefusesIsAPermanentErrorWithItsCode() async throws {
+        try await sqlite().pool.write { db in
             try db.execute(sql: """
                 CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.message_id = 'poison'
                 BEGIN SELECT RAISE(ABORT, 'poisoned row'); END
@@ -69,7 +77,9 @@ import Testing
         #expect(try await store.reports(for: "fine").isEmpty)
     }
 
-    @Test func dataAStoreCannotReadBackIsPermanent() async throws {
+    @Test(arguments: [StoreBackend.sqlite])
+    static func dataAStoreCannotReadBackIsPermanent(_ backend: StoreBackend) async throws { try await Self(backend).dataAStoreCannotReadBackIsPermanent() }
+    func dataAStoreCannotReadBackIsPermanent() async throws {
         #expect(SQLiteStore.storeError("x", CorruptRecord("bad")).kind == .permanent)
         let full = DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full")
         #expect(SQLiteStore.storeError("x", full).kind == .transient)
@@ -79,7 +89,9 @@ import Testing
         #expect(SQLiteStore.storeError("x", constraint).kind == .permanent)
     }
 
-    @Test func deadLettersArePrunedWithTheMessageRetentionReplayedOrNot() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func deadLettersArePrunedWithTheMessageRetentionReplayedOrNot(_ backend: StoreBackend) async throws { try await Self(backend).deadLettersArePrunedWithTheMessageRetentionReplayedOrNot() }
+    func deadLettersArePrunedWithTheMessageRetentionReplayedOrNot() async throws {
         _ = try await store.commitIngress([.deadLetter(draft("old-1"), acceptedKey: nil), .deadLetter(draft("old-2"), acceptedKey: nil)], now: now)
         let replayed = try #require(try await store.deadLetters().first)
         _ = try await store.replayDeadLetter(replayed.id, expiry: 60, submitQueue: "submit", now: now)
@@ -92,16 +104,20 @@ import Testing
         #expect(try await store.pendingDeadLetterIds().count == 1)
     }
 
-    @Test func aDeadLetterReasonIsMaskedWhereverItIsShown() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aDeadLetterReasonIsMaskedWhereverItIsShown(_ backend: StoreBackend) async throws { try await Self(backend).aDeadLetterReasonIsMaskedWhereverItIsShown() }
+    func aDeadLetterReasonIsMaskedWhereverItIsShown() async throws {
         _ = try await store.commitIngress([.deadLetter(draft("m1", reason: "sender 20835622828 is not in the registry"), acceptedKey: nil)], now: now)
         #expect(try await store.deadLetters().first?.reason == "sender *********** is not in the registry")
         let copy = try #require(try await store.dueMessages(for: .queue("test.dead"), now: now, limit: 1).first)
         #expect(copy.properties.headers[HeaderName.deadLetterReason] == "sender *********** is not in the registry")
     }
 
-    @Test func aStoredPartyThatNoLongerReadsFailsTheRegistryLoadNamingIt() async throws {
+    @Test(arguments: [StoreBackend.sqlite])
+    static func aStoredPartyThatNoLongerReadsFailsTheRegistryLoadNamingIt(_ backend: StoreBackend) async throws { try await Self(backend).aStoredPartyThatNoLongerReadsFailsTheRegistryLoadNamingIt() }
+    func aStoredPartyThatNoLongerReadsFailsTheRegistryLoadNamingIt() async throws {
         try await store.replaceRegistry(try RegistryFile.parse(Data(#"[{"HerId": 1}, {"HerId": 2}]"#.utf8)), source: "t", now: now)
-        try await store.pool.write { db in
+        try await sqlite().pool.write { db in
             try db.execute(sql: "UPDATE party SET document = ? WHERE her_id = 2", arguments: [Data("{not json".utf8)])
         }
         do {
@@ -115,7 +131,9 @@ import Testing
 
     /// Whatever made a dead letter, its copy stays publishable: short fields within AMQP's 255
     /// bytes after escaping, headers within 64 KiB, nothing malformed sent as it came.
-    @Test func aDeadLetterCopyIsBoundedWhateverItsOriginalHeld() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    static func aDeadLetterCopyIsBoundedWhateverItsOriginalHeld(_ backend: StoreBackend) async throws { try await Self(backend).aDeadLetterCopyIsBoundedWhateverItsOriginalHeld() }
+    func aDeadLetterCopyIsBoundedWhateverItsOriginalHeld() async throws {
         var draft = draft("m1")
         draft.properties.correlationId = String(repeating: "\u{1}", count: 52)
         draft.properties.contentType = String(repeating: "\u{2028}", count: 200)

@@ -68,11 +68,15 @@ import Testing
             let twice = delivered.values.filter { $0 > 1 }.count
             #expect(twice < 300, "\(twice) messages delivered more than once: only the killed instance's claims may repeat")
             for hub in fleet { #expect(await Self.ready(hub), "\(hub.process.log.suffix(3000))") }
+            // Instances 2 and 3 started on node 1 (first in every URL list) and moved off it.
+            for hub in fleet[1...] {
+                #expect(hub.process.log.contains("AMQP connection re-established"), "\(hub.process.log.suffix(3000))")
+            }
         } catch {
             Issue.record(error)
         }
         try await TestCluster.startNode(1)
-        for hub in fleet { _ = hub.process.terminate() }
+        for hub in fleet { #expect(hub.process.terminate() == 0) }
     }
 
     /// One MsgId submitted 40 times as separate transmissions, taken by two instances: the
@@ -99,6 +103,8 @@ import Testing
         }
         // The positive signal that every copy was taken: 39 dropped as duplicates, by either instance.
         #expect(await eventually(timeout: .seconds(60)) { dropped() == 39 }, "dropped: \(dropped())")
+        // Both instances took copies, so the key met in the shared database, not in one batch.
+        #expect(fleet.allSatisfy { $0.process.log.contains("duplicate submission dropped") })
         let queue = parties.asyncQueue(TestParties.register)
         _ = try await probe.next(from: queue, timeout: .seconds(30))
         #expect(await probe.count(queue) == 0)

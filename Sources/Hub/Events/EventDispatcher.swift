@@ -31,7 +31,7 @@ package final class EventDispatcher: Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
-        lease = FleetLease(.eventDelivery, length: 30, store: store)
+        lease = FleetLease(.eventDelivery, length: 120, store: store)
         self.transport = transport
         self.topology = topology
         self.retry = retry
@@ -41,8 +41,14 @@ package final class EventDispatcher: Sendable {
         self.random = random
     }
 
-    /// How often an idle loop looks at its lease: well within the lease's 30 s.
+    /// How often a loop that does not hold the lease looks again.
     static let leaseCheck: Duration = .seconds(10)
+    /// Webhook deliveries sent between two looks at the lease. A pass may take long (up to a
+    /// POST timeout per wave of concurrent POSTs): the lease is renewed as it goes, and a pass
+    /// whose lease was lost stops. 64 is four waves of the webhook transport's 16, at most
+    /// 40 s against its 10 s timeout, well within the 120 s lease. The broker's sends are
+    /// quick and pipelined: a whole batch goes at once.
+    static let webhookChunk = 64
 
     /// Runs both loops until `shouldStop`; each wakes on its signal or when a retry falls due.
     func run(brokerWake: WakeSignal, webhookWake: WakeSignal, shouldStop: @escaping @Sendable () -> Bool) async {
@@ -55,7 +61,7 @@ package final class EventDispatcher: Sendable {
     private func loop(webhooks: Bool, wake: WakeSignal, shouldStop: @Sendable () -> Bool) async {
         var storeFailures = 0
         while !shouldStop() {
-            var wait: Duration
+            let wait: Duration
             do throws(StoreError) {
                 guard try await lease.isHeld(now: clock()) else {
                     await wake.wait(timeout: Self.leaseCheck)
@@ -64,7 +70,7 @@ package final class EventDispatcher: Sendable {
                 let sent = try await pass(webhooks: webhooks)
                 storeFailures = 0
                 if sent == batchSize { continue }
-                wait = min(try await untilNextDue(webhooks: webhooks), Self.leaseCheck)
+                wait = try await untilNextDue(webhooks: webhooks)
             } catch {
                 storeFailures += 1
                 if storeFailures == 1 {
@@ -77,7 +83,9 @@ package final class EventDispatcher: Sendable {
         }
     }
 
-    /// One batch: what is due, sent, and recorded. Returns how many rows it took.
+    /// One batch: what is due, sent, and recorded. Webhook batches go in chunks with a look at
+    /// the lease between them, and stop once it is another instance's. Returns how many rows
+    /// it sent.
     @discardableResult
     package func pass(webhooks: Bool) async throws(StoreError) -> Int {
         var upTo = Int64.max
@@ -91,11 +99,27 @@ package final class EventDispatcher: Sendable {
         let now = clock()
         let due = try await store.dueEventDeliveries(webhooks: webhooks, now: now, upTo: upTo, limit: batchSize)
         guard !due.isEmpty else { return 0 }
-        let outcomes = await transport.send(due.map(envelope))
+        var attempted: [(delivery: EventDelivery, outcome: SendOutcome)] = []
+        var leaseFailure: StoreError?
+        let chunkSize = webhooks ? Self.webhookChunk : due.count
+        for start in stride(from: 0, to: due.count, by: chunkSize) {
+            if start > 0 {
+                do throws(StoreError) {
+                    guard try await lease.isHeld(now: clock()) else { break }
+                } catch {
+                    leaseFailure = error
+                    break
+                }
+            }
+            let chunk = due[start..<min(start + chunkSize, due.count)]
+            let outcomes = await transport.send(chunk.map(envelope))
+            for (index, delivery) in chunk.enumerated() {
+                attempted.append((delivery, index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")))
+            }
+        }
         var delivered: [EventDelivery] = []
         var failed: [(delivery: EventDelivery, retryAt: Date, error: String)] = []
-        for (index, delivery) in due.enumerated() {
-            let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
+        for (delivery, outcome) in attempted {
             switch outcome {
             case .sent:
                 delivered.append(delivery)
@@ -111,8 +135,10 @@ package final class EventDispatcher: Sendable {
                 }
             }
         }
+        // What was sent is recorded even when the lease could not be read: otherwise it goes again.
         try await store.recordEventDeliveries(delivered: delivered, failed: failed)
-        return due.count
+        if let leaseFailure { throw leaseFailure }
+        return attempted.count
     }
 
     private func envelope(_ delivery: EventDelivery) -> OutboundEnvelope {

@@ -47,7 +47,8 @@ package final class PromsOrders: Sendable {
         self.pushed = pushed
         self.clock = clock
         self.random = random
-        placing = FleetLease(.promsPlacement, length: 30, store: store)
+        // Longer than two placements' request timeouts: the hold is renewed between placements.
+        placing = FleetLease(.promsPlacement, length: 90, store: store)
         sweeping = FleetLease(.promsExpiry, length: max(3 * settings.expiryCheckInterval, 60), store: store)
     }
 
@@ -101,7 +102,7 @@ package final class PromsOrders: Sendable {
                         try await sweepOnce()
                     }
                 }
-                let placed = try await placing.isHeld(now: now) ? try await placeOnce() : 0
+                let placed = try await placeOnce()
                 if failing {
                     logger.notice("PROMs orders: the store works again")
                     failing = false
@@ -133,29 +134,39 @@ package final class PromsOrders: Sendable {
         wake.signal()
     }
 
-    /// Places the orders due now, a few at once, and records each outcome as it comes.
-    /// Returns how many were due; throws when an outcome could not be recorded, so that the
-    /// loop waits before it sends those orders again.
+    /// Places the orders due now, a few at once, and records each outcome as it comes, while
+    /// this instance holds the placing lease: a round can outlast the lease (each placement may
+    /// take the request timeout), so the hold is renewed order by order and a round whose hold
+    /// is lost stops. Returns how many it placed; throws when an outcome could not be recorded
+    /// (or the store could not say who places), so that the loop waits before it tries again.
     @discardableResult
     package func placeOnce() async throws(StoreError) -> Int {
         let now = clock()
         let due = try await store.duePromsOrders(now: now, limit: 100)
-        let unrecorded = await withTaskGroup(of: StoreError?.self) { group in
+        let outcome = await withTaskGroup(of: StoreError?.self) { group in
             var inFlight = 0
             var unrecorded: StoreError?
+            var placed = 0
             for order in due {
                 if inFlight == settings.concurrentPlacements, let done = await group.next() {
                     unrecorded = unrecorded ?? done
                     inFlight -= 1
                 }
+                do throws(StoreError) {
+                    guard try await placing.isHeld(now: clock()) else { break }
+                } catch {
+                    unrecorded = unrecorded ?? error
+                    break
+                }
                 group.addTask { await self.place(order, now: now) }
                 inFlight += 1
+                placed += 1
             }
             for await done in group { unrecorded = unrecorded ?? done }
-            return unrecorded
+            return (placed, unrecorded)
         }
-        if let unrecorded { throw unrecorded }
-        return due.count
+        if let unrecorded = outcome.1 { throw unrecorded }
+        return outcome.0
     }
 
     /// Expires the orders left without an answer a day past their expiry date, and forgets

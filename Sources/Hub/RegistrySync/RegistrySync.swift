@@ -63,12 +63,10 @@ package final class RegistrySync: Sendable {
         var failing = false
         while !isStopping {
             do throws(RegistrySyncError) {
-                if try await holdsLease() {
-                    try await syncOnce()
-                    if failing {
-                        logger.notice("Address Register sync works again", metadata: ["ar_url": "\(client.url)"])
-                        failing = false
-                    }
+                if try await holdsLease() { try await syncOnce() }
+                if failing {
+                    logger.notice("Address Register sync works again", metadata: ["ar_url": "\(client.url)"])
+                    failing = false
                 }
             } catch {
                 if isStopping { break }

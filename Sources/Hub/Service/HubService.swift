@@ -166,14 +166,12 @@ package final class HubService: Sendable {
             if lastPrune.map({ now.timeIntervalSince($0) >= 600 }) ?? true {
                 lastPrune = now
                 do {
-                    guard try await retention.isHeld(now: now) else {
-                        await refreshWake.wait(timeout: .seconds(2))
-                        continue
+                    if try await retention.isHeld(now: now) {
+                        let removed = try await store.prune(
+                            duplicateKeysBefore: now.addingTimeInterval(-settings.duplicateRetention),
+                            messagesBefore: now.addingTimeInterval(-settings.messageRetention))
+                        if removed > 0 { logger.info("pruned the store", metadata: ["rows": "\(removed)"]) }
                     }
-                    let removed = try await store.prune(
-                        duplicateKeysBefore: now.addingTimeInterval(-settings.duplicateRetention),
-                        messagesBefore: now.addingTimeInterval(-settings.messageRetention))
-                    if removed > 0 { logger.info("pruned the store", metadata: ["rows": "\(removed)"]) }
                 } catch {
                     logger.warning("pruning failed; will try again", metadata: ["error": "\(error)"])
                 }
