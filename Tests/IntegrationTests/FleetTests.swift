@@ -110,4 +110,25 @@ import Testing
         #expect(await probe.count(queue) == 0)
         for hub in fleet { #expect(hub.process.terminate() == 0) }
     }
+
+    /// The commands work against the PostgreSQL store as against SQLite; a URL that cannot be
+    /// used is refused when the configuration loads, naming the setting and never the password.
+    @Test func commandsUseThePostgreSQLStoreAndABadURLIsRefused() throws {
+        let parties = try TestParties()
+        let hubd = try HubdProcess(parties: parties, overrides: ["HUBD_DATABASE": try Self.database()])
+        let imported = try hubd.command(["registry", "import", hubd.environment["HUBD_REGISTRY"] ?? ""])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.contains("imported 10 parties"))
+        let shown = try hubd.command(["registry", "show", "10037008"])
+        #expect(shown.status == 0 && shown.output.contains("Kvalitetsregister B"), "\(shown.error)")
+        #expect(try hubd.command(["dead", "list"]).status == 0)
+        let unknown = try hubd.command(["status", "no-such-message"])
+        #expect(unknown.status == 1 && unknown.error.contains("no message with id no-such-message"), "\(unknown.error)")
+
+        let bad = try HubdProcess(parties: parties, overrides: ["HUBD_DATABASE": "postgres://hubd:secret-pw@/hubd"])
+        let refused = try bad.command(["dead", "list"])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("HUBD_DATABASE") && refused.error.contains("names no host"), "\(refused.error)")
+        #expect(!refused.error.contains("secret-pw"))
+    }
 }

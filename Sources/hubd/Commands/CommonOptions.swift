@@ -38,14 +38,8 @@ extension Logger {
 extension HubdConfiguration {
     /// The store this configuration names: PostgreSQL for a `postgres://` URL, else a SQLite file.
     func openStore() async throws -> any HubStore {
-        guard PostgresLocation.isURL(database) else {
+        guard let location = postgres else {
             return try SQLiteStore(path: database, deadLetterQueue: deadLetterQueue)
-        }
-        let location: PostgresLocation
-        do {
-            location = try PostgresLocation(url: database)
-        } catch {
-            throw CommandFailure("database: \(error)")
         }
         return try await PostgresStore.open(
             location, instance: instance, claimLease: claimLeaseSeconds, deadLetterQueue: deadLetterQueue,
@@ -54,8 +48,7 @@ extension HubdConfiguration {
 
     /// The store as logs and status may show it: a PostgreSQL URL without its password.
     var databaseForLogs: String {
-        guard PostgresLocation.isURL(database) else { return database }
-        return (try? PostgresLocation(url: database))?.description ?? "an unreadable PostgreSQL URL"
+        postgres?.description ?? database
     }
 
     /// The broker this configuration names.

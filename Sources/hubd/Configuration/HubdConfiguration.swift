@@ -3,6 +3,7 @@ import Dialogs
 import Foundation
 import Hub
 import Logging
+import PostgresStore
 
 /// hubd's settings: defaults, then the config file (`key = value` lines), then `HUBD_*`
 /// environment variables, each overriding the one before.
@@ -12,6 +13,8 @@ import Logging
 struct HubdConfiguration {
     var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
     var database = "hubd.sqlite"
+    /// `database` read as a PostgreSQL URL; nil when it names a SQLite file.
+    var postgres: PostgresLocation?
     var registry: String?
     var arURL: String?
     var arPollSeconds: Double = 60
@@ -173,7 +176,16 @@ struct HubdConfiguration {
         }
         switch key {
         case "amqp_url": amqpURL = value
-        case "database": database = value
+        case "database":
+            database = value
+            postgres = nil
+            if PostgresLocation.isURL(value) {
+                do {
+                    postgres = try PostgresLocation(url: value)
+                } catch {
+                    throw ConfigurationError("\(origin): \(error)")
+                }
+            }
         case "registry": registry = value.isEmpty ? nil : value
         case "ar_url": arURL = value.isEmpty ? nil : value
         case "ar_poll_seconds": arPollSeconds = try number(Double.self, minimum: 0.1)
