@@ -9,19 +9,19 @@ extension PostgresStore {
     /// (when a subscriber bound to it wants the event) and one per subscriber reached directly.
     /// Subscriptions are read once per transaction: `subscriptions` is that transaction's cache.
     ///
-    /// The whole append runs under the event lock, held until the ingress transaction ends:
-    /// instances appending at once take turns, so each one's checks (is the id known, is the
-    /// citizen sequence greater than the last) see every event committed before, sequences
-    /// become visible in the order they were handed out, and the subscriptions read here cannot
-    /// change before the delivery rows are committed (`putSubscription` takes the lock too).
+    /// The caller holds the event lock (`commitIngress` takes it before the first decision of a
+    /// batch with an event), until the ingress transaction ends: instances appending at once
+    /// take turns, so each one's checks (is the id known, is the citizen sequence greater than
+    /// the last) see every event committed before, sequences become visible in the order they
+    /// were handed out, and the subscriptions read here cannot change before the delivery rows
+    /// are committed (`putSubscription` takes the lock too). The lock is held before the id
+    /// lookup, so the same new event appended by two instances at once is found by the second,
+    /// as in SQLite, instead of being refused for its sequence.
     func append(
         _ draft: EventDraft, subscriptions: inout [EventSubscription]?, now: Date, db: PostgresConnection
     ) async throws -> IngressOutcome {
         let event = draft.event
         let body = event.canonicalJSON
-        // Before the id lookup: the same new event appended by two instances at once is then
-        // found by the second, as in SQLite, instead of being refused for its sequence.
-        try await lock(.event, db: db)
         if let row = try await db.record("SELECT sequence, body FROM event WHERE event_id = \(event.eventId)", logger) {
             let stored: Data = try row["body"]
             if Array(stored) == body { return .eventRecorded(sequence: try row["sequence"], new: false) }
