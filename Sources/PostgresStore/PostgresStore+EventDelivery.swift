@@ -11,7 +11,7 @@ extension PostgresStore {
     /// is left), oldest first: a citizen's later event waits until the earlier one is
     /// delivered, and nothing else waits for it. Only rows up to `sequence` are read.
     package func dueEventDeliveries(
-        webhooks: Bool, now: Date, upTo sequence: Int64 = .max, limit: Int
+        webhooks: Bool, now: Date, upTo sequence: Int64, limit: Int
     ) async throws(StoreError) -> [EventDelivery] {
         let transport = webhooks ? "webhook" : "amqp"
         return try await read("read due event deliveries") { db in
@@ -60,7 +60,9 @@ extension PostgresStore {
     ) async throws(StoreError) {
         let subscribers = delivered.map(\.subscriber)
         let sequences = delivered.map(\.sequence)
-        try await write("record event deliveries") { db in
+        // Not announced: delivery rows are read by the event dispatcher on its own schedule,
+        // and nothing that follows the change feed (the notification streams) reads them.
+        try await write("record event deliveries", announce: false) { db in
             // A whole batch in one statement: the rows delivered are most of a pass.
             if !delivered.isEmpty {
                 try await db.run("""
