@@ -35,26 +35,17 @@ extension PostgresStore {
         guard let sequence = try await db.value("""
             INSERT INTO event (event_id, citizen, citizen_sequence, kind, action, covers, body, publisher_her_id, accepted_at)
             VALUES (\(event.eventId), \(citizen), \(event.citizenSequence), \(event.kind.rawValue), \(event.action.rawValue),
-                    \(Self.coversColumn(event.coveredHerIds)), \(Data(body)), \(draft.publisherHerId), \(now.timeIntervalSince1970))
+                    \(draft.coversColumn), \(Data(body)), \(draft.publisherHerId), \(now.timeIntervalSince1970))
             RETURNING sequence
             """, logger, as: Int64.self) else {
             throw CorruptRecord("the database returned no sequence for a new event")
         }
         if subscriptions == nil { subscriptions = try await fetchSubscriptions(db) }
-        var toExchange = false
-        for subscription in subscriptions ?? []
-        where subscription.channel != .api
-            && subscription.matches(kind: event.kind.rawValue, action: event.action.rawValue, covers: event.coveredHerIds) {
-            if subscription.routingKeys != nil {
-                toExchange = true
-            } else {
-                try await insertDelivery(subscriber: subscription.herId, sequence: sequence, citizen: citizen,
-                                         transport: subscription.channel, now: now, db: db)
-            }
-        }
-        if toExchange {
-            try await insertDelivery(subscriber: EventDelivery.exchangeSubscriber, sequence: sequence, citizen: citizen,
-                                     transport: .amqp, now: now, db: db)
+        for (subscriber, transport) in draft.deliveries(among: subscriptions ?? []) {
+            try await db.run("""
+                INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at)
+                VALUES (\(subscriber), \(sequence), \(citizen), \(transport), \(now.timeIntervalSince1970))
+                """, logger)
         }
         return .eventRecorded(sequence: sequence, new: true)
     }
@@ -67,20 +58,6 @@ extension PostgresStore {
             _ = try await insert(notice, now: now, db: db)
         }
         return .eventRefused(rejection)
-    }
-
-    private func insertDelivery(
-        subscriber: Int, sequence: Int64, citizen: String, transport: EventSubscription.Channel, now: Date, db: PostgresConnection
-    ) async throws {
-        try await db.run("""
-            INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at)
-            VALUES (\(subscriber), \(sequence), \(citizen), \(EventDelivery.transportColumn(transport)), \(now.timeIntervalSince1970))
-            """, logger)
-    }
-
-    /// The `covers` column: ",h1,h2,", so that a filter finds ",h," in it.
-    static func coversColumn(_ herIds: [Int]) -> String {
-        "," + herIds.map(String.init).joined(separator: ",") + ","
     }
 
     /// A stored event, by its id; nil when there is none.
