@@ -63,7 +63,8 @@ extension PostgresStore {
         // Not announced: delivery rows are read by the event dispatcher on its own schedule,
         // and nothing that follows the change feed (the notification streams) reads them.
         try await write("record event deliveries", announce: false) { db in
-            // A whole batch in one statement: the rows delivered are most of a pass.
+            // A whole batch in one statement each: the rows delivered are most of a pass, and a
+            // subscriber that is down fails all of its own.
             if !delivered.isEmpty {
                 try await db.run("""
                     DELETE FROM event_delivery d
@@ -71,11 +72,14 @@ extension PostgresStore {
                     WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
                     """, logger)
             }
-            for (delivery, retryAt, error) in failed {
+            if !failed.isEmpty {
                 try await db.run("""
-                    UPDATE event_delivery SET attempts = attempts + 1, next_attempt_at = \(retryAt.timeIntervalSince1970),
-                                              last_error = \(error)
-                    WHERE subscriber = \(delivery.subscriber) AND sequence = \(delivery.sequence)
+                    UPDATE event_delivery d
+                    SET attempts = d.attempts + 1, next_attempt_at = x.retry_at, last_error = x.error
+                    FROM unnest(\(failed.map { $0.delivery.subscriber }), \(failed.map { $0.delivery.sequence }),
+                                \(failed.map { $0.retryAt.timeIntervalSince1970 }), \(failed.map { $0.error }))
+                         AS x(subscriber, sequence, retry_at, error)
+                    WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
                     """, logger)
             }
         }

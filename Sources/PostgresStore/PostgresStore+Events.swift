@@ -41,10 +41,13 @@ extension PostgresStore {
             throw CorruptRecord("the database returned no sequence for a new event")
         }
         if subscriptions == nil { subscriptions = try await fetchSubscriptions(db) }
-        for (subscriber, transport) in draft.deliveries(among: subscriptions ?? []) {
+        let deliveries = draft.deliveries(among: subscriptions ?? [])
+        if !deliveries.isEmpty {
+            // One statement for all of the event's rows: a popular event reaches many subscribers.
             try await db.run("""
                 INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at)
-                VALUES (\(subscriber), \(sequence), \(citizen), \(transport), \(now.timeIntervalSince1970))
+                SELECT subscriber, \(sequence), \(citizen), transport, \(now.timeIntervalSince1970)
+                FROM unnest(\(deliveries.map { $0.subscriber }), \(deliveries.map { $0.transport })) AS x(subscriber, transport)
                 """, logger)
         }
         return .eventRecorded(sequence: sequence, new: true)
