@@ -44,14 +44,9 @@ extension PostgresStore {
                     SELECT id, form_id, national_id, expiry_date, distribution_rule, metadata FROM proms_order
                     WHERE register_her_id = \(order.registerHerId) AND register_reference = \(order.registerReference)
                     """, logger) else { continue }
-                let formId: String = try row["form_id"]
-                let nationalId: String = try row["national_id"]
-                let expiryDate: String = try row["expiry_date"]
-                let rule: Int = try row["distribution_rule"]
-                let storedMetadata: String? = try row["metadata"]
-                let same = formId == order.formId && nationalId == order.nationalId.digits
-                    && expiryDate == order.expiryDate && rule == order.distributionRule.rawValue
-                    && storedMetadata == metadata
+                let same = order.isStored(
+                    formId: try row["form_id"], nationalId: try row["national_id"], expiryDate: try row["expiry_date"],
+                    distributionRule: try row["distribution_rule"], metadata: try row["metadata"])
                 return same ? .existing(id: try row["id"]) : .conflict
             }
         }
@@ -108,20 +103,9 @@ extension PostgresStore {
         } catch {
             throw CorruptRecord("its stored row does not read")
         }
-        guard let nationalId = NationalIdentityNumber(nationalIdText) else {
-            throw CorruptRecord("its stored national identity number does not read")
-        }
-        guard let rule = PromsDistributionRule(rawValue: ruleValue) else {
-            throw CorruptRecord("its stored distribution rule is unknown")
-        }
-        do {
-            let metadata = try metadataText.map(jsonValue)
-            return try PromsFormOrder(
-                id: id, formId: formId, nationalId: nationalId, expiryDate: expiryDate, distributionRule: rule,
-                registerMetadata: metadata)
-        } catch {
-            throw CorruptRecord("its stored metadata is not JSON")
-        }
+        return try PromsFormOrder(
+            id: id, formId: formId, storedNationalId: nationalIdText, expiryDate: expiryDate,
+            storedDistributionRule: ruleValue, storedMetadata: metadataText)
     }
 
     /// When the next accepted order falls due; nil when none waits.
@@ -194,10 +178,10 @@ extension PostgresStore {
             switch callback.event {
             case .completed(let answer):
                 try await db.run("""
-                    UPDATE proms_order SET answer_form_data = \(try Self.jsonText(answer.formData)),
+                    UPDATE proms_order SET answer_form_data = \(try answer.formData.storedText()),
                            answer_signed_form_id = \(answer.signedFormId),
                            answer_completed_at = \(answer.completedAt.timeIntervalSince1970),
-                           answer_warnings = \(try answer.warnings.map(Self.jsonText))
+                           answer_warnings = \(try answer.warnings?.storedText())
                     WHERE id = \(id)
                     """, logger)
             case .error(let code):
@@ -271,13 +255,9 @@ extension PostgresStore {
         guard let status = PromsOrderStatus(rawValue: try row["status"]) else {
             throw CorruptRecord("PROMs order \(id) has an unknown status")
         }
-        var answer: PromsOrder.Answer?
-        if let formData: String = try row["answer_form_data"], let completedAt: Double = try row["answer_completed_at"] {
-            let warnings: String? = try row["answer_warnings"]
-            answer = PromsOrder.Answer(
-                formData: try Self.jsonValue(formData), signedFormId: try row["answer_signed_form_id"],
-                completedAt: Date(timeIntervalSince1970: completedAt), warnings: try warnings.map(Self.jsonValue))
-        }
+        let answer = try PromsOrder.Answer(
+            storedFormData: try row["answer_form_data"], signedFormId: try row["answer_signed_form_id"],
+            completedAt: try row["answer_completed_at"], warnings: try row["answer_warnings"])
         // No history row (the LEFT JOIN's NULLs) and statuses this hubd does not know are left out.
         let history = try rows.compactMap { (entry: PostgresRecord) -> PromsOrder.Entry? in
             guard let raw: String = try entry["entry_status"], let status = PromsOrderStatus(rawValue: raw) else { return nil }
@@ -317,9 +297,6 @@ extension PostgresStore {
         return true
     }
 
-    /// The message type of a pushed order update (proms.md §1).
-    static let promsUpdateType = "PROMS_ORDER_UPDATE"
-
     /// Tells the register of a new status in its order: a `PromsOrderUpdated` notification
     /// whatever its channel, and the order's JSON pushed by its channel, through the outbox
     /// like any message (a signed POST to a webhook, a message on its async queue). An `Api`
@@ -328,8 +305,7 @@ extension PostgresStore {
         _ order: PromsOrder, change: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval,
         db: PostgresConnection
     ) async throws {
-        var description = "PROMs order \(change.rawValue)"
-        if let detail { description += ": \(detail)" }
+        let description = PromsOrder.updateDescription(change, detail: detail)
         try await lock(.notification, db: db)
         try await db.run("""
             INSERT INTO notification (receiver_her_id, type, proms_order, related_message_id, description, created_at)
@@ -339,28 +315,6 @@ extension PostgresStore {
         let channel = try await db.value(
             "SELECT channel FROM delivery_channel WHERE her_id = \(order.registerHerId)", logger, as: String.self)
         guard channel != "api" else { return }
-        let messageId = UUID().uuidString.lowercased()
-        let push = NewMessage(
-            messageId: messageId, kind: .promsUpdate, fromHerId: nil, toHerId: order.registerHerId,
-            messageFunction: Self.promsUpdateType, msgId: nil, target: .partyAsync(herId: order.registerHerId),
-            properties: MessageProperties(
-                messageId: messageId, contentType: "application/json", type: Self.promsUpdateType,
-                headers: [HeaderName.promsOrderId: order.id]),
-            body: try order.json(), expiresAt: now.addingTimeInterval(pushExpiry))
-        try await insert(push, now: now, db: db)
-    }
-
-    private static func jsonText(_ value: PromsJSON) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private static func jsonValue(_ text: String) throws -> PromsJSON {
-        do {
-            return try JSONDecoder().decode(PromsJSON.self, from: Data(text.utf8))
-        } catch {
-            throw CorruptRecord("a stored PROMs answer is not JSON")
-        }
+        try await insert(try NewMessage(promsUpdate: order, now: now, pushExpiry: pushExpiry), now: now, db: db)
     }
 }
