@@ -1,4 +1,3 @@
-import AddressRegistry
 import Dialogs
 import Foundation
 import Hub
@@ -305,13 +304,10 @@ extension PostgresStore {
         _ order: PromsOrder, change: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval,
         db: PostgresConnection
     ) async throws {
-        let description = PromsOrder.updateDescription(change, detail: detail)
-        try await lock(.notification, db: db)
-        try await db.run("""
-            INSERT INTO notification (receiver_her_id, type, proms_order, related_message_id, description, created_at)
-            VALUES (\(order.registerHerId), \(NotificationType.promsOrderUpdated.rawValue), \(order.id), \(order.id),
-                    \(NationalIdMask.mask(description)), \(now.timeIntervalSince1970))
-            """, logger)
+        try await notify(
+            .promsOrderUpdated, about: .promsOrder(order.id), receiver: order.registerHerId, relatedMessageId: order.id,
+            triggeredBy: nil, description: PromsOrder.updateDescription(change, detail: detail),
+            at: now.timeIntervalSince1970, db: db)
         let channel = try await db.value(
             "SELECT channel FROM delivery_channel WHERE her_id = \(order.registerHerId)", logger, as: String.self)
         guard channel != "api" else { return }

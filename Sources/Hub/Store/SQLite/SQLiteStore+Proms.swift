@@ -1,4 +1,3 @@
-import AddressRegistry
 import Dialogs
 import Foundation
 import GRDB
@@ -221,14 +220,10 @@ extension SQLiteStore {
     private static func announce(
         _ order: PromsOrder, change: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval, db: Database
     ) throws {
-        let description = PromsOrder.updateDescription(change, detail: detail)
-        try db.cachedStatement(sql: """
-            INSERT INTO notification (receiver_her_id, type, proms_order, related_message_id, description, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                order.registerHerId, NotificationType.promsOrderUpdated.rawValue, order.id, order.id,
-                NationalIdMask.mask(description), now.timeIntervalSince1970,
-            ])
+        try notify(
+            .promsOrderUpdated, about: .promsOrder(order.id), receiver: order.registerHerId, relatedMessageId: order.id,
+            triggeredBy: nil, description: PromsOrder.updateDescription(change, detail: detail),
+            at: now.timeIntervalSince1970, db: db)
         let channel = try String.fetchOne(db.cachedStatement(sql: "SELECT channel FROM delivery_channel WHERE her_id = ?"),
                                           arguments: [order.registerHerId])
         guard channel != "api" else { return }
