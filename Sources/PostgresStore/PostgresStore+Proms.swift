@@ -211,8 +211,10 @@ extension PostgresStore {
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
                 """, logger).map { (row: PostgresRecord) -> String in try row["id"] }
+            if !ids.isEmpty {
+                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = ANY(\(ids))", logger)
+            }
             for id in ids {
-                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = \(id)", logger)
                 try await advancePromsOrder(
                     id, to: .expired, detail: "no answer from the PROMs service by the day after the expiry date",
                     now: now, pushExpiry: pushExpiry, db: db)
@@ -272,14 +274,18 @@ extension PostgresStore {
     /// Adds `status` to an order's history (once), moves the order's status when the new one
     /// is further along, and tells the register. Nothing changes an order once it is final.
     /// Returns whether the history changed.
+    ///
+    /// The caller holds the order's row lock (`recordPromsPlacement` by its UPDATE,
+    /// `recordPromsCallback` and `expirePromsOrders` by their `FOR UPDATE`), so the status read
+    /// here, which decides what is written, is the last one committed and stays so until this
+    /// transaction ends: another instance advancing the same order waits for the lock and then
+    /// sees the status this one left.
     @discardableResult
     func advancePromsOrder(
         _ id: String, to status: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval, db: PostgresConnection
     ) async throws -> Bool {
-        // FOR UPDATE: the status read decides what is written. Another instance advancing the
-        // same order waits until this transaction ends and then reads the status it left.
         guard let current = try await db.value(
-                  "SELECT status FROM proms_order WHERE id = \(id) FOR UPDATE", logger, as: String.self
+                  "SELECT status FROM proms_order WHERE id = \(id)", logger, as: String.self
               ).flatMap(PromsOrderStatus.init(rawValue:)),
               !current.isFinal else { return false }
         let stamp = now.timeIntervalSince1970
