@@ -1,4 +1,3 @@
-import Dialogs
 import Foundation
 import Hub
 import PostgresNIO
@@ -81,13 +80,10 @@ extension PostgresStore {
                 let description = "No answer to \(conversation.function) by its deadline \(Timestamp.format(conversation.deadline))"
                 for (receiver, other) in [(conversation.receiverHerId, conversation.senderHerId),
                                           (conversation.senderHerId, conversation.receiverHerId)] {
-                    try await self.lock(.notification, db: db)
-                    try await db.query("""
-                        INSERT INTO notification (receiver_her_id, type, conversation, related_message_id, triggered_by_her_id,
-                                                  description, created_at)
-                        VALUES (\(receiver), \(NotificationType.conversationOverdue.rawValue), \(id),
-                                \(conversation.requestMessageId), \(other), \(NationalIdMask.mask(description)), \(stamp))
-                        """, logger: self.logger)
+                    try await self.notify(
+                        .conversationOverdue, about: .conversation(id), receiver: receiver,
+                        relatedMessageId: conversation.requestMessageId, triggeredBy: other, description: description,
+                        at: stamp, db: db)
                 }
                 marked.append(conversation)
             }

@@ -11,7 +11,7 @@ extension PostgresStore {
     /// is left), oldest first: a citizen's later event waits until the earlier one is
     /// delivered, and nothing else waits for it. Only rows up to `sequence` are read.
     package func dueEventDeliveries(
-        webhooks: Bool, now: Date, upTo sequence: Int64 = .max, limit: Int
+        webhooks: Bool, now: Date, upTo sequence: Int64, limit: Int
     ) async throws(StoreError) -> [EventDelivery] {
         let transport = webhooks ? "webhook" : "amqp"
         return try await read("read due event deliveries") { db in
@@ -60,8 +60,11 @@ extension PostgresStore {
     ) async throws(StoreError) {
         let subscribers = delivered.map(\.subscriber)
         let sequences = delivered.map(\.sequence)
-        try await write("record event deliveries") { db in
-            // A whole batch in one statement: the rows delivered are most of a pass.
+        // Not announced: delivery rows are read by the event dispatcher on its own schedule,
+        // and nothing that follows the change feed (the notification streams) reads them.
+        try await write("record event deliveries", announce: false) { db in
+            // A whole batch in one statement each: the rows delivered are most of a pass, and a
+            // subscriber that is down fails all of its own.
             if !delivered.isEmpty {
                 try await db.run("""
                     DELETE FROM event_delivery d
@@ -69,11 +72,14 @@ extension PostgresStore {
                     WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
                     """, logger)
             }
-            for (delivery, retryAt, error) in failed {
+            if !failed.isEmpty {
                 try await db.run("""
-                    UPDATE event_delivery SET attempts = attempts + 1, next_attempt_at = \(retryAt.timeIntervalSince1970),
-                                              last_error = \(error)
-                    WHERE subscriber = \(delivery.subscriber) AND sequence = \(delivery.sequence)
+                    UPDATE event_delivery d
+                    SET attempts = d.attempts + 1, next_attempt_at = x.retry_at, last_error = x.error
+                    FROM unnest(\(failed.map { $0.delivery.subscriber }), \(failed.map { $0.delivery.sequence }),
+                                \(failed.map { $0.retryAt.timeIntervalSince1970 }), \(failed.map { $0.error }))
+                         AS x(subscriber, sequence, retry_at, error)
+                    WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
                     """, logger)
             }
         }

@@ -9,19 +9,19 @@ extension PostgresStore {
     /// (when a subscriber bound to it wants the event) and one per subscriber reached directly.
     /// Subscriptions are read once per transaction: `subscriptions` is that transaction's cache.
     ///
-    /// The whole append runs under the event lock, held until the ingress transaction ends:
-    /// instances appending at once take turns, so each one's checks (is the id known, is the
-    /// citizen sequence greater than the last) see every event committed before, sequences
-    /// become visible in the order they were handed out, and the subscriptions read here cannot
-    /// change before the delivery rows are committed (`putSubscription` takes the lock too).
+    /// The caller holds the event lock (`commitIngress` takes it before the first decision of a
+    /// batch with an event), until the ingress transaction ends: instances appending at once
+    /// take turns, so each one's checks (is the id known, is the citizen sequence greater than
+    /// the last) see every event committed before, sequences become visible in the order they
+    /// were handed out, and the subscriptions read here cannot change before the delivery rows
+    /// are committed (`putSubscription` takes the lock too). The lock is held before the id
+    /// lookup, so the same new event appended by two instances at once is found by the second,
+    /// as in SQLite, instead of being refused for its sequence.
     func append(
         _ draft: EventDraft, subscriptions: inout [EventSubscription]?, now: Date, db: PostgresConnection
     ) async throws -> IngressOutcome {
         let event = draft.event
         let body = event.canonicalJSON
-        // Before the id lookup: the same new event appended by two instances at once is then
-        // found by the second, as in SQLite, instead of being refused for its sequence.
-        try await lock(.event, db: db)
         if let row = try await db.record("SELECT sequence, body FROM event WHERE event_id = \(event.eventId)", logger) {
             let stored: Data = try row["body"]
             if Array(stored) == body { return .eventRecorded(sequence: try row["sequence"], new: false) }
@@ -35,26 +35,20 @@ extension PostgresStore {
         guard let sequence = try await db.value("""
             INSERT INTO event (event_id, citizen, citizen_sequence, kind, action, covers, body, publisher_her_id, accepted_at)
             VALUES (\(event.eventId), \(citizen), \(event.citizenSequence), \(event.kind.rawValue), \(event.action.rawValue),
-                    \(Self.coversColumn(event.coveredHerIds)), \(Data(body)), \(draft.publisherHerId), \(now.timeIntervalSince1970))
+                    \(draft.coversColumn), \(Data(body)), \(draft.publisherHerId), \(now.timeIntervalSince1970))
             RETURNING sequence
             """, logger, as: Int64.self) else {
             throw CorruptRecord("the database returned no sequence for a new event")
         }
         if subscriptions == nil { subscriptions = try await fetchSubscriptions(db) }
-        var toExchange = false
-        for subscription in subscriptions ?? []
-        where subscription.channel != .api
-            && subscription.matches(kind: event.kind.rawValue, action: event.action.rawValue, covers: event.coveredHerIds) {
-            if subscription.routingKeys != nil {
-                toExchange = true
-            } else {
-                try await insertDelivery(subscriber: subscription.herId, sequence: sequence, citizen: citizen,
-                                         transport: subscription.channel, now: now, db: db)
-            }
-        }
-        if toExchange {
-            try await insertDelivery(subscriber: EventDelivery.exchangeSubscriber, sequence: sequence, citizen: citizen,
-                                     transport: .amqp, now: now, db: db)
+        let deliveries = draft.deliveries(among: subscriptions ?? [])
+        if !deliveries.isEmpty {
+            // One statement for all of the event's rows: a popular event reaches many subscribers.
+            try await db.run("""
+                INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at)
+                SELECT subscriber, \(sequence), \(citizen), transport, \(now.timeIntervalSince1970)
+                FROM unnest(\(deliveries.map { $0.subscriber }), \(deliveries.map { $0.transport })) AS x(subscriber, transport)
+                """, logger)
         }
         return .eventRecorded(sequence: sequence, new: true)
     }
@@ -67,20 +61,6 @@ extension PostgresStore {
             _ = try await insert(notice, now: now, db: db)
         }
         return .eventRefused(rejection)
-    }
-
-    private func insertDelivery(
-        subscriber: Int, sequence: Int64, citizen: String, transport: EventSubscription.Channel, now: Date, db: PostgresConnection
-    ) async throws {
-        try await db.run("""
-            INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at)
-            VALUES (\(subscriber), \(sequence), \(citizen), \(EventDelivery.transportColumn(transport)), \(now.timeIntervalSince1970))
-            """, logger)
-    }
-
-    /// The `covers` column: ",h1,h2,", so that a filter finds ",h," in it.
-    static func coversColumn(_ herIds: [Int]) -> String {
-        "," + herIds.map(String.init).joined(separator: ",") + ","
     }
 
     /// A stored event, by its id; nil when there is none.

@@ -30,18 +30,20 @@ extension PostgresStore {
         }
     }
 
-    /// Adds a notification about a message. Positions are handed out under the notification
-    /// lock, so that they become visible in order across instances.
+    /// Adds a notification about `subject`, its description masked. Every notification is
+    /// written here: positions are handed out under the notification lock, so that they become
+    /// visible in order across instances.
     func notify(
-        _ type: NotificationType, receiver: Int, message: Int64, messageId: String, triggeredBy: Int?,
-        description: String, at: Double, db: PostgresConnection
+        _ type: NotificationType, about subject: NotificationSubject, receiver: Int, relatedMessageId: String,
+        triggeredBy: Int?, description: String, at: Double, db: PostgresConnection
     ) async throws {
         try await lock(.notification, db: db)
         try await db.query("""
-            INSERT INTO notification (receiver_her_id, type, message, related_message_id, triggered_by_her_id,
-                                      description, created_at)
-            VALUES (\(receiver), \(type.rawValue), \(message), \(messageId), \(triggeredBy),
-                    \(NationalIdMask.mask(description)), \(at))
+            INSERT INTO notification (receiver_her_id, type, message, proms_order, conversation, related_message_id,
+                                      triggered_by_her_id, description, created_at)
+            VALUES (\(receiver), \(type.rawValue), \(subject.messageColumn), \(subject.promsOrderColumn),
+                    \(subject.conversationColumn), \(relatedMessageId), \(triggeredBy), \(NationalIdMask.mask(description)),
+                    \(at))
             """, logger: logger)
     }
 
@@ -49,7 +51,7 @@ extension PostgresStore {
     func announceNewMessage(_ id: Int64, at: Double, db: PostgresConnection) async throws {
         guard let row = try await db.record("SELECT message_id, from_her_id, to_her_id FROM message WHERE id = \(id)", logger),
               let receiver: Int = try row["to_her_id"] else { return }
-        try await notify(.newMessage, receiver: receiver, message: id, messageId: try row["message_id"],
+        try await notify(.newMessage, about: .message(id), receiver: receiver, relatedMessageId: try row["message_id"],
                          triggeredBy: try row["from_her_id"], description: "A new message is ready to be downloaded",
                          at: at, db: db)
     }
@@ -65,7 +67,7 @@ extension PostgresStore {
         let messageId: String = try row["message_id"]
         let receiver: Int? = try row["to_her_id"]
         func tell(_ type: NotificationType, _ description: String) async throws {
-            try await notify(type, receiver: sender, message: id, messageId: messageId, triggeredBy: receiver,
+            try await notify(type, about: .message(id), receiver: sender, relatedMessageId: messageId, triggeredBy: receiver,
                              description: description, at: at, db: db)
         }
         func stateChanged(_ state: TransportDeliveryState) async throws {

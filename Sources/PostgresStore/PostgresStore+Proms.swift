@@ -1,4 +1,3 @@
-import AddressRegistry
 import Dialogs
 import Foundation
 import Hub
@@ -44,14 +43,9 @@ extension PostgresStore {
                     SELECT id, form_id, national_id, expiry_date, distribution_rule, metadata FROM proms_order
                     WHERE register_her_id = \(order.registerHerId) AND register_reference = \(order.registerReference)
                     """, logger) else { continue }
-                let formId: String = try row["form_id"]
-                let nationalId: String = try row["national_id"]
-                let expiryDate: String = try row["expiry_date"]
-                let rule: Int = try row["distribution_rule"]
-                let storedMetadata: String? = try row["metadata"]
-                let same = formId == order.formId && nationalId == order.nationalId.digits
-                    && expiryDate == order.expiryDate && rule == order.distributionRule.rawValue
-                    && storedMetadata == metadata
+                let same = order.isStored(
+                    formId: try row["form_id"], nationalId: try row["national_id"], expiryDate: try row["expiry_date"],
+                    distributionRule: try row["distribution_rule"], metadata: try row["metadata"])
                 return same ? .existing(id: try row["id"]) : .conflict
             }
         }
@@ -108,20 +102,9 @@ extension PostgresStore {
         } catch {
             throw CorruptRecord("its stored row does not read")
         }
-        guard let nationalId = NationalIdentityNumber(nationalIdText) else {
-            throw CorruptRecord("its stored national identity number does not read")
-        }
-        guard let rule = PromsDistributionRule(rawValue: ruleValue) else {
-            throw CorruptRecord("its stored distribution rule is unknown")
-        }
-        do {
-            let metadata = try metadataText.map(jsonValue)
-            return try PromsFormOrder(
-                id: id, formId: formId, nationalId: nationalId, expiryDate: expiryDate, distributionRule: rule,
-                registerMetadata: metadata)
-        } catch {
-            throw CorruptRecord("its stored metadata is not JSON")
-        }
+        return try PromsFormOrder(
+            id: id, formId: formId, storedNationalId: nationalIdText, expiryDate: expiryDate,
+            storedDistributionRule: ruleValue, storedMetadata: metadataText)
     }
 
     /// When the next accepted order falls due; nil when none waits.
@@ -194,10 +177,10 @@ extension PostgresStore {
             switch callback.event {
             case .completed(let answer):
                 try await db.run("""
-                    UPDATE proms_order SET answer_form_data = \(try Self.jsonText(answer.formData)),
+                    UPDATE proms_order SET answer_form_data = \(try answer.formData.storedText()),
                            answer_signed_form_id = \(answer.signedFormId),
                            answer_completed_at = \(answer.completedAt.timeIntervalSince1970),
-                           answer_warnings = \(try answer.warnings.map(Self.jsonText))
+                           answer_warnings = \(try answer.warnings?.storedText())
                     WHERE id = \(id)
                     """, logger)
             case .error(let code):
@@ -228,8 +211,10 @@ extension PostgresStore {
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
                 """, logger).map { (row: PostgresRecord) -> String in try row["id"] }
+            if !ids.isEmpty {
+                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = ANY(\(ids))", logger)
+            }
             for id in ids {
-                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = \(id)", logger)
                 try await advancePromsOrder(
                     id, to: .expired, detail: "no answer from the PROMs service by the day after the expiry date",
                     now: now, pushExpiry: pushExpiry, db: db)
@@ -271,13 +256,9 @@ extension PostgresStore {
         guard let status = PromsOrderStatus(rawValue: try row["status"]) else {
             throw CorruptRecord("PROMs order \(id) has an unknown status")
         }
-        var answer: PromsOrder.Answer?
-        if let formData: String = try row["answer_form_data"], let completedAt: Double = try row["answer_completed_at"] {
-            let warnings: String? = try row["answer_warnings"]
-            answer = PromsOrder.Answer(
-                formData: try Self.jsonValue(formData), signedFormId: try row["answer_signed_form_id"],
-                completedAt: Date(timeIntervalSince1970: completedAt), warnings: try warnings.map(Self.jsonValue))
-        }
+        let answer = try PromsOrder.Answer(
+            storedFormData: try row["answer_form_data"], signedFormId: try row["answer_signed_form_id"],
+            completedAt: try row["answer_completed_at"], warnings: try row["answer_warnings"])
         // No history row (the LEFT JOIN's NULLs) and statuses this hubd does not know are left out.
         let history = try rows.compactMap { (entry: PostgresRecord) -> PromsOrder.Entry? in
             guard let raw: String = try entry["entry_status"], let status = PromsOrderStatus(rawValue: raw) else { return nil }
@@ -293,14 +274,18 @@ extension PostgresStore {
     /// Adds `status` to an order's history (once), moves the order's status when the new one
     /// is further along, and tells the register. Nothing changes an order once it is final.
     /// Returns whether the history changed.
+    ///
+    /// The caller holds the order's row lock (`recordPromsPlacement` by its UPDATE,
+    /// `recordPromsCallback` and `expirePromsOrders` by their `FOR UPDATE`), so the status read
+    /// here, which decides what is written, is the last one committed and stays so until this
+    /// transaction ends: another instance advancing the same order waits for the lock and then
+    /// sees the status this one left.
     @discardableResult
     func advancePromsOrder(
         _ id: String, to status: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval, db: PostgresConnection
     ) async throws -> Bool {
-        // FOR UPDATE: the status read decides what is written. Another instance advancing the
-        // same order waits until this transaction ends and then reads the status it left.
         guard let current = try await db.value(
-                  "SELECT status FROM proms_order WHERE id = \(id) FOR UPDATE", logger, as: String.self
+                  "SELECT status FROM proms_order WHERE id = \(id)", logger, as: String.self
               ).flatMap(PromsOrderStatus.init(rawValue:)),
               !current.isFinal else { return false }
         let stamp = now.timeIntervalSince1970
@@ -317,9 +302,6 @@ extension PostgresStore {
         return true
     }
 
-    /// The message type of a pushed order update (proms.md §1).
-    static let promsUpdateType = "PROMS_ORDER_UPDATE"
-
     /// Tells the register of a new status in its order: a `PromsOrderUpdated` notification
     /// whatever its channel, and the order's JSON pushed by its channel, through the outbox
     /// like any message (a signed POST to a webhook, a message on its async queue). An `Api`
@@ -328,39 +310,13 @@ extension PostgresStore {
         _ order: PromsOrder, change: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval,
         db: PostgresConnection
     ) async throws {
-        var description = "PROMs order \(change.rawValue)"
-        if let detail { description += ": \(detail)" }
-        try await lock(.notification, db: db)
-        try await db.run("""
-            INSERT INTO notification (receiver_her_id, type, proms_order, related_message_id, description, created_at)
-            VALUES (\(order.registerHerId), \(NotificationType.promsOrderUpdated.rawValue), \(order.id), \(order.id),
-                    \(NationalIdMask.mask(description)), \(now.timeIntervalSince1970))
-            """, logger)
+        try await notify(
+            .promsOrderUpdated, about: .promsOrder(order.id), receiver: order.registerHerId, relatedMessageId: order.id,
+            triggeredBy: nil, description: PromsOrder.updateDescription(change, detail: detail),
+            at: now.timeIntervalSince1970, db: db)
         let channel = try await db.value(
             "SELECT channel FROM delivery_channel WHERE her_id = \(order.registerHerId)", logger, as: String.self)
         guard channel != "api" else { return }
-        let messageId = UUID().uuidString.lowercased()
-        let push = NewMessage(
-            messageId: messageId, kind: .promsUpdate, fromHerId: nil, toHerId: order.registerHerId,
-            messageFunction: Self.promsUpdateType, msgId: nil, target: .partyAsync(herId: order.registerHerId),
-            properties: MessageProperties(
-                messageId: messageId, contentType: "application/json", type: Self.promsUpdateType,
-                headers: [HeaderName.promsOrderId: order.id]),
-            body: try order.json(), expiresAt: now.addingTimeInterval(pushExpiry))
-        try await insert(push, now: now, db: db)
-    }
-
-    private static func jsonText(_ value: PromsJSON) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private static func jsonValue(_ text: String) throws -> PromsJSON {
-        do {
-            return try JSONDecoder().decode(PromsJSON.self, from: Data(text.utf8))
-        } catch {
-            throw CorruptRecord("a stored PROMs answer is not JSON")
-        }
+        try await insert(try NewMessage(promsUpdate: order, now: now, pushExpiry: pushExpiry), now: now, db: db)
     }
 }

@@ -12,7 +12,7 @@ extension PostgresStore {
     package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws(StoreError) {
         try await write("import registry") { db in
             try await lockRegistry(db: db)
-            try await replaceParties(entries, origin: "file", source: source, sequence: nil, now: now, db: db)
+            try await replaceParties(entries, origin: .file(source), now: now, db: db)
             try await db.run("DELETE FROM registry_sync", logger)
             try await bumpRegistryVersion(source: source, now: now, db: db)
         }
@@ -55,7 +55,9 @@ extension PostgresStore {
             guard let row = try await db.record("""
                 SELECT origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = \(herId)
                 """, logger) else { return nil }
-            return try Self.provenance(row)
+            return PartyProvenance(
+                storedOrigin: try row["origin"], source: try row["origin_source"], sequence: try row["origin_sequence"],
+                updatedAt: try row["updated_at"])
         }
     }
 
@@ -70,17 +72,13 @@ extension PostgresStore {
     }
 
     /// Deletes every party and inserts `entries` with one origin.
-    func replaceParties(
-        _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date, db: PostgresConnection
-    ) async throws {
+    func replaceParties(_ entries: [RegistryEntry], origin: PartyProvenance.Origin, now: Date, db: PostgresConnection) async throws {
         try await db.run("DELETE FROM party", logger)
-        try await upsertParties(entries, origin: origin, source: source, sequence: sequence, now: now, db: db)
+        try await upsertParties(entries, origin: origin, now: now, db: db)
     }
 
     /// Inserts or replaces `entries` with one origin; of a party listed twice, the last entry stays.
-    func upsertParties(
-        _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date, db: PostgresConnection
-    ) async throws {
+    func upsertParties(_ entries: [RegistryEntry], origin: PartyProvenance.Origin, now: Date, db: PostgresConnection) async throws {
         // One statement may not touch a row twice (SQLite's statement per entry could): the
         // earlier entries of a repeated party are dropped first.
         var last: [Int: Int] = [:]
@@ -94,7 +92,7 @@ extension PostgresStore {
             let documents = slice.map { ByteBuffer(bytes: $0.document) }
             try await db.run("""
                 INSERT INTO party (her_id, document, origin, origin_source, origin_sequence, updated_at)
-                SELECT her_id, document, \(origin)::TEXT, \(source)::TEXT, \(sequence)::BIGINT,
+                SELECT her_id, document, \(origin.storedName)::TEXT, \(origin.source)::TEXT, \(origin.sequence)::BIGINT,
                        \(now.timeIntervalSince1970)::DOUBLE PRECISION
                 FROM UNNEST(\(herIds)::BIGINT[], \(documents)::BYTEA[]) AS entry(her_id, document)
                 ON CONFLICT (her_id) DO UPDATE SET
@@ -111,21 +109,5 @@ extension PostgresStore {
             ON CONFLICT (id) DO UPDATE SET version = registry_state.version + 1, imported_at = excluded.imported_at,
                                            source = excluded.source
             """, logger)
-    }
-
-    private static func provenance(_ row: PostgresRecord) throws -> PartyProvenance? {
-        let kind: String? = try row["origin"]
-        let source: String? = try row["origin_source"]
-        let at: Double? = try row["updated_at"]
-        guard let kind, let source, let at else { return nil }
-        let sequence: Int64? = try row["origin_sequence"]
-        let origin: PartyProvenance.Origin
-        switch (kind, sequence) {
-        case ("file", _): origin = .file(source)
-        case ("ar-export", let sequence?): origin = .arExport(url: source, sequence: sequence)
-        case ("ar-event", let sequence?): origin = .arEvent(url: source, sequence: sequence)
-        default: return nil
-        }
-        return PartyProvenance(origin: origin, at: Date(timeIntervalSince1970: at))
     }
 }

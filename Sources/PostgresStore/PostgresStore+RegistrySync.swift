@@ -27,7 +27,7 @@ extension PostgresStore {
     package func replaceRegistry(fromAR entries: [RegistryEntry], url: String, sequence: Int64, now: Date) async throws(StoreError) {
         try await write("replace registry from AR") { db in
             try await lockRegistry(db: db)
-            try await replaceParties(entries, origin: "ar-export", source: url, sequence: sequence, now: now, db: db)
+            try await replaceParties(entries, origin: .arExport(url: url, sequence: sequence), now: now, db: db)
             let stamp = now.timeIntervalSince1970
             try await db.run("""
                 INSERT INTO registry_sync (id, ar_url, last_sequence, exported_at, synced_at)
@@ -57,7 +57,7 @@ extension PostgresStore {
             let currentURL: String = try current["ar_url"]
             let currentSequence: Int64 = try current["last_sequence"]
             guard currentURL == url, currentSequence == previous else { return false }
-            try await upsertParties(changed, origin: "ar-event", source: url, sequence: sequence, now: now, db: db)
+            try await upsertParties(changed, origin: .arEvent(url: url, sequence: sequence), now: now, db: db)
             if !removed.isEmpty {
                 try await db.run("DELETE FROM party WHERE her_id = ANY(\(removed))", logger)
             }

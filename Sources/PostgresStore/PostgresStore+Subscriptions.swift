@@ -1,4 +1,3 @@
-import Dialogs
 import Foundation
 import Hub
 import PostgresNIO
@@ -17,11 +16,9 @@ extension PostgresStore {
             try await lock(.event, db: db)
             try await db.run("""
                 INSERT INTO subscription (her_id, kinds, actions, covered_her_ids, channel, webhook_url, webhook_secret, updated_at)
-                VALUES (\(subscription.herId), \(subscription.kinds.map(\.rawValue).joined(separator: ",")),
-                        \(subscription.actions.map(\.rawValue).joined(separator: ",")),
-                        \(subscription.coveredHerIds.map(String.init).joined(separator: ",")),
-                        \(subscription.channel.rawValue), \(subscription.webhook?.url), \(subscription.webhook?.secret),
-                        \(now.timeIntervalSince1970))
+                VALUES (\(subscription.herId), \(subscription.kindsColumn), \(subscription.actionsColumn),
+                        \(subscription.coveredHerIdsColumn), \(subscription.channel.rawValue), \(subscription.webhook?.url),
+                        \(subscription.webhook?.secret), \(now.timeIntervalSince1970))
                 ON CONFLICT (her_id) DO UPDATE SET kinds = excluded.kinds, actions = excluded.actions,
                     covered_her_ids = excluded.covered_her_ids, channel = excluded.channel, webhook_url = excluded.webhook_url,
                     webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at
@@ -72,25 +69,9 @@ extension PostgresStore {
     }
 
     private static func subscription(from row: PostgresRecord) throws -> EventSubscription {
-        let herId: Int = try row["her_id"]
-        func list<T>(_ column: String, _ make: (Substring) -> T?) throws -> [T] {
-            let text: String = try row[column]
-            return try text.split(separator: ",").map { part in
-                guard let value = make(part) else { throw CorruptRecord("subscription \(herId): \(column) holds '\(part)'") }
-                return value
-            }
-        }
-        guard let channel = EventSubscription.Channel(rawValue: try row["channel"]) else {
-            throw CorruptRecord("subscription \(herId): unknown channel")
-        }
-        let url: String? = try row["webhook_url"]
-        let secret: String? = try row["webhook_secret"]
-        return EventSubscription(
-            herId: herId,
-            kinds: try list("kinds") { AccessRestrictionEvent.Kind(rawValue: String($0)) },
-            actions: try list("actions") { AccessRestrictionEvent.Action(rawValue: String($0)) },
-            coveredHerIds: try list("covered_her_ids") { Int($0) },
-            channel: channel,
-            webhook: url.map { WebhookEndpoint(url: $0, secret: secret ?? "") })
+        try EventSubscription(
+            herId: try row["her_id"], kindsColumn: try row["kinds"], actionsColumn: try row["actions"],
+            coveredHerIdsColumn: try row["covered_her_ids"], channelColumn: try row["channel"],
+            webhookURL: try row["webhook_url"], webhookSecret: try row["webhook_secret"])
     }
 }

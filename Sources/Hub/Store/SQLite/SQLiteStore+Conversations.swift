@@ -1,4 +1,3 @@
-import Dialogs
 import Foundation
 import GRDB
 
@@ -80,14 +79,10 @@ extension SQLiteStore {
                 let description = "No answer to \(conversation.function) by its deadline \(Timestamp.format(conversation.deadline))"
                 for (receiver, other) in [(conversation.receiverHerId, conversation.senderHerId),
                                           (conversation.senderHerId, conversation.receiverHerId)] {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO notification (receiver_her_id, type, conversation, related_message_id, triggered_by_her_id,
-                                                  description, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [
-                            receiver, NotificationType.conversationOverdue.rawValue, id, conversation.requestMessageId, other,
-                            NationalIdMask.mask(description), stamp,
-                        ])
+                    try Self.notify(
+                        .conversationOverdue, about: .conversation(id), receiver: receiver,
+                        relatedMessageId: conversation.requestMessageId, triggeredBy: other, description: description,
+                        at: stamp, db: db)
                 }
                 return conversation
             }

@@ -29,24 +29,15 @@ extension SQLiteStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 event.eventId, citizen, event.citizenSequence, event.kind.rawValue, event.action.rawValue,
-                coversColumn(event.coveredHerIds), Data(body), draft.publisherHerId, now.timeIntervalSince1970,
+                draft.coversColumn, Data(body), draft.publisherHerId, now.timeIntervalSince1970,
             ])
         let sequence = db.lastInsertedRowID
         if subscriptions == nil { subscriptions = try fetchSubscriptions(db) }
-        var toExchange = false
-        for subscription in subscriptions ?? []
-        where subscription.channel != .api
-            && subscription.matches(kind: event.kind.rawValue, action: event.action.rawValue, covers: event.coveredHerIds) {
-            if subscription.routingKeys != nil {
-                toExchange = true
-            } else {
-                try insertDelivery(subscriber: subscription.herId, sequence: sequence, citizen: citizen,
-                                   transport: subscription.channel, now: now, db: db)
-            }
-        }
-        if toExchange {
-            try insertDelivery(subscriber: EventDelivery.exchangeSubscriber, sequence: sequence, citizen: citizen,
-                               transport: .amqp, now: now, db: db)
+        let insertDelivery = try db.cachedStatement(sql: """
+            INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at) VALUES (?, ?, ?, ?, ?)
+            """)
+        for (subscriber, transport) in draft.deliveries(among: subscriptions ?? []) {
+            try insertDelivery.execute(arguments: [subscriber, sequence, citizen, transport, now.timeIntervalSince1970])
         }
         return .eventRecorded(sequence: sequence, new: true)
     }
@@ -59,18 +50,6 @@ extension SQLiteStore {
             _ = try insert(notice, now: now, db: db)
         }
         return .eventRefused(rejection)
-    }
-
-    private static func insertDelivery(
-        subscriber: Int, sequence: Int64, citizen: String, transport: EventSubscription.Channel, now: Date, db: Database
-    ) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO event_delivery (subscriber, sequence, citizen, transport, next_attempt_at) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [subscriber, sequence, citizen, EventDelivery.transportColumn(transport), now.timeIntervalSince1970])
-    }
-
-    static func coversColumn(_ herIds: [Int]) -> String {
-        "," + herIds.map(String.init).joined(separator: ",") + ","
     }
 
     package func event(eventId: String) async throws(StoreError) -> LoggedEvent? {

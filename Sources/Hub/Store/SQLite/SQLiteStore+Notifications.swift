@@ -27,16 +27,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Adds a notification about `subject`, its description masked: every notification is
+    /// written here.
     static func notify(
-        _ type: NotificationType, receiver: Int, message: Int64, messageId: String, triggeredBy: Int?,
-        description: String, at: Double, db: Database
+        _ type: NotificationType, about subject: NotificationSubject, receiver: Int, relatedMessageId: String,
+        triggeredBy: Int?, description: String, at: Double, db: Database
     ) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO notification (receiver_her_id, type, message, related_message_id, triggered_by_her_id,
-                                      description, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO notification (receiver_her_id, type, message, proms_order, conversation, related_message_id,
+                                      triggered_by_her_id, description, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                receiver, type.rawValue, message, messageId, triggeredBy, NationalIdMask.mask(description), at,
+                receiver, type.rawValue, subject.messageColumn, subject.promsOrderColumn, subject.conversationColumn,
+                relatedMessageId, triggeredBy, NationalIdMask.mask(description), at,
             ])
     }
 
@@ -45,7 +48,7 @@ extension SQLiteStore {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT message_id, from_her_id, to_her_id FROM message WHERE id = ?
             """), arguments: [id]), let receiver: Int = row["to_her_id"] else { return }
-        try notify(.newMessage, receiver: receiver, message: id, messageId: row["message_id"],
+        try notify(.newMessage, about: .message(id), receiver: receiver, relatedMessageId: row["message_id"],
                    triggeredBy: row["from_her_id"], description: "A new message is ready to be downloaded", at: at, db: db)
     }
 
@@ -60,7 +63,7 @@ extension SQLiteStore {
         let messageId: String = row["message_id"]
         let receiver: Int? = row["to_her_id"]
         func tell(_ type: NotificationType, _ description: String) throws {
-            try notify(type, receiver: sender, message: id, messageId: messageId, triggeredBy: receiver,
+            try notify(type, about: .message(id), receiver: sender, relatedMessageId: messageId, triggeredBy: receiver,
                        description: description, at: at, db: db)
         }
         func stateChanged(_ state: TransportDeliveryState) throws {

@@ -1,4 +1,3 @@
-import AddressRegistry
 import Dialogs
 import Foundation
 import GRDB
@@ -16,11 +15,9 @@ extension SQLiteStore {
                 SELECT id, form_id, national_id, expiry_date, distribution_rule, metadata FROM proms_order
                 WHERE register_her_id = ? AND register_reference = ?
                 """), arguments: [order.registerHerId, order.registerReference]) {
-                let same = (row["form_id"] as String) == order.formId
-                    && (row["national_id"] as String) == order.nationalId.digits
-                    && (row["expiry_date"] as String) == order.expiryDate
-                    && (row["distribution_rule"] as Int) == order.distributionRule.rawValue
-                    && (row["metadata"] as String?) == metadata
+                let same = order.isStored(
+                    formId: row["form_id"], nationalId: row["national_id"], expiryDate: row["expiry_date"],
+                    distributionRule: row["distribution_rule"], metadata: row["metadata"])
                 return same ? .existing(id: row["id"]) : .conflict
             }
             let stamp = now.timeIntervalSince1970
@@ -57,27 +54,14 @@ extension SQLiteStore {
                 let id: String = row["id"]
                 return DuePromsOrder(
                     id: id, registerHerId: row["register_her_id"],
-                    request: Result(catching: { () throws(CorruptRecord) in try Self.formOrder(id, row) }),
+                    request: Result(catching: { () throws(CorruptRecord) in
+                        try PromsFormOrder(
+                            id: id, formId: row["form_id"], storedNationalId: row["national_id"],
+                            expiryDate: row["expiry_date"], storedDistributionRule: row["distribution_rule"],
+                            storedMetadata: row["metadata"])
+                    }),
                     attempts: row["attempts"], lastError: row["last_error"], deadline: Date(timeIntervalSince1970: row["deadline"]))
             }
-        }
-    }
-
-    /// The request a stored order makes, or why its row no longer reads.
-    private static func formOrder(_ id: String, _ row: Row) throws(CorruptRecord) -> PromsFormOrder {
-        guard let nationalId = NationalIdentityNumber(row["national_id"]) else {
-            throw CorruptRecord("its stored national identity number does not read")
-        }
-        guard let rule = PromsDistributionRule(rawValue: row["distribution_rule"]) else {
-            throw CorruptRecord("its stored distribution rule is unknown")
-        }
-        do {
-            let metadata = try (row["metadata"] as String?).map(jsonValue)
-            return try PromsFormOrder(
-                id: id, formId: row["form_id"], nationalId: nationalId, expiryDate: row["expiry_date"],
-                distributionRule: rule, registerMetadata: metadata)
-        } catch {
-            throw CorruptRecord("its stored metadata is not JSON")
         }
     }
 
@@ -137,8 +121,8 @@ extension SQLiteStore {
                     UPDATE proms_order SET answer_form_data = ?, answer_signed_form_id = ?, answer_completed_at = ?,
                            answer_warnings = ? WHERE id = ?
                     """).execute(arguments: [
-                        try Self.jsonText(answer.formData), answer.signedFormId, answer.completedAt.timeIntervalSince1970,
-                        try answer.warnings.map(Self.jsonText), id,
+                        try answer.formData.storedText(), answer.signedFormId, answer.completedAt.timeIntervalSince1970,
+                        try answer.warnings?.storedText(), id,
                     ])
             case .error(let code):
                 detail = code.map { LogSafe.text($0, limit: 200) }
@@ -191,13 +175,9 @@ extension SQLiteStore {
         guard let status = PromsOrderStatus(rawValue: row["status"]) else {
             throw CorruptRecord("PROMs order \(id) has an unknown status")
         }
-        var answer: PromsOrder.Answer?
-        if let formData: String = row["answer_form_data"], let completedAt: Double = row["answer_completed_at"] {
-            answer = PromsOrder.Answer(
-                formData: try jsonValue(formData), signedFormId: row["answer_signed_form_id"],
-                completedAt: Date(timeIntervalSince1970: completedAt),
-                warnings: try (row["answer_warnings"] as String?).map(jsonValue))
-        }
+        let answer = try PromsOrder.Answer(
+            storedFormData: row["answer_form_data"], signedFormId: row["answer_signed_form_id"],
+            completedAt: row["answer_completed_at"], warnings: row["answer_warnings"])
         let history = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT status, at, detail FROM proms_status WHERE proms_order = ? ORDER BY rowid
             """), arguments: [id]
@@ -233,9 +213,6 @@ extension SQLiteStore {
         return true
     }
 
-    /// The message type of a pushed order update (proms.md §1).
-    static let promsUpdateType = "PROMS_ORDER_UPDATE"
-
     /// Tells the register of a new status in its order: a `PromsOrderUpdated` notification
     /// whatever its channel, and the order's JSON pushed by its channel, through the outbox
     /// like any message (a signed POST to a webhook, a message on its async queue). An `Api`
@@ -243,40 +220,13 @@ extension SQLiteStore {
     private static func announce(
         _ order: PromsOrder, change: PromsOrderStatus, detail: String?, now: Date, pushExpiry: TimeInterval, db: Database
     ) throws {
-        var description = "PROMs order \(change.rawValue)"
-        if let detail { description += ": \(detail)" }
-        try db.cachedStatement(sql: """
-            INSERT INTO notification (receiver_her_id, type, proms_order, related_message_id, description, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                order.registerHerId, NotificationType.promsOrderUpdated.rawValue, order.id, order.id,
-                NationalIdMask.mask(description), now.timeIntervalSince1970,
-            ])
+        try notify(
+            .promsOrderUpdated, about: .promsOrder(order.id), receiver: order.registerHerId, relatedMessageId: order.id,
+            triggeredBy: nil, description: PromsOrder.updateDescription(change, detail: detail),
+            at: now.timeIntervalSince1970, db: db)
         let channel = try String.fetchOne(db.cachedStatement(sql: "SELECT channel FROM delivery_channel WHERE her_id = ?"),
                                           arguments: [order.registerHerId])
         guard channel != "api" else { return }
-        let messageId = UUID().uuidString.lowercased()
-        let push = NewMessage(
-            messageId: messageId, kind: .promsUpdate, fromHerId: nil, toHerId: order.registerHerId,
-            messageFunction: promsUpdateType, msgId: nil, target: .partyAsync(herId: order.registerHerId),
-            properties: MessageProperties(
-                messageId: messageId, contentType: "application/json", type: promsUpdateType,
-                headers: [HeaderName.promsOrderId: order.id]),
-            body: try order.json(), expiresAt: now.addingTimeInterval(pushExpiry))
-        try insert(push, now: now, db: db)
-    }
-
-    private static func jsonText(_ value: PromsJSON) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private static func jsonValue(_ text: String) throws -> PromsJSON {
-        do {
-            return try JSONDecoder().decode(PromsJSON.self, from: Data(text.utf8))
-        } catch {
-            throw CorruptRecord("a stored PROMs answer is not JSON")
-        }
+        try insert(try NewMessage(promsUpdate: order, now: now, pushExpiry: pushExpiry), now: now, db: db)
     }
 }

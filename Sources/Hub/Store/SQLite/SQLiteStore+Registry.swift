@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws(StoreError) {
         try await write("import registry") { db in
-            try Self.replaceParties(db, entries, origin: "file", source: source, sequence: nil, now: now)
+            try Self.replaceParties(db, entries, origin: .file(source), now: now)
             try db.execute(sql: "DELETE FROM registry_sync")
             try Self.bumpRegistryVersion(db, source: source, now: now)
         }
@@ -37,30 +37,32 @@ extension SQLiteStore {
         try await read("read party provenance") { db in
             try Row.fetchOne(db, sql: """
                 SELECT origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = ?
-                """, arguments: [herId]).flatMap(Self.provenance)
+                """, arguments: [herId]).flatMap { row in
+                    PartyProvenance(
+                        storedOrigin: row["origin"], source: row["origin_source"], sequence: row["origin_sequence"],
+                        updatedAt: row["updated_at"])
+                }
         }
     }
 
     // MARK: Shared with the AR sync
 
     /// Deletes every party and inserts `entries` with one origin.
-    static func replaceParties(
-        _ db: Database, _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date
-    ) throws {
+    static func replaceParties(_ db: Database, _ entries: [RegistryEntry], origin: PartyProvenance.Origin, now: Date) throws {
         try db.execute(sql: "DELETE FROM party")
-        try upsertParties(db, entries, origin: origin, source: source, sequence: sequence, now: now)
+        try upsertParties(db, entries, origin: origin, now: now)
     }
 
     /// Inserts or replaces `entries` with one origin.
-    static func upsertParties(
-        _ db: Database, _ entries: [RegistryEntry], origin: String, source: String, sequence: Int64?, now: Date
-    ) throws {
+    static func upsertParties(_ db: Database, _ entries: [RegistryEntry], origin: PartyProvenance.Origin, now: Date) throws {
         let insert = try db.makeStatement(sql: """
             INSERT OR REPLACE INTO party (her_id, document, origin, origin_source, origin_sequence, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
         for entry in entries {
-            try insert.execute(arguments: [entry.party.herId, entry.document, origin, source, sequence, now.timeIntervalSince1970])
+            try insert.execute(arguments: [
+                entry.party.herId, entry.document, origin.storedName, origin.source, origin.sequence, now.timeIntervalSince1970,
+            ])
         }
     }
 
@@ -71,20 +73,5 @@ extension SQLiteStore {
             ON CONFLICT (id) DO UPDATE SET version = version + 1, imported_at = excluded.imported_at,
                                            source = excluded.source
             """, arguments: [now.timeIntervalSince1970, source])
-    }
-
-    private static func provenance(_ row: Row) -> PartyProvenance? {
-        guard let kind: String = row["origin"], let source: String = row["origin_source"], let at: Double = row["updated_at"] else {
-            return nil
-        }
-        let sequence: Int64? = row["origin_sequence"]
-        let origin: PartyProvenance.Origin
-        switch (kind, sequence) {
-        case ("file", _): origin = .file(source)
-        case ("ar-export", let sequence?): origin = .arExport(url: source, sequence: sequence)
-        case ("ar-event", let sequence?): origin = .arEvent(url: source, sequence: sequence)
-        default: return nil
-        }
-        return PartyProvenance(origin: origin, at: Date(timeIntervalSince1970: at))
     }
 }

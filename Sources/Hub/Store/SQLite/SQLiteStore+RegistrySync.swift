@@ -17,7 +17,7 @@ extension SQLiteStore {
 
     package func replaceRegistry(fromAR entries: [RegistryEntry], url: String, sequence: Int64, now: Date) async throws(StoreError) {
         try await write("replace registry from AR") { db in
-            try Self.replaceParties(db, entries, origin: "ar-export", source: url, sequence: sequence, now: now)
+            try Self.replaceParties(db, entries, origin: .arExport(url: url, sequence: sequence), now: now)
             try db.execute(sql: """
                 INSERT OR REPLACE INTO registry_sync (id, ar_url, last_sequence, exported_at, synced_at) VALUES (1, ?, ?, ?, ?)
                 """, arguments: [url, sequence, now.timeIntervalSince1970, now.timeIntervalSince1970])
@@ -31,7 +31,7 @@ extension SQLiteStore {
         try await write("apply AR events") { db in
             let current = try Row.fetchOne(db, sql: "SELECT ar_url, last_sequence FROM registry_sync WHERE id = 1")
             guard let current, current["ar_url"] as String == url, current["last_sequence"] as Int64 == previous else { return false }
-            try Self.upsertParties(db, changed, origin: "ar-event", source: url, sequence: sequence, now: now)
+            try Self.upsertParties(db, changed, origin: .arEvent(url: url, sequence: sequence), now: now)
             let delete = try db.makeStatement(sql: "DELETE FROM party WHERE her_id = ?")
             for herId in removed { try delete.execute(arguments: [herId]) }
             try db.execute(

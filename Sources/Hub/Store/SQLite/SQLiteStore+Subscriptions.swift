@@ -1,4 +1,3 @@
-import Dialogs
 import Foundation
 import GRDB
 
@@ -13,9 +12,7 @@ extension SQLiteStore {
                     covered_her_ids = excluded.covered_her_ids, channel = excluded.channel, webhook_url = excluded.webhook_url,
                     webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at
                 """).execute(arguments: [
-                    subscription.herId, subscription.kinds.map(\.rawValue).joined(separator: ","),
-                    subscription.actions.map(\.rawValue).joined(separator: ","),
-                    subscription.coveredHerIds.map(String.init).joined(separator: ","),
+                    subscription.herId, subscription.kindsColumn, subscription.actionsColumn, subscription.coveredHerIdsColumn,
                     subscription.channel.rawValue, subscription.webhook?.url, subscription.webhook?.secret, now.timeIntervalSince1970,
                 ])
             if subscription.channel == .api {
@@ -52,25 +49,9 @@ extension SQLiteStore {
     }
 
     private static func subscription(from row: Row) throws -> EventSubscription {
-        let herId: Int = row["her_id"]
-        func list<T>(_ column: String, _ make: (Substring) -> T?) throws -> [T] {
-            let text: String = row[column]
-            return try text.split(separator: ",").map { part in
-                guard let value = make(part) else { throw CorruptRecord("subscription \(herId): \(column) holds '\(part)'") }
-                return value
-            }
-        }
-        guard let channel = EventSubscription.Channel(rawValue: row["channel"]) else {
-            throw CorruptRecord("subscription \(herId): unknown channel")
-        }
-        let url: String? = row["webhook_url"]
-        let secret: String? = row["webhook_secret"]
-        return EventSubscription(
-            herId: herId,
-            kinds: try list("kinds") { AccessRestrictionEvent.Kind(rawValue: String($0)) },
-            actions: try list("actions") { AccessRestrictionEvent.Action(rawValue: String($0)) },
-            coveredHerIds: try list("covered_her_ids") { Int($0) },
-            channel: channel,
-            webhook: url.map { WebhookEndpoint(url: $0, secret: secret ?? "") })
+        try EventSubscription(
+            herId: row["her_id"], kindsColumn: row["kinds"], actionsColumn: row["actions"],
+            coveredHerIdsColumn: row["covered_her_ids"], channelColumn: row["channel"], webhookURL: row["webhook_url"],
+            webhookSecret: row["webhook_secret"])
     }
 }
