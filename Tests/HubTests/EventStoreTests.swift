@@ -87,6 +87,28 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    static func theFailuresOfOnePassAreEachRescheduled(_ backend: StoreBackend) async throws { try await Self(backend).theFailuresOfOnePassAreEachRescheduled() }
+    func theFailuresOfOnePassAreEachRescheduled() async throws {
+        for herId in [7, 8] {
+            try await store.putSubscription(
+                EventSubscription(herId: herId, channel: .webhook, webhook: WebhookEndpoint(url: "http://\(herId)", secret: "s")), now: now)
+        }
+        _ = try await append(event(citizen: "A", sequence: 1))
+        let hooks = try await store.dueEventDeliveries(webhooks: true, now: now, limit: 100)
+        #expect(hooks.map(\.subscriber).sorted() == [7, 8])
+        let first = try #require(hooks.first { $0.subscriber == 7 })
+        let second = try #require(hooks.first { $0.subscriber == 8 })
+        try await store.recordEventDeliveries(
+            delivered: [], failed: [(first, now.addingTimeInterval(30), "503"), (second, now.addingTimeInterval(60), "timeout")])
+        #expect(try await store.dueEventDeliveries(webhooks: true, now: now, limit: 100).isEmpty)
+        #expect(try await store.nextEventDeliveryDue(webhooks: true) == now.addingTimeInterval(30))
+        let sooner = try await store.dueEventDeliveries(webhooks: true, now: now.addingTimeInterval(31), limit: 100)
+        #expect(sooner.map(\.subscriber) == [7] && sooner.map(\.attempts) == [1])
+        let both = try await store.dueEventDeliveries(webhooks: true, now: now.addingTimeInterval(61), limit: 100)
+        #expect(both.map(\.subscriber).sorted() == [7, 8] && both.allSatisfy { $0.attempts == 1 })
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     static func aChangedChannelTakesThePendingEventsAlong(_ backend: StoreBackend) async throws { try await Self(backend).aChangedChannelTakesThePendingEventsAlong() }
     func aChangedChannelTakesThePendingEventsAlong() async throws {
         let hook = EventSubscription(herId: 7, channel: .webhook, webhook: WebhookEndpoint(url: "http://x", secret: "s"))

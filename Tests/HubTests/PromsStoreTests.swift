@@ -80,4 +80,27 @@ import Testing
         #expect(try await store.promsOrder(id: id) == nil)
         #expect(try await store.notifications(for: [10037004], after: 0, limit: 10).isEmpty)
     }
+
+    /// Orders left without an answer expire a batch of `limit` at a time, each once: a placed
+    /// one and one never placed, whose next attempt goes with it.
+    @Test(arguments: StoreBackend.allCases)
+    func unansweredOrdersExpireABatchAtATime(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var ids = [try await ordered(store, "reg-1", formOrderId: "f1"), try await ordered(store, "reg-2", formOrderId: "f2")]
+        guard case .created(let waiting) = try await store.acceptPromsOrder(try order("reg-3"), id: "waiting", now: now) else {
+            Issue.record("not created")
+            return
+        }
+        ids.append(waiting)
+        #expect(try await store.nextPromsAttempt() != nil)
+        let long = Date(timeIntervalSince1970: 1_900_000_000)
+        #expect(try await store.expirePromsOrders(endedBefore: long, now: long, pushExpiry: 60, limit: 2) == 2)
+        #expect(try await store.expirePromsOrders(endedBefore: long, now: long, pushExpiry: 60, limit: 2) == 1)
+        #expect(try await store.expirePromsOrders(endedBefore: long, now: long, pushExpiry: 60, limit: 2) == 0)
+        for id in ids { #expect(try await store.promsOrder(id: id)?.status == .expired) }
+        #expect(try await store.nextPromsAttempt() == nil)
+        // Two orders placed, three expired: a notification and a push for each.
+        #expect(try await store.notifications(for: [10037004], after: 0, limit: 20).count == 5)
+        #expect(try await store.pendingCount() == 5)
+    }
 }
