@@ -283,8 +283,10 @@ final class ConsumerCore {
     // MARK: Connection and channel set-up
 
     private func connectAndSetup() {
+        var loggedIn = false
         do {
             let c = try supervisor.open(name: config.connectionName)
+            loggedIn = true
             conn = c
             try c.openChannel()
             try setupChannel(c)
@@ -293,7 +295,7 @@ final class ConsumerCore {
             conn?.destroy()
             conn = nil
             consuming = false
-            supervisor.connectFailed(error)
+            if loggedIn { supervisor.setupFailed(error) } else { supervisor.connectFailed(error) }
             status.update { $0.connected = false; $0.lastError = error.description }
         }
     }
