@@ -306,7 +306,6 @@ final class ConsumerCore {
         unacked.removeAll()  // their tags belonged to the previous channel
         consuming = false
         guard let st = c.state else { throw .closed }
-        if let problem = config.options.problem { throw .invalidArgument("queue '\(config.queue)': \(problem)") }
         let arena = CArena()
         _ = amqp_queue_declare(st, c.channel, arena.bytes(config.queue), 0, config.options.durable ? 1 : 0, 0, 0,
                                arena.table(config.options.arguments))
