@@ -145,10 +145,7 @@ package final class AMQPConsumer: Sendable {
 
     /// The broker node the consumer is connected to (one of `settings.endpoints`), nil while
     /// disconnected. Non-blocking.
-    package var connectedNode: AMQPEndpoint? {
-        let s = status.snapshot
-        return s.connected ? s.node : nil
-    }
+    package var connectedNode: AMQPEndpoint? { status.snapshot.connectedNode }
 
     /// The last connection error while disconnected, nil when connected.
     package var lastError: String? { status.snapshot.lastError }
