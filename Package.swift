@@ -115,7 +115,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "AMQPBridgeTests", dependencies: ["AMQPBridge"]),
+        // What AMQPBridgeTests and IntegrationTests share (test targets cannot depend on each
+        // other): the test cluster of scripts/cluster, and running its script.
+        .target(name: "ClusterTestSupport", path: "Tests/ClusterTestSupport"),
+        .testTarget(name: "AMQPBridgeTests", dependencies: ["AMQPBridge", "ClusterTestSupport"]),
         .testTarget(
             name: "RESTBridgeTests",
             dependencies: [
@@ -128,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Hub", "AMQPBridge", "Dialogs", "AddressRegistry", "RESTBridge",
+                "Hub", "AMQPBridge", "Dialogs", "AddressRegistry", "RESTBridge", "ClusterTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

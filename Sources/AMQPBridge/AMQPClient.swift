@@ -132,10 +132,7 @@ package final class AMQPClient: Sendable {
 
     /// The broker node of the open connection (one of `settings.endpoints`), nil while
     /// disconnected. Non-blocking.
-    package var connectedNode: AMQPEndpoint? {
-        let s = status.snapshot
-        return s.connected ? s.node : nil
-    }
+    package var connectedNode: AMQPEndpoint? { status.snapshot.connectedNode }
 
     /// The last connection error while disconnected (operator-readable), nil when connected.
     package var lastError: String? { status.snapshot.lastError }

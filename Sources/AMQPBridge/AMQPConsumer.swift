@@ -145,10 +145,7 @@ package final class AMQPConsumer: Sendable {
 
     /// The broker node the consumer is connected to (one of `settings.endpoints`), nil while
     /// disconnected. Non-blocking.
-    package var connectedNode: AMQPEndpoint? {
-        let s = status.snapshot
-        return s.connected ? s.node : nil
-    }
+    package var connectedNode: AMQPEndpoint? { status.snapshot.connectedNode }
 
     /// The last connection error while disconnected, nil when connected.
     package var lastError: String? { status.snapshot.lastError }
@@ -283,8 +280,10 @@ final class ConsumerCore {
     // MARK: Connection and channel set-up
 
     private func connectAndSetup() {
+        var loggedIn = false
         do {
             let c = try supervisor.open(name: config.connectionName)
+            loggedIn = true
             conn = c
             try c.openChannel()
             try setupChannel(c)
@@ -293,7 +292,7 @@ final class ConsumerCore {
             conn?.destroy()
             conn = nil
             consuming = false
-            supervisor.connectFailed(error)
+            if loggedIn { supervisor.setupFailed(error) } else { supervisor.connectFailed(error) }
             status.update { $0.connected = false; $0.lastError = error.description }
         }
     }
@@ -304,7 +303,6 @@ final class ConsumerCore {
         unacked.removeAll()  // their tags belonged to the previous channel
         consuming = false
         guard let st = c.state else { throw .closed }
-        if let problem = config.options.problem { throw .invalidArgument("queue '\(config.queue)': \(problem)") }
         let arena = CArena()
         _ = amqp_queue_declare(st, c.channel, arena.bytes(config.queue), 0, config.options.durable ? 1 : 0, 0, 0,
                                arena.table(config.options.arguments))

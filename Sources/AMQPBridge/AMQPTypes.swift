@@ -189,14 +189,6 @@ package struct AMQPQueueOptions: Sendable, Equatable {
     package var type: AMQPQueueType {
         arguments[AMQPQueueType.argument]?.stringValue == AMQPQueueType.quorum.rawValue ? .quorum : .classic
     }
-
-    /// Why the broker would refuse these options, before asking it: a quorum queue must be
-    /// durable (RabbitMQ answers 406, which would read as "exists with other arguments").
-    var problem: String? {
-        if type == .quorum && !durable { return "a quorum queue must be durable" }
-        if type == .quorum, arguments["x-max-priority"] != nil { return "quorum queues have no priorities (x-max-priority)" }
-        return nil
-    }
 }
 
 /// Result of `AMQPClient.declareQueue`.

@@ -26,7 +26,6 @@ extension ClientCore {
         guard name.utf8.count <= AMQPOutboundMessage.shortStringLimit else {
             throw .invalidArgument("queue name of \(name.utf8.count) bytes; AMQP allows 255")
         }
-        if let problem = options.problem { throw .invalidArgument("queue '\(name)': \(problem)") }
         let r = try operation { c throws(AMQPError) in try declareOnChannel(c, name, options) }
         knownQueues[name] = options
         return r

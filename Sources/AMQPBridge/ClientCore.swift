@@ -106,8 +106,10 @@ final class ClientCore {
     // MARK: Connection management
 
     func connectOnce() throws(AMQPError) -> AMQPConnection {
+        var loggedIn = false
         do {
             let c = try supervisor.open(name: connectionName)
+            loggedIn = true
             try c.openChannel()
             try confirmSelect(c)
             conn = c
@@ -121,7 +123,7 @@ final class ClientCore {
             return c
         } catch {
             conn = nil
-            supervisor.connectFailed(error)
+            if loggedIn { supervisor.setupFailed(error) } else { supervisor.connectFailed(error) }
             status.update { $0.connected = false; $0.lastError = error.description }
             throw error
         }

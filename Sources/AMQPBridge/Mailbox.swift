@@ -98,8 +98,11 @@ final class LinkStatus: Sendable {
         var lastError: String?
         /// A consumer stopped reading because it holds its byte budget unacknowledged.
         var holdingBack = false
-        /// The node of the current (or last) connection.
+        /// The node of the current connection; meaningful only while `connected`.
         var node: AMQPEndpoint?
+
+        /// The node connected to, nil while disconnected.
+        var connectedNode: AMQPEndpoint? { connected ? node : nil }
     }
     private let state = Mutex(Snapshot())
 

@@ -6,7 +6,7 @@ import Logging
 /// attempt).
 ///
 /// Failover: a connection tries the endpoints in turn, from the one after the node it last
-/// lost (the first at start), until one answers; only when a whole round failed does it wait
+/// lost or could not set up (the first at start), until one answers; only when a whole round failed does it wait
 /// (back-off) before the next round. So losing a node of a cluster costs one immediate
 /// reconnect to the next node, and a list of one endpoint behaves as before.
 struct ConnectionSupervisor {
@@ -74,6 +74,16 @@ struct ConnectionSupervisor {
                 "amqp.broker": "\(settings.redacted)", "error": "\(error)", "amqp.attempt": "\(failedAttempts)",
             ])
         }
+    }
+
+    /// A node took the login but the connection could not be set up on it (channel, confirm
+    /// mode, a consumer's queue): a failed attempt like `connectFailed`, and the next round
+    /// starts with the next node. `open` leaves `current` on the node that took the login, so
+    /// without this a node that logs in but cannot serve (one cut off in a minority partition)
+    /// would be the first tried in every round, for ever.
+    mutating func setupFailed(_ error: AMQPError) {
+        current = (current + 1) % settings.endpoints.count
+        connectFailed(error)
     }
 
     /// An established connection broke: log once, retry at once (then back off), starting

@@ -18,7 +18,7 @@ struct BenchReport: Codable {
 
         var summary: String {
             let rss = hub.compactMap(\.peakRSSBytes).max().map { "\($0 / (1024 * 1024)) MiB" } ?? "?"
-            let lost = (hub + cRelay + relay).map { $0.messages - $0.received }.reduce(0, +)
+            let lost = (hub + cRelay + relay).missing
             let relayRatio = relayThroughput.median > 0 ? hubThroughput.median / relayThroughput.median : 0
             return """
                 steady \(size) B: C relay \(describe(cRelayThroughput)) msg/s, \(cpu(cRelay)) µs CPU/msg; \
@@ -38,7 +38,7 @@ struct BenchReport: Codable {
 
         var summary: String {
             "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), " +
-                "\(cpu(runs)) µs CPU/msg, missing \(runs.map { $0.messages - $0.received }.reduce(0, +))"
+                "\(cpu(runs)) µs CPU/msg, missing \(runs.missing)"
         }
     }
 
@@ -55,12 +55,12 @@ struct BenchReport: Codable {
         var lost: [String] = []
         for entry in steady {
             for (name, runs) in [("C relay", entry.cRelay), ("AMQPBridge relay", entry.relay), ("hub", entry.hub)] {
-                let missing = runs.map { $0.messages - $0.received }.reduce(0, +)
+                let missing = runs.missing
                 if missing > 0 { lost.append("steady \(entry.size) B, \(name): \(missing) missing") }
             }
         }
         if let rate {
-            let missing = rate.runs.map { $0.messages - $0.received }.reduce(0, +)
+            let missing = rate.runs.missing
             if missing > 0 { lost.append("fixed rate: \(missing) missing") }
         }
         for run in backlog where run.delivered < run.messages {
@@ -139,4 +139,9 @@ private func latency(_ runs: [RunResult]) -> String {
     let p95 = Statistics(runs.map(\.p95)).median
     let p99 = Statistics(runs.map(\.p99)).median
     return String(format: "%.1f/%.1f/%.1f", p50, p95, p99)
+}
+
+private extension [RunResult] {
+    /// Messages sent but never received, over these runs.
+    var missing: Int { reduce(0) { $0 + $1.messages - $1.received } }
 }

@@ -54,13 +54,18 @@ final class ChildProcess: @unchecked Sendable {
         return (user + system) / ticks
     }
 
-    /// SIGTERM and wait; returns the exit status.
-    @discardableResult
-    func stop() -> Int32 {
-        guard let process else { return -1 }
+    /// SIGTERM and wait (nothing when it was stopped already). Throws a `BenchError` naming the
+    /// program and its log unless it exited with 0: hubd and the C relay both do on SIGTERM, so
+    /// anything else means it failed during the run, which then measured nothing worth reporting.
+    func stop() throws(BenchError) {
+        guard let process else { return }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         self.process = nil
-        return process.terminationStatus
+        let status = process.terminationStatus
+        guard process.terminationReason == .exit, status == 0 else {
+            let how = process.terminationReason == .exit ? "exited with \(status)" : "was killed by signal \(status)"
+            throw BenchError("\(executable.lastPathComponent) \(how); see its log \(log.path)")
+        }
     }
 }

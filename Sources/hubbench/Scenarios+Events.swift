@@ -57,7 +57,8 @@ extension Scenarios {
         let hubd = ChildProcess(
             executable: environment.hubd, arguments: ["serve"], environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
-        defer { hubd.stop() }
+        // On a failed run; a finished one stops hubd below and fails when it did not exit cleanly.
+        defer { try? hubd.stop() }
 
         let citizens = Self.nationalIds(count: count + 1)
         func event(_ index: Int, stamp: String, kind: String? = nil, action: String? = nil) -> [UInt8] {
@@ -115,7 +116,9 @@ extension Scenarios {
         let lastAny = results.compactMap(\.lastArrival).max() ?? started
         let deliveries = results.map(\.received).reduce(0, +)
         let latencies = results.flatMap(\.latencies).sorted()
+        let peakRSS = hubd.peakRSS
         for sink in sinks { await sink.close() }
+        try hubd.stop()
         for queue in queues { try? await client.deleteQueue(queue) }
         await environment.cleanUp(run, client: client)
         await client.close()
@@ -128,7 +131,7 @@ extension Scenarios {
             deliveriesPerSecond: Double(deliveries) / max(0.001, Self.seconds(lastAny - started)),
             p50: Statistics.percentile(latencies, 50), p99: Statistics.percentile(latencies, 99),
             hubdCPUMicrosecondsPerEvent: both(cpuBefore, cpuAfter).map { ($1 - $0) / Double(max(1, count)) * 1e6 },
-            peakRSSBytes: hubd.peakRSS)
+            peakRSSBytes: peakRSS)
     }
 
     /// `count` distinct valid national identity numbers (mod-11 check digits), none of them

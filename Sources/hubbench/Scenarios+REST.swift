@@ -45,7 +45,8 @@ extension Scenarios {
         let hubd = ChildProcess(
             executable: environment.hubd, arguments: ["serve"], environment: settings, log: run.directory.appendingPathComponent("hubd.log"))
         try hubd.start()
-        defer { hubd.stop() }
+        // On a failed run; a finished one stops hubd below and fails when it did not exit cleanly.
+        defer { try? hubd.stop() }
         let base = "http://127.0.0.1:\(port)"
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
@@ -120,6 +121,7 @@ extension Scenarios {
             peakRSSBytes: hubd.peakRSS)
         await sink.close()
         try? await http.shutdown()
+        try hubd.stop()
         await environment.cleanUp(run, client: client)
         await client.close()
         return result

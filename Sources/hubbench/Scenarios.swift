@@ -19,7 +19,7 @@ struct Scenarios: Sendable {
                 executable: environment.crelay, arguments: [amqpURL, source, target, String(batch)],
                 environment: ProcessInfo.processInfo.environment, log: run.directory.appendingPathComponent("crelay.log"))
             try relay.start()
-            return (cpu: { relay.cpuSeconds }, stop: { relay.stop() })
+            return (cpu: { relay.cpuSeconds }, stop: { try relay.stop() })
         }
     }
 
@@ -43,7 +43,7 @@ struct Scenarios: Sendable {
     private func hop(
         size: Int, count: Int,
         startRelay: (_ source: String, _ target: String, _ run: BenchEnvironment.Run) async throws
-            -> (cpu: @Sendable () -> Double?, stop: () async -> Void)
+            -> (cpu: @Sendable () -> Double?, stop: () async throws -> Void)
     ) async throws -> RunResult {
         let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
@@ -66,11 +66,14 @@ struct Scenarios: Sendable {
             result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: nil, cpuSeconds: cpu)
         } catch {
             await sink.close()
-            await relay.stop()
+            // The run failed already: its own error is the one to report.
+            try? await relay.stop()
             throw error
         }
         await sink.close()
-        await relay.stop()
+        // Before its queues go, so that it ends on SIGTERM rather than on a queue deleted under
+        // it; a relay that failed leaves the run's queues and its log in place.
+        try await relay.stop()
         try? await client.deleteQueue(source)
         try? await client.deleteQueue(target)
         await environment.cleanUp(run, client: client)
@@ -99,7 +102,7 @@ struct Scenarios: Sendable {
         let cpu = hubd.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
         let result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: hubd.peakRSS, cpuSeconds: cpu)
         await sink.close()
-        hubd.stop()
+        try hubd.stop()
         await environment.cleanUp(run, client: client)
         await client.close()
         return result
@@ -150,7 +153,7 @@ struct Scenarios: Sendable {
         let acceptSeconds = Self.seconds(ContinuousClock.now - acceptStart)
         let acceptRSS = first.peakRSS
         let acceptCPU = first.cpuSeconds
-        first.stop()
+        try first.stop()
 
         try await client.deleteQueue(run.receiverQueue)
         _ = try await client.declareQueue(run.receiverQueue, options: AMQPQueueOptions())
@@ -173,7 +176,7 @@ struct Scenarios: Sendable {
             acceptCPUMicrosecondsPerMessage: acceptCPU.map { $0 / Double(count) * 1e6 },
             drainCPUMicrosecondsPerMessage: drained.received > 0 ? drainCPU.map { $0 / Double(drained.received) * 1e6 } : nil)
         await sink.close()
-        second.stop()
+        try second.stop()
         await environment.cleanUp(run, client: client)
         await client.close()
         return result

@@ -1,4 +1,5 @@
 import AMQPBridge
+import ClusterTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -9,7 +10,7 @@ import Testing
 @Suite("AMQP cluster failover", .serialized, .timeLimit(.minutes(5)))
 struct ClusterFailoverTests {
     @Test func aClientWhoseFirstNodeIsDownConnectsToTheNext() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         try await TestCluster.stopNode(1)
         do {
             try await firstNodeDown()
@@ -38,7 +39,7 @@ struct ClusterFailoverTests {
     }
 
     @Test func publisherAndConsumerKeepWorkingAcrossTheLossOfTheirNode() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         let settings = try TestCluster.settings()
         let queue = TestBroker.uniqueQueue("failover-quorum")
         // A node loss costs a reconnect and, on a quorum queue whose leader was there, an

@@ -1,4 +1,5 @@
 import AMQPBridge
+import ClusterTestSupport
 import Foundation
 import Testing
 
@@ -34,7 +35,7 @@ final class TLSTests {
                 -extfile $who.ext 2>/dev/null
             done
             """
-        let (status, output) = await TestBroker.runProcess("/bin/bash", ["-c", script])
+        let (status, output) = await TestProcess.run("/bin/bash", ["-c", script])
         try #require(status == 0, "openssl failed: \(output)")
     }
 

@@ -1,4 +1,5 @@
 import AMQPBridge
+import ClusterTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -76,47 +77,7 @@ enum TestBroker {
 
     /// Runs the broker script (it blocks for seconds) on a thread of its own.
     static func runScript(_ args: [String], env extra: [String: String] = [:]) async -> (status: Int32, output: String) {
-        await runProcess("/bin/bash", [script] + args, env: extra)
-    }
-
-    /// Runs a program to completion on a thread of its own with a cleared signal mask.
-    static func runProcess(_ exe: String, _ args: [String], env extra: [String: String] = [:]) async -> (status: Int32, output: String) {
-        await onCleanThread {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.arguments = args
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in extra { env[k] = v }
-            p.environment = env
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            p.standardInput = FileHandle.nullDevice
-            do {
-                try p.run()
-            } catch {
-                return (-1, "cannot run \(exe): \(error)")
-            }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
-    }
-
-    /// Runs `body` on a new thread whose signal mask is cleared. Threads of the cooperative
-    /// pool block most signals and a spawned child inherits that mask: a socat or a broker
-    /// started from a test task would ignore SIGTERM. Waiting for a child on a pool thread
-    /// (Process.waitUntilExit) also busy-spins that thread.
-    static func onCleanThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { cont in
-            let t = Thread {
-                var set = sigset_t()
-                sigemptyset(&set)
-                pthread_sigmask(SIG_SETMASK, &set, nil)
-                cont.resume(returning: body())
-            }
-            t.start()
-        }
+        await TestProcess.run("/bin/bash", [script] + args, env: extra)
     }
 }
 
@@ -127,7 +88,7 @@ final class ChildProcess: Sendable {
     private init(pid: pid_t) { self.pid = pid }
 
     static func start(_ exe: String, _ args: [String]) async throws -> ChildProcess {
-        let r: Result<pid_t, any Error> = await TestBroker.onCleanThread {
+        let r: Result<pid_t, any Error> = await TestProcess.onCleanThread {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: exe)
             p.arguments = args

@@ -1,3 +1,4 @@
+import ClusterTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 /// in HUBD_AMQP_URL, HUBD_QUEUE_TYPE=quorum and a name of its own (HUBD_INSTANCE).
 @Suite(.serialized, .timeLimit(.minutes(3))) struct FleetBrokerTests {
     @Test func withQuorumQueuesHubdDeclaresQuorumQueuesAndDelivers() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         let parties = try TestParties()
         let rest = try await RESTHubd(parties: parties, overrides: [
             "HUBD_AMQP_URL": TestCluster.urls, "HUBD_QUEUE_TYPE": "quorum", "HUBD_INSTANCE": "fleet-test-1",
@@ -28,7 +29,7 @@ import Testing
         let delivery = try await probe.next(from: parties.asyncQueue(TestParties.register), timeout: .seconds(30))
         #expect(delivery.properties.messageId == messageId)
 
-        let types = try TestCluster.queueTypes()
+        let types = try await TestCluster.queueTypes()
         #expect(types[parties.submitQueue] == "quorum", "submission queue: \(types[parties.submitQueue] ?? "missing")")
         // The parties' queues are the bus operator's (declare_queues = own): as it made them.
         #expect(types[parties.asyncQueue(TestParties.register)] == "classic")
@@ -44,7 +45,7 @@ import Testing
     /// ready again on the others. Everything is on quorum queues (the parties' too, as a bus
     /// operator running a cluster makes them), and hubd's connections all start on node 1.
     @Test func hubdKeepsDeliveringWhenItsNodeStops() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         let parties = try TestParties()
         try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
         let rest = try await RESTHubd(parties: parties, overrides: [

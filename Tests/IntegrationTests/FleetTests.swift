@@ -1,3 +1,4 @@
+import ClusterTestSupport
 import Foundation
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
     /// at 1,500, the instance started again at 2,500. Every message is delivered (some maybe
     /// twice, with the same message_id), and the survivors stay ready.
     @Test func threeInstancesLoseNothingWhenOneIsKilledAndANodeStops() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         let parties = try TestParties()
         try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
         let database = try Self.database()
@@ -82,7 +83,7 @@ import Testing
     /// One MsgId submitted 40 times as separate transmissions, taken by two instances: the
     /// duplicate key in the shared database lets one through.
     @Test func oneMsgIdFortyTimesOverTwoInstancesIsDeliveredOnce() async throws {
-        try TestCluster.require()
+        try await TestCluster.require()
         let parties = try TestParties()
         try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
         let database = try Self.database()

@@ -33,22 +33,23 @@ extension MessageProperties {
     /// which hubd sends anything. Patient identifiers never go into headers, whoever put them
     /// there; the body is the only place they travel, unchanged.
     package func maskingNationalIds() -> MessageProperties {
-        // Dispatch masks every message's properties; almost always there is nothing to mask.
-        guard needsMasking else { return self }
-        func mask(_ value: String?) -> String? { value.map(NationalIdMask.mask) }
-        return MessageProperties(
-            messageId: mask(messageId), correlationId: mask(correlationId), replyTo: mask(replyTo),
-            contentType: mask(contentType), type: mask(type), expiration: mask(expiration),
-            headers: Dictionary(
+        // Dispatch masks every message's properties and almost always there is nothing to mask:
+        // `mask` hands its input back uncopied then, and the headers are rebuilt only when one
+        // name or value holds a run.
+        var masked = self
+        masked.messageId = messageId.map(NationalIdMask.mask)
+        masked.correlationId = correlationId.map(NationalIdMask.mask)
+        masked.replyTo = replyTo.map(NationalIdMask.mask)
+        masked.contentType = contentType.map(NationalIdMask.mask)
+        masked.type = type.map(NationalIdMask.mask)
+        masked.expiration = expiration.map(NationalIdMask.mask)
+        if headers.contains(where: { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }) {
+            masked.headers = Dictionary(
                 headers.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
                 // Two names that differ only in a masked number become one header.
-                uniquingKeysWith: { first, _ in first }))
-    }
-
-    private var needsMasking: Bool {
-        func hasRun(_ value: String?) -> Bool { value.map(NationalIdMask.hasElevenDigitRun) ?? false }
-        return hasRun(messageId) || hasRun(correlationId) || hasRun(replyTo) || hasRun(contentType) || hasRun(type)
-            || hasRun(expiration) || headers.contains { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }
+                uniquingKeysWith: { first, _ in first })
+        }
+        return masked
     }
 }
 

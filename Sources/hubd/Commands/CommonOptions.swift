@@ -13,8 +13,7 @@ struct CommonOptions: ParsableArguments {
     func load() throws -> HubdConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try HubdConfiguration.load(file: config ?? environment["HUBD_CONFIG"], environment: environment)
-        LogFormat.current = configuration.logFormat
-        LogInstance.current = configuration.instance
+        LogOutput.current = LogOutput(format: configuration.logFormat, instance: configuration.instance)
         return configuration
     }
 }

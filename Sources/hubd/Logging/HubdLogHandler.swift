@@ -4,7 +4,7 @@ import Hub
 import Logging
 import Synchronization
 
-/// hubd's log handler: one line per event on standard error, as text or JSON (`LogFormat`).
+/// hubd's log handler: one line per event on standard error, as text or JSON (`LogOutput`).
 ///
 /// Whatever reaches it has already been through `LogSafe` where it came from outside; the
 /// handler masks and escapes control characters in the whole message and every metadata value
@@ -29,9 +29,10 @@ struct HubdLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        let output = LogOutput.current
         var merged: Logger.Metadata = [:]
         // Lowest precedence: a logger's own "instance" (none sets one) would win.
-        if let instance = LogInstance.current { merged["instance"] = .string(instance) }
+        if let instance = output.instance { merged["instance"] = .string(instance) }
         merged.merge(metadata) { $1 }
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let own = event.metadata { merged.merge(own) { $1 } }
@@ -40,7 +41,7 @@ struct HubdLogHandler: LogHandler {
         let time = Timestamp.format(Date())
         let message = Self.safe(event.message.description)
         let line: String
-        switch LogFormat.current {
+        switch output.format {
         case .text:
             let pairs = fields.map { "\(Self.logfmt($0.0))=\(Self.logfmt($0.1))" }.joined(separator: " ")
             line = "\(time) \(event.level) \(label):\(pairs.isEmpty ? "" : " " + pairs) [\(event.source)] \(message)\n"
