@@ -20,6 +20,22 @@ import Testing
         ])
     }
 
+    /// Submits until the broker confirms, as a sender does while a node stops (the broker may
+    /// nack or drop the connection then): again with the same message_id and MsgId, so that a
+    /// copy the broker did take is dropped by hubd as a duplicate.
+    static func submit(_ template: String, tag: String, to queue: String, with probe: BrokerProbe) async throws -> String {
+        let messageId = UUID().uuidString.lowercased()
+        var attempts = 0
+        while true {
+            do {
+                return try await probe.submitExample(template, tag: tag, to: queue, messageId: messageId)
+            } catch where attempts < 40 {
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     static func ready(_ hub: RESTHubd) async -> Bool {
         await eventually(timeout: .seconds(45)) { (try? await hub.request("GET", "/readyz", token: nil).status) == 200 }
     }
@@ -53,7 +69,7 @@ import Testing
                     try await fleet[0].start()
                 default: break
                 }
-                submitted.append(try await probe.submitExample(template, tag: "fleet-\(index)", to: parties.submitQueue))
+                submitted.append(try await Self.submit(template, tag: "fleet-\(index)", to: parties.submitQueue, with: probe))
             }
             var delivered: [String: Int] = [:]
             let queue = parties.asyncQueue(TestParties.register)

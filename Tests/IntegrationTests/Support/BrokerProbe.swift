@@ -38,11 +38,15 @@ final class BrokerProbe: Sendable {
         return messageId
     }
 
-    /// Submits an example from the portal to the register, its MsgId made unique by `tag`.
-    func submitExample(_ template: String, tag: String, to queue: String, expiration: String? = nil) async throws -> String {
+    /// Submits an example from the portal to the register, its MsgId made unique by `tag`;
+    /// a `messageId` of the caller's makes a resubmission the same transmission again.
+    func submitExample(
+        _ template: String, tag: String, to queue: String, messageId: String = UUID().uuidString.lowercased(),
+        expiration: String? = nil
+    ) async throws -> String {
         let body = template.replacingOccurrences(of: "<MsgId>", with: "<MsgId>\(tag)-")
         let id = try await submit(
-            to: queue, body: Array(body.utf8),
+            to: queue, body: Array(body.utf8), messageId: messageId,
             headers: Self.headers(from: TestParties.helsenorge, to: TestParties.register), expiration: expiration)
         guard let id else { throw TestFailure("submission without a message_id") }
         return id
