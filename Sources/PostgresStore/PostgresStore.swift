@@ -81,6 +81,19 @@ package final class PostgresStore: HubStore {
         return store
     }
 
+    /// Drops the schema `location` names, with every table in it: for a benchmark run that made
+    /// one of its own. A location without a schema (hubd's tables in `public`) is left alone.
+    package static func dropSchema(_ location: PostgresLocation, logger: Logger) async throws(StoreError) {
+        guard let schema = location.schema else { return }
+        // Two connections: the change feed holds one for as long as the store is open.
+        let store = try await open(location, instance: "drop-schema", maximumConnections: 2, logger: logger)
+        defer { store.close() }
+        // PostgresLocation allows only a plain name, so it can stand in the statement.
+        try await store.write("drop schema \(schema)", announce: false) { connection in
+            try await connection.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
+        }
+    }
+
     private init(
         client: PostgresClient, instance: String, claimLease: TimeInterval,
         deadLetterQueue: String, logger: Logger

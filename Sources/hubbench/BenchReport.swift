@@ -48,6 +48,7 @@ struct BenchReport: Codable {
     var rest: [Scenarios.RESTResult] = []
     var restAtHalfRate: [Scenarios.RESTResult] = []
     var events: [Scenarios.EventsResult] = []
+    var fleet: [Fleet] = []
 
     /// What went missing in any run: a benchmark that lost messages measured nothing worth
     /// reporting, so hubbench fails on it (and a smoke run in `scripts/test` catches it).
@@ -68,6 +69,12 @@ struct BenchReport: Codable {
         }
         for run in rest + restAtHalfRate where run.delivered < run.accepted {
             lost.append("rest: \(run.accepted - run.delivered) accepted but not delivered")
+        }
+        for entry in fleet {
+            let runs = [("C relay", entry.cRelay), ("SQLite", entry.sqlite)] + entry.postgres.map { ("PostgreSQL × \($0.instances)", $0.runs) }
+            for (name, runs) in runs where runs.missing > 0 {
+                lost.append("fleet \(entry.size) B, \(name): \(runs.missing) missing")
+            }
         }
         for run in events where run.deliveries < run.expectedDeliveries {
             lost.append("events: \(run.expectedDeliveries - run.deliveries) deliveries missing")
@@ -129,7 +136,7 @@ private func cpu(_ runs: [RunResult]) -> String {
     median(runs.map(\.cpuMicrosecondsPerMessage))
 }
 
-private func median(_ values: [Double?]) -> String {
+func median(_ values: [Double?]) -> String {
     let known = values.compactMap { $0 }
     return known.isEmpty ? "?" : "\(Int(Statistics(known).median.rounded()))"
 }
@@ -141,7 +148,7 @@ private func latency(_ runs: [RunResult]) -> String {
     return String(format: "%.1f/%.1f/%.1f", p50, p95, p99)
 }
 
-private extension [RunResult] {
+extension [RunResult] {
     /// Messages sent but never received, over these runs.
     var missing: Int { reduce(0) { $0 + $1.messages - $1.received } }
 }

@@ -69,3 +69,15 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 }
+
+extension [ChildProcess] {
+    /// The CPU time of all of them so far, in seconds; unknown when any one's is.
+    var cpuSeconds: Double? {
+        var total = 0.0
+        for process in self {
+            guard let seconds = process.cpuSeconds else { return nil }
+            total += seconds
+        }
+        return total
+    }
+}

@@ -13,7 +13,7 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
     @Option(help: "The C relay, the headline baseline (a release build of the crelay product).") var crelay = ".build/release/crelay"
-    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events.") var scenarios = "steady,rate,backlog,rest,events"
+    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events, fleet.") var scenarios = "steady,rate,backlog,rest,events,fleet"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
@@ -22,6 +22,10 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Keep-alive connections the REST scenario sends over.") var restConnections = 32
     @Option(help: "Events per event fan-out run.") var eventCount = 10_000
     @Option(help: "AMQP subscribers in the event fan-out run.") var eventSubscribers = 100
+    @Option(help: "The PostgreSQL database of the fleet scenario (postgres://user:password@host:port/db; each run makes a schema of its own and drops it).")
+    var postgres: String?
+    @Option(help: "Instance counts of the fleet scenario, comma-separated.") var instances = "1,2,3"
+    @Option(help: "Messages per fleet run (2 KiB).") var fleetCount = 20_000
     @Option(help: "Messages per batch for the baseline relay and for hubd (its batch_size; prefetch twice that).") var batch = 1000
     @Option(help: "Relays side by side in the baseline, each with its own consumer and publisher connection.") var relays = 1
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
@@ -42,9 +46,12 @@ struct Hubbench: AsyncParsableCommand {
         }
         let bench = Scenarios(environment: environment, amqpURL: amqp, batch: batch, relayCount: relays)
         let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        // Only the steady state runs the C relay.
-        guard !wanted.contains("steady") || FileManager.default.isExecutableFile(atPath: crelay) else {
+        // Only the steady state and the fleet run the C relay.
+        guard wanted.isDisjoint(with: ["steady", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
             throw BenchError("no C relay at \(crelay); build it with `swift build -c release --product crelay`")
+        }
+        guard !wanted.contains("fleet") || postgres != nil else {
+            throw BenchError("the fleet scenario needs --postgres URL (scripts/cluster start-postgres; scripts/cluster pg-url)")
         }
         var report = BenchReport()
         var steadyTwoKiB: Double?
@@ -118,6 +125,25 @@ struct Hubbench: AsyncParsableCommand {
                   "\(describe(Statistics(runs.map(\.eventsPerSecond)))) events/s delivered to all; " +
                   "\(describe(Statistics(runs.map(\.deliveriesPerSecond)))) deliveries/s; p99 publish to delivery " +
                   "\(Self.format(Statistics(runs.map(\.p99)).median)) ms")
+        }
+        if wanted.contains("fleet"), let postgres {
+            let counts = instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+            var entry = BenchReport.Fleet(size: 2048, cRelay: [], sqlite: [], postgres: counts.map { .init(instances: $0, runs: []) })
+            for attempt in 1...repeats {
+                // Alternate, as in the steady state, so drift in the machine's speed touches all alike.
+                entry.cRelay.append(try await bench.cRelay(size: 2048, count: fleetCount))
+                entry.sqlite.append(try await bench.hub(size: 2048, count: fleetCount))
+                var line = "  fleet run \(attempt): C relay \(Self.line(entry.cRelay.last)), SQLite \(Self.line(entry.sqlite.last))"
+                for index in entry.postgres.indices {
+                    let count = entry.postgres[index].instances
+                    let run = try await bench.hub(size: 2048, count: fleetCount, store: .postgres(url: postgres, instances: count))
+                    entry.postgres[index].runs.append(run)
+                    line += ", PostgreSQL × \(count) \(Self.line(run))"
+                }
+                print(line)
+            }
+            report.fleet.append(entry)
+            print(entry.summary)
         }
         if let json {
             let encoder = JSONEncoder()

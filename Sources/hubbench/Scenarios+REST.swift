@@ -66,12 +66,7 @@ extension Scenarios {
             return request
         }
         // Up, and one message through before the clock starts.
-        var up = false
-        for _ in 0..<240 where !up {
-            up = (try? await http.execute(HTTPClientRequest(url: base + "/readyz"), timeout: .seconds(1)).status.code) == 200
-            if !up { try await Task.sleep(for: .milliseconds(250)) }
-        }
-        guard up else { throw BenchError("hubd's API did not come up; see \(run.directory.path)/hubd.log") }
+        try await Self.waitUntilReady(base + "/readyz", log: run.directory)
         let warm = try await http.execute(request(-1, proof: try await key.proof(method: "POST", url: base + "/messages", accessToken: token, now: Date())), timeout: .seconds(30))
         guard warm.status.code == 202, await sink.collect(expected: 1, idleTimeout: .seconds(30)).received == 1 else {
             throw BenchError("hubd did not take the warm-up message over REST; see \(run.directory.path)/hubd.log")
@@ -127,14 +122,26 @@ extension Scenarios {
         return result
     }
 
-    /// The run's hubd settings with the REST API on (a local issuer, a free port).
-    func restIdle(_ run: BenchEnvironment.Run) throws -> [String: String] {
-        let authority = try LocalAuthority.create(in: run.directory.appendingPathComponent("auth-idle"), issuer: "hubbench")
+    /// The run's hubd settings with the REST API on (a local issuer in the run's folder `name`,
+    /// a free port), and the API's base URL.
+    func restIdle(_ run: BenchEnvironment.Run, name: String) throws -> (settings: [String: String], base: String) {
+        let authority = try LocalAuthority.create(in: run.directory.appendingPathComponent(name), issuer: "hubbench")
+        let port = try Self.freePort()
         var settings = run.environment
-        settings["HUBD_HTTP_ADDRESS"] = "127.0.0.1:\(try Self.freePort())"
+        settings["HUBD_HTTP_ADDRESS"] = "127.0.0.1:\(port)"
         settings["HUBD_AUTH_JWKS"] = authority.jwksFile.path
         settings["HUBD_AUTH_ISSUER"] = "hubbench"
-        return settings
+        return (settings, "http://127.0.0.1:\(port)")
+    }
+
+    /// Waits until `url` (a hubd's `/readyz`) answers 200: the broker link, the store and the
+    /// registry all checked. Gives up after a minute, naming the run's logs.
+    static func waitUntilReady(_ url: String, log directory: URL) async throws {
+        for _ in 0..<240 {
+            if (try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(1)).status.code) == 200 { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw BenchError("hubd did not become ready at \(url); see the logs in \(directory.path)")
     }
 
     /// A port nothing listens on now.

@@ -1,6 +1,7 @@
 import AMQPBridge
 import Foundation
 import Hub
+import PostgresStore
 
 /// The measurements. Each run uses fresh queues and a fresh store.
 struct Scenarios: Sendable {
@@ -81,29 +82,48 @@ struct Scenarios: Sendable {
         return result
     }
 
-    /// Submissions through a running hubd to the register's queue, as fast as it takes them or
-    /// at `rate` messages per second.
-    func hub(size: Int, count: Int, rate: Double? = nil) async throws -> RunResult {
+    /// Submissions through running hubd instances (one unless the store is a fleet's) to the
+    /// register's queue, as fast as they take them or at `rate` messages per second.
+    func hub(size: Int, count: Int, rate: Double? = nil, store: HubStoreChoice = .sqlite) async throws -> RunResult {
         let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
         _ = try await client.declareQueue(run.submitQueue, options: AMQPQueueOptions())
-        // With its REST API up and idle, as it runs in production: the AMQP path must not pay for it.
-        let hubd = ChildProcess(
-            executable: environment.hubd, arguments: ["serve"], environment: try restIdle(run), log: run.directory.appendingPathComponent("hubd.log"))
-        try hubd.start()
+        let database = try store.location(for: run)
+        var instances: [ChildProcess] = []
+        var readiness: [String] = []
+        for number in 1...store.instances {
+            // With its REST API up and idle, as it runs in production: the AMQP path must not pay for it.
+            var (settings, base) = try restIdle(run, name: "auth-idle-\(number)")
+            if let database {
+                settings["HUBD_DATABASE"] = database.url
+                settings["HUBD_INSTANCE"] = "bench-\(number)"
+            }
+            let log = run.directory.appendingPathComponent(store.instances == 1 ? "hubd.log" : "hubd-\(number).log")
+            instances.append(ChildProcess(executable: environment.hubd, arguments: ["serve"], environment: settings, log: log))
+            readiness.append(base + "/readyz")
+        }
+        for instance in instances { try instance.start() }
+        // On a failed run; a finished one stops them below and fails when one did not exit cleanly.
+        defer { for instance in instances { try? instance.stop() } }
+        // Every instance consuming before the clock starts, or the first would take the start alone.
+        for url in readiness { try await Self.waitUntilReady(url, log: run.directory) }
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         try await warmUp(client: client, queue: run.submitQueue, run: run, messages: messages, sink: sink)
-        let cpuBefore = hubd.cpuSeconds
+        let cpuBefore = instances.cpuSeconds
+        let databaseBefore = database.map { _ in PostgresServer.cpuSeconds() }
         let started = ContinuousClock.now
         async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
         try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: rate) { messages.body($0, run: run.prefix) }
         let sinkResult = await collected
-        let cpu = hubd.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
-        let result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: hubd.peakRSS, cpuSeconds: cpu)
+        let cpu = instances.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
+        var result = RunResult(
+            messages: count, sink: sinkResult, started: started, peakRSS: instances.compactMap(\.peakRSS).max(), cpuSeconds: cpu)
+        result.databaseCPUSeconds = databaseBefore.map { PostgresServer.cpuSeconds() - $0 }
         await sink.close()
-        try hubd.stop()
+        for instance in instances { try instance.stop() }
         await environment.cleanUp(run, client: client)
+        if let database { try await PostgresStore.dropSchema(database.location, logger: environment.logger) }
         await client.close()
         return result
     }

@@ -32,12 +32,20 @@ struct RunResult: Sendable, Codable {
     /// CPU time (user + system) of the measured process while the messages passed, when it is a
     /// process of its own (hubd, the C relay).
     var cpuSeconds: Double?
+    /// CPU time of the PostgreSQL server while the messages passed, when the hub used it.
+    var databaseCPUSeconds: Double?
 
     /// CPU time per message received, in microseconds; unknown when the run was shorter than
     /// the kernel's accounting tick (10 ms), which shows as no CPU time at all.
     var cpuMicrosecondsPerMessage: Double? {
         guard let cpuSeconds, cpuSeconds > 0, received > 0 else { return nil }
         return cpuSeconds / Double(received) * 1e6
+    }
+
+    /// The PostgreSQL server's CPU time per message received, in microseconds.
+    var databaseCPUMicrosecondsPerMessage: Double? {
+        guard let databaseCPUSeconds, received > 0 else { return nil }
+        return databaseCPUSeconds / Double(received) * 1e6
     }
 
     init(messages: Int, sink: Sink.Result, started: ContinuousClock.Instant, peakRSS: Int?, cpuSeconds: Double? = nil) {
