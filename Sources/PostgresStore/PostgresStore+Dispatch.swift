@@ -105,15 +105,13 @@ extension PostgresStore {
     package func recordDispatch(_ results: [DispatchResult], now: Date) async throws(StoreError) {
         try await write("record dispatch outcomes") { db in
             let stamp = now.timeIntervalSince1970
+            var sent: [(id: Int64, announced: Bool)] = []
             for result in results {
                 switch result {
                 case .sent(let id, let announced):
-                    try await db.query("""
-                        UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
-                               last_error = NULL, claimed_by = NULL, claim_until = NULL WHERE id = \(id)
-                        """, logger: self.logger)
-                    try await self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
-                    if announced { try await self.announceNewMessage(id, at: stamp, db: db) }
+                    // Recorded together after the rest: outcomes of one batch concern different
+                    // messages, so their order does not matter.
+                    sent.append((id, announced))
                 case .madeAvailable(let id):
                     let moved = try await db.run("""
                         UPDATE message SET state = 'available', attempts = attempts + 1, next_attempt_at = NULL,
@@ -136,6 +134,33 @@ extension PostgresStore {
                     if let notice { try await self.insert(notice, now: now, db: db) }
                 }
             }
+            try await self.recordSent(sent, at: stamp, db: db)
+        }
+    }
+
+    /// Marks messages sent, in a few statements for all of them: what `appendStatus` does for
+    /// each, with the sender's origin read once for the lot (only REST senders are told).
+    private func recordSent(_ sent: [(id: Int64, announced: Bool)], at stamp: Double, db: PostgresConnection) async throws {
+        guard !sent.isEmpty else { return }
+        let ids = sent.map(\.id)
+        try await db.query("""
+            UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
+                   last_error = NULL, claimed_by = NULL, claim_until = NULL WHERE id = ANY(\(ids))
+            """, logger: logger)
+        let added = Set(try await db.records("""
+            INSERT INTO status (message, status, at, detail)
+            SELECT id, 'sent', \(stamp), NULL FROM unnest(\(ids)::BIGINT[]) AS s(id)
+            ON CONFLICT DO NOTHING RETURNING message
+            """, logger).map { row -> Int64 in try row["message"] })
+        let followed = added.isEmpty ? [] : Set(try await db.records("""
+            SELECT id FROM message WHERE id = ANY(\(Array(added))) AND origin = \(SubmissionOrigin.rest.rawValue)
+            """, logger).map { row -> Int64 in try row["id"] })
+        for (id, announced) in sent {
+            if added.contains(id) {
+                if followed.contains(id) { try await announce(.sent, of: id, at: stamp, db: db) }
+                try await closeConversation(ofRequest: id, after: .sent, at: stamp, db: db)
+            }
+            if announced { try await announceNewMessage(id, at: stamp, db: db) }
         }
     }
 

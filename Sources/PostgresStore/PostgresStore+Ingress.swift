@@ -19,11 +19,73 @@ extension PostgresStore {
             var subscriptions: [EventSubscription]?
             var outcomes: [IngressOutcome] = []
             outcomes.reserveCapacity(decisions.count)
-            for decision in decisions {
-                outcomes.append(try await self.commit(decision, subscriptions: &subscriptions, now: now, db: db))
+            var index = decisions.startIndex
+            while index < decisions.endIndex {
+                // A run of acceptances, the usual batch, goes in a few statements for the whole
+                // run: one round trip per row is what a PostgreSQL store pays most for.
+                var run: [NewMessage] = []
+                while index + run.count < decisions.endIndex, case .accept(let message) = decisions[index + run.count] {
+                    run.append(message)
+                }
+                if run.count > 1 {
+                    outcomes += try await self.accept(run, now: now, db: db)
+                    index += run.count
+                } else {
+                    outcomes.append(try await self.commit(decisions[index], subscriptions: &subscriptions, now: now, db: db))
+                    index += 1
+                }
             }
             return outcomes
         }
+    }
+
+    /// Accepts consecutive messages as `commit` would one by one, in the same order: the first of
+    /// each duplicate key wins (also within the run), then the rest are inserted at once.
+    private func accept(_ messages: [NewMessage], now: Date, db: PostgresConnection) async throws -> [IngressOutcome] {
+        let keys = messages.compactMap(\.duplicateKey)
+        var fresh: Set<DuplicateKey> = []
+        if !keys.isEmpty {
+            for row in try await db.records("""
+                INSERT INTO duplicate_key (from_her_id, key, accepted_at)
+                SELECT sender, key, \(now.timeIntervalSince1970)
+                FROM unnest(\(keys.map(\.senderHerId))::BIGINT[], \(keys.map(\.key))::TEXT[]) AS k(sender, key)
+                ON CONFLICT DO NOTHING RETURNING from_her_id, key
+                """, logger) {
+                fresh.insert(DuplicateKey(senderHerId: try row["from_her_id"], key: try row["key"]))
+            }
+        }
+        var taken: [NewMessage] = []
+        var outcomes: [IngressOutcome?] = []
+        for message in messages {
+            // A key inserted now belongs to the first message that has it; a later one with the
+            // same key in this run is a duplicate, as is every one whose key was there before.
+            if let key = message.duplicateKey, fresh.remove(key) == nil {
+                if message.origin == .gateway { try await takeBack(message, now: now, db: db) }
+                outcomes.append(.duplicate)
+            } else {
+                taken.append(message)
+                outcomes.append(nil)
+            }
+        }
+        var ids = try await insert(taken, now: now, db: db).makeIterator()
+        var results: [IngressOutcome] = []
+        results.reserveCapacity(messages.count)
+        for (message, outcome) in zip(messages, outcomes) {
+            if let outcome {
+                results.append(outcome)
+                continue
+            }
+            guard let id = ids.next() else { throw CorruptRecord("the database returned fewer ids than messages inserted") }
+            if let link = message.conversation {
+                try await recordConversation(link, of: message, id: id, now: now, db: db)
+            }
+            var correlated: Bool?
+            if let correlation = message.correlation {
+                correlated = try await correlate(correlation, receipt: id, now: now, db: db)
+            }
+            results.append(.accepted(id: id, correlated: correlated))
+        }
+        return results
     }
 
     private func commit(

@@ -36,6 +36,47 @@ import Testing
         #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted])
     }
 
+    /// A batch of acceptances is written in one go (PostgreSQL inserts the lot in one
+    /// statement): every column reads back as it went in, absent values included, and the ids
+    /// follow the batch's order.
+    @Test(arguments: StoreBackend.allCases)
+    static func aBatchOfAcceptancesReadsBackAsItWentIn(_ backend: StoreBackend) async throws { try await Self(backend).aBatchOfAcceptancesReadsBackAsItWentIn() }
+    func aBatchOfAcceptancesReadsBackAsItWentIn() async throws {
+        let plain = message("m1")
+        let bare = NewMessage(
+            messageId: "m2", kind: .errorNotice, fromHerId: nil, toHerId: nil, messageFunction: nil, msgId: nil,
+            target: .queue("q.one"), properties: MessageProperties(messageId: "m2"), body: [0, 1, 2, 255],
+            expiresAt: now.addingTimeInterval(120), origin: .rest)
+        let toError = NewMessage(
+            messageId: "m3", kind: .appRec, fromHerId: 7, toHerId: 8, messageFunction: "APPREC", msgId: "a-3",
+            target: .partyError(herId: 8), properties: MessageProperties(messageId: "m3", headers: ["x": "y"]),
+            body: Array("<a/>".utf8), expiresAt: now.addingTimeInterval(30),
+            duplicateKey: DuplicateKey(senderHerId: 7, key: "msg:a-3"))
+        let outcomes = try await store.commitIngress([.accept(plain), .accept(bare), .accept(toError)], now: now)
+        let ids = outcomes.compactMap { outcome -> Int64? in
+            if case .accepted(let id, _) = outcome { id } else { nil }
+        }
+        #expect(ids.count == 3)
+        #expect(ids == ids.sorted())
+        for (sent, id) in zip([plain, bare, toError], ids) {
+            let due = try await store.dueMessages(for: sent.target, now: now, limit: 10)
+            #expect(due.map(\.id) == [id])
+            guard let read = due.first else { continue }
+            #expect(read.messageId == sent.messageId)
+            #expect(read.kind == sent.kind)
+            #expect(read.fromHerId == sent.fromHerId)
+            #expect(read.toHerId == sent.toHerId)
+            #expect(read.messageFunction == sent.messageFunction)
+            #expect(read.properties == sent.properties)
+            #expect(read.body == sent.body)
+            #expect(read.expiresAt == sent.expiresAt)
+            #expect(read.origin == sent.origin)
+            #expect(try await store.reports(for: sent.messageId).first?.history.map(\.status) == [.accepted])
+        }
+        // The MsgId went in: the same key again is a duplicate.
+        #expect(try await store.commitIngress([.accept(toError), .accept(plain)], now: now) == [.duplicate, .duplicate])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func duplicatesAreDroppedEvenWithinOneBatch(_ backend: StoreBackend) async throws { try await Self(backend).duplicatesAreDroppedEvenWithinOneBatch() }
     func duplicatesAreDroppedEvenWithinOneBatch() async throws {
