@@ -42,6 +42,33 @@ import Testing
         #expect(try await a.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
     }
 
+    /// Instance a's lease lapses while it still tries to send; b takes the message over. What a
+    /// then records, other than that it sent it, must not undo b's claim (a third attempt could
+    /// start) nor end the message behind b's back.
+    @Test func aLapsedClaimsOutcomeLeavesTheNewClaimAlone() async throws {
+        let (a, b) = try await pair(lease: 30)
+        _ = try await a.commitIngress([.accept(message("m1", key: "k1")), .accept(message("m2", key: "k2"))], now: now)
+        let claimedByA = try await a.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10, maxBytes: .max)
+        #expect(claimedByA.map(\.messageId) == ["m1", "m2"])
+        let later = now.addingTimeInterval(31)
+        let claimedByB = try await b.dueMessages(for: .partyAsync(herId: 2), now: later, limit: 10, maxBytes: .max)
+        #expect(claimedByB.map(\.messageId) == ["m1", "m2"])
+
+        try await a.recordDispatch([
+            .retry(id: claimedByA[0].id, error: "queue full", nextAttempt: later),
+            .givenUp(id: claimedByA[1].id, status: .expired, reason: "expired", deadLetter: nil, notice: nil),
+        ], now: later)
+        // b's claims stand: nobody else may take the messages, and neither has ended.
+        #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later, limit: 10, maxBytes: .max).isEmpty)
+        #expect(try await a.nextDueTime(for: .partyAsync(herId: 2)) == later.addingTimeInterval(30))
+        #expect(try await a.reports(for: "m2").first?.history.map(\.status) == [.accepted])
+
+        try await b.recordDispatch([.sent(id: claimedByB[0].id), .sent(id: claimedByB[1].id)], now: later)
+        for messageId in ["m1", "m2"] {
+            #expect(try await a.reports(for: messageId).first?.history.map(\.status) == [.accepted, .sent])
+        }
+    }
+
     @Test func aBatchTooLargeForItsBytesLeavesTheRestUnclaimed() async throws {
         let (a, b) = try await pair()
         _ = try await a.commitIngress([.accept(message("m1", key: "k1")), .accept(message("m2", key: "k2"))], now: now)
