@@ -185,6 +185,28 @@ import Testing
         #expect(seen == seen.sorted() && Set(seen).count == seen.count)
     }
 
+    /// Contract §2: a live reader on one instance (an SSE stream) learns of another instance's
+    /// commit within a second, through LISTEN/NOTIFY, and then reads it.
+    @Test func anotherInstancesCommitReachesLiveReadersWithinASecond() async throws {
+        let (a, b) = try await pair()
+        // The listener bumps once when it starts listening: the positive signal that it is up.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while b.changes.version == 0 && ContinuousClock.now < deadline {
+            await b.changes.wait(after: 0, timeout: .milliseconds(200))
+        }
+        try #require(b.changes.version > 0, "instance b never started listening")
+        let seen = b.changes.version
+        let outcome = try await a.commitIngress([.accept(message("live", key: "live"))], now: now)
+        guard case .accepted(let id, _) = outcome.first else { throw Unexpected(outcome: outcome) }
+        try await a.recordDispatch([.madeAvailable(id: id)], now: now)
+        let started = ContinuousClock.now
+        await b.changes.wait(after: seen, timeout: .seconds(1))
+        #expect(b.changes.version > seen, "instance b heard nothing within a second")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        let notifications = try await b.notifications(for: [2], after: 0, limit: 10)
+        #expect(notifications.map(\.relatedMessageId).contains("live"))
+    }
+
     struct Unexpected: Error {
         var outcome: [IngressOutcome]
     }
