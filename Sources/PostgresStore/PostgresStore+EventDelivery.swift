@@ -25,7 +25,7 @@ extension PostgresStore {
                   AND NOT EXISTS (SELECT 1 FROM event_delivery p
                                   WHERE p.subscriber = d.subscriber AND p.citizen = d.citizen AND p.sequence < d.sequence)
                 ORDER BY d.sequence, d.subscriber LIMIT \(limit)
-                """, logger).map { row in
+                """, self.logger).map { row in
                 let url: String? = try row["webhook_url"]
                 let secret: String? = try row["webhook_secret"]
                 let body: Data = try row["body"]
@@ -49,7 +49,7 @@ extension PostgresStore {
                   AND NOT EXISTS (SELECT 1 FROM event_delivery p
                                   WHERE p.subscriber = d.subscriber AND p.citizen = d.citizen AND p.sequence < d.sequence)
                 ORDER BY d.next_attempt_at LIMIT 1
-                """, logger, as: Double.self)
+                """, self.logger, as: Double.self)
                 .map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -70,7 +70,7 @@ extension PostgresStore {
                     DELETE FROM event_delivery d
                     USING unnest(\(subscribers), \(sequences)) AS x(subscriber, sequence)
                     WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
-                    """, logger)
+                    """, self.logger)
             }
             if !failed.isEmpty {
                 try await db.run("""
@@ -80,7 +80,7 @@ extension PostgresStore {
                                 \(failed.map { $0.retryAt.timeIntervalSince1970 }), \(failed.map { $0.error }))
                          AS x(subscriber, sequence, retry_at, error)
                     WHERE d.subscriber = x.subscriber AND d.sequence = x.sequence
-                    """, logger)
+                    """, self.logger)
             }
         }
     }
@@ -92,8 +92,8 @@ extension PostgresStore {
             // Two snapshots, the end first: every event at or below it was committed before the
             // subscriptions are read, and so was appended knowing these subscriptions or older
             // ones (a subscription changes under the event lock, which every append holds).
-            let end = try await db.value("SELECT sequence FROM event ORDER BY sequence DESC LIMIT 1", logger, as: Int64.self)
-            return (try await fetchSubscriptions(db), end ?? 0)
+            let end = try await db.value("SELECT sequence FROM event ORDER BY sequence DESC LIMIT 1", self.logger, as: Int64.self)
+            return (try await self.fetchSubscriptions(db), end ?? 0)
         }
     }
 
@@ -101,7 +101,7 @@ extension PostgresStore {
     package func pendingEventDeliveries() async throws(StoreError) -> [Int: Int] {
         try await read("count pending event deliveries") { db in
             var counts: [Int: Int] = [:]
-            for row in try await db.records("SELECT subscriber, COUNT(*) AS n FROM event_delivery GROUP BY subscriber", logger) {
+            for row in try await db.records("SELECT subscriber, COUNT(*) AS n FROM event_delivery GROUP BY subscriber", self.logger) {
                 counts[try row["subscriber"]] = try row["n"]
             }
             return counts

@@ -67,7 +67,7 @@ extension PostgresStore {
     package func event(eventId: String) async throws(StoreError) -> LoggedEvent? {
         return try await read("look up an event") { db in
             guard let row = try await db.record(
-                "SELECT sequence, body FROM event WHERE event_id = \(eventId.lowercased())", logger) else { return nil }
+                "SELECT sequence, body FROM event WHERE event_id = \(eventId.lowercased())", self.logger) else { return nil }
             let body: Data = try row["body"]
             return LoggedEvent(sequence: try row["sequence"], body: Array(body))
         }
@@ -77,7 +77,7 @@ extension PostgresStore {
     package func lastCitizenSequence(nationalId: String) async throws(StoreError) -> Int {
         let citizen = CitizenKey.of(nationalId: nationalId)
         return try await read("read a citizen's last sequence") { db in
-            try await lastCitizenSequence(citizen, db: db) ?? 0
+            try await self.lastCitizenSequence(citizen, db: db) ?? 0
         }
     }
 
@@ -103,7 +103,7 @@ extension PostgresStore {
                   AND (cardinality(\(actions)) = 0 OR action = ANY(\(actions)))
                   AND (cardinality(\(covers)) = 0 OR covers LIKE ANY(\(covers)))
                 ORDER BY sequence LIMIT \(limit)
-                """, logger).map { row in
+                """, self.logger).map { row in
                 let body: Data = try row["body"]
                 return LoggedEvent(sequence: try row["sequence"], body: Array(body))
             }

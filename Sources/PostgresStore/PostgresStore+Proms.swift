@@ -34,15 +34,15 @@ extension PostgresStore {
                             \(order.distributionRule.rawValue), \(metadata), 'accepted', \(stamp), \(stamp), \(stamp))
                     ON CONFLICT (register_her_id, register_reference) DO NOTHING
                     RETURNING 1
-                    """, logger)
+                    """, self.logger)
                 if inserted > 0 {
-                    try await db.run("INSERT INTO proms_status (proms_order, status, at) VALUES (\(id), 'accepted', \(stamp))", logger)
+                    try await db.run("INSERT INTO proms_status (proms_order, status, at) VALUES (\(id), 'accepted', \(stamp))", self.logger)
                     return .created(id: id)
                 }
                 guard let row = try await db.record("""
                     SELECT id, form_id, national_id, expiry_date, distribution_rule, metadata FROM proms_order
                     WHERE register_her_id = \(order.registerHerId) AND register_reference = \(order.registerReference)
-                    """, logger) else { continue }
+                    """, self.logger) else { continue }
                 let same = order.isStored(
                     formId: try row["form_id"], nationalId: try row["national_id"], expiryDate: try row["expiry_date"],
                     distributionRule: try row["distribution_rule"], metadata: try row["metadata"])
@@ -53,7 +53,7 @@ extension PostgresStore {
 
     /// An order as its register sees it; nil when there is none with this id.
     package func promsOrder(id: String) async throws(StoreError) -> PromsOrder? {
-        try await read("read a PROMs order") { db in try await promsOrder(id, db: db) }
+        try await read("read a PROMs order") { db in try await self.promsOrder(id, db: db) }
     }
 
     // MARK: Placing orders at the service
@@ -76,7 +76,7 @@ extension PostgresStore {
                 ORDER BY next_attempt_at,
                          (SELECT seq FROM proms_status WHERE proms_order = proms_order.id AND status = 'accepted')
                 LIMIT \(limit)
-                """, logger
+                """, self.logger
             ).map { row in
                 let id: String = try row["id"]
                 return DuePromsOrder(
@@ -111,7 +111,7 @@ extension PostgresStore {
     package func nextPromsAttempt() async throws(StoreError) -> Date? {
         try await read("read the next PROMs attempt") { db in
             try await db.value(
-                "SELECT MIN(next_attempt_at) FROM proms_order WHERE status = 'accepted'", logger, as: Double?.self
+                "SELECT MIN(next_attempt_at) FROM proms_order WHERE status = 'accepted'", self.logger, as: Double?.self
             )?.map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -132,23 +132,23 @@ extension PostgresStore {
                            attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL
                     WHERE id = \(id) AND status = 'accepted'
                     RETURNING 1
-                    """, logger)
+                    """, self.logger)
                 guard updated > 0 else { return }
-                try await advancePromsOrder(id, to: .ordered, detail: nil, now: now, pushExpiry: pushExpiry, db: db)
+                try await self.advancePromsOrder(id, to: .ordered, detail: nil, now: now, pushExpiry: pushExpiry, db: db)
             case .failed(let reason):
                 let updated = try await db.run("""
                     UPDATE proms_order SET attempts = attempts + 1, next_attempt_at = NULL, last_error = \(reason)
                     WHERE id = \(id) AND status = 'accepted'
                     RETURNING 1
-                    """, logger)
+                    """, self.logger)
                 guard updated > 0 else { return }
-                try await advancePromsOrder(id, to: .failed, detail: reason, now: now, pushExpiry: pushExpiry, db: db)
+                try await self.advancePromsOrder(id, to: .failed, detail: reason, now: now, pushExpiry: pushExpiry, db: db)
             case .retry(let error, let next):
                 try await db.run("""
                     UPDATE proms_order SET attempts = attempts + 1, next_attempt_at = \(next.timeIntervalSince1970),
                            last_error = \(error)
                     WHERE id = \(id) AND status = 'accepted'
-                    """, logger)
+                    """, self.logger)
             }
         }
     }
@@ -167,11 +167,11 @@ extension PostgresStore {
                 SELECT id, status FROM proms_order WHERE form_order_id = \(callback.formOrderId.lowercased())
                 ORDER BY created_at DESC LIMIT 1
                 FOR UPDATE
-                """, logger) else { return false }
+                """, self.logger) else { return false }
             let id: String = try row["id"]
             guard let current = PromsOrderStatus(rawValue: try row["status"]), !current.isFinal else { return true }
             if let channel = callback.notificationChannel {
-                try await db.run("UPDATE proms_order SET notification_channel = \(channel) WHERE id = \(id)", logger)
+                try await db.run("UPDATE proms_order SET notification_channel = \(channel) WHERE id = \(id)", self.logger)
             }
             var detail: String?
             switch callback.event {
@@ -182,13 +182,13 @@ extension PostgresStore {
                            answer_completed_at = \(answer.completedAt.timeIntervalSince1970),
                            answer_warnings = \(try answer.warnings?.storedText())
                     WHERE id = \(id)
-                    """, logger)
+                    """, self.logger)
             case .error(let code):
                 detail = code.map { LogSafe.text($0, limit: 200) }
             case .ordered, .expired:
                 break
             }
-            try await advancePromsOrder(id, to: callback.status, detail: detail, now: now, pushExpiry: pushExpiry, db: db)
+            try await self.advancePromsOrder(id, to: callback.status, detail: detail, now: now, pushExpiry: pushExpiry, db: db)
             return true
         }
     }
@@ -210,12 +210,12 @@ extension PostgresStore {
                          (SELECT seq FROM proms_status WHERE proms_order = proms_order.id AND status = 'accepted')
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
-                """, logger).map { (row: PostgresRecord) -> String in try row["id"] }
+                """, self.logger).map { (row: PostgresRecord) -> String in try row["id"] }
             if !ids.isEmpty {
-                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = ANY(\(ids))", logger)
+                try await db.run("UPDATE proms_order SET next_attempt_at = NULL WHERE id = ANY(\(ids))", self.logger)
             }
             for id in ids {
-                try await advancePromsOrder(
+                try await self.advancePromsOrder(
                     id, to: .expired, detail: "no answer from the PROMs service by the day after the expiry date",
                     now: now, pushExpiry: pushExpiry, db: db)
             }

@@ -11,17 +11,17 @@ extension PostgresStore {
     /// a configured AR sync starts again with a full export.
     package func replaceRegistry(_ entries: [RegistryEntry], source: String, now: Date) async throws(StoreError) {
         try await write("import registry") { db in
-            try await lockRegistry(db: db)
-            try await replaceParties(entries, origin: .file(source), now: now, db: db)
-            try await db.run("DELETE FROM registry_sync", logger)
-            try await bumpRegistryVersion(source: source, now: now, db: db)
+            try await self.lockRegistry(db: db)
+            try await self.replaceParties(entries, origin: .file(source), now: now, db: db)
+            try await db.run("DELETE FROM registry_sync", self.logger)
+            try await self.bumpRegistryVersion(source: source, now: now, db: db)
         }
     }
 
     /// The registry version; changes whenever a registry is imported.
     package func registryVersion() async throws(StoreError) -> Int64 {
         try await read("read registry version") { db in
-            try await db.value("SELECT version FROM registry_state WHERE id = 1", logger, as: Int64.self) ?? 0
+            try await db.value("SELECT version FROM registry_state WHERE id = 1", self.logger, as: Int64.self) ?? 0
         }
     }
 
@@ -33,10 +33,10 @@ extension PostgresStore {
         // One snapshot for the version and the parties, as SQLite's read gave: a copy is never
         // labelled with a version it does not belong to. Nothing is written, so nothing announced.
         try await write("load registry", announce: false) { db in
-            try await db.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger)
-            let version = try await db.value("SELECT version FROM registry_state WHERE id = 1", logger, as: Int64.self) ?? 0
+            try await db.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", self.logger)
+            let version = try await db.value("SELECT version FROM registry_state WHERE id = 1", self.logger, as: Int64.self) ?? 0
             var parties: [CommunicationParty] = []
-            for row in try await db.records("SELECT her_id, document FROM party ORDER BY her_id", logger) {
+            for row in try await db.records("SELECT her_id, document FROM party ORDER BY her_id", self.logger) {
                 let herId: Int64 = try row["her_id"]
                 do {
                     parties.append(try RegistryFile.parseStored(try row["document"]).asOf(now))
@@ -54,7 +54,7 @@ extension PostgresStore {
         try await read("read party provenance") { db in
             guard let row = try await db.record("""
                 SELECT origin, origin_source, origin_sequence, updated_at FROM party WHERE her_id = \(herId)
-                """, logger) else { return nil }
+                """, self.logger) else { return nil }
             return PartyProvenance(
                 storedOrigin: try row["origin"], source: try row["origin_source"], sequence: try row["origin_sequence"],
                 updatedAt: try row["updated_at"])

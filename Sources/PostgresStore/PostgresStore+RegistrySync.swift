@@ -12,7 +12,7 @@ extension PostgresStore {
     package func registrySyncPosition() async throws(StoreError) -> RegistrySyncPosition? {
         try await read("read AR sync position") { db in
             try await db.record(
-                "SELECT ar_url, last_sequence, exported_at, synced_at FROM registry_sync WHERE id = 1", logger
+                "SELECT ar_url, last_sequence, exported_at, synced_at FROM registry_sync WHERE id = 1", self.logger
             ).map { row in
                 RegistrySyncPosition(
                     url: try row["ar_url"], sequence: try row["last_sequence"],
@@ -26,16 +26,16 @@ extension PostgresStore {
     /// event `sequence`, in one transaction: a hub never routes with half of it.
     package func replaceRegistry(fromAR entries: [RegistryEntry], url: String, sequence: Int64, now: Date) async throws(StoreError) {
         try await write("replace registry from AR") { db in
-            try await lockRegistry(db: db)
-            try await replaceParties(entries, origin: .arExport(url: url, sequence: sequence), now: now, db: db)
+            try await self.lockRegistry(db: db)
+            try await self.replaceParties(entries, origin: .arExport(url: url, sequence: sequence), now: now, db: db)
             let stamp = now.timeIntervalSince1970
             try await db.run("""
                 INSERT INTO registry_sync (id, ar_url, last_sequence, exported_at, synced_at)
                 VALUES (1, \(url), \(sequence), \(stamp), \(stamp))
                 ON CONFLICT (id) DO UPDATE SET ar_url = excluded.ar_url, last_sequence = excluded.last_sequence,
                                                exported_at = excluded.exported_at, synced_at = excluded.synced_at
-                """, logger)
-            try await bumpRegistryVersion(source: url, now: now, db: db)
+                """, self.logger)
+            try await self.bumpRegistryVersion(source: url, now: now, db: db)
         }
     }
 
@@ -51,20 +51,20 @@ extension PostgresStore {
     ) async throws(StoreError) -> Bool {
         try await write("apply AR events") { db in
             // The position is read under the registry lock: no other writer moves it before this commits.
-            try await lockRegistry(db: db)
-            guard let current = try await db.record("SELECT ar_url, last_sequence FROM registry_sync WHERE id = 1", logger)
+            try await self.lockRegistry(db: db)
+            guard let current = try await db.record("SELECT ar_url, last_sequence FROM registry_sync WHERE id = 1", self.logger)
             else { return false }
             let currentURL: String = try current["ar_url"]
             let currentSequence: Int64 = try current["last_sequence"]
             guard currentURL == url, currentSequence == previous else { return false }
-            try await upsertParties(changed, origin: .arEvent(url: url, sequence: sequence), now: now, db: db)
+            try await self.upsertParties(changed, origin: .arEvent(url: url, sequence: sequence), now: now, db: db)
             if !removed.isEmpty {
-                try await db.run("DELETE FROM party WHERE her_id = ANY(\(removed))", logger)
+                try await db.run("DELETE FROM party WHERE her_id = ANY(\(removed))", self.logger)
             }
             try await db.run("""
                 UPDATE registry_sync SET last_sequence = \(sequence), synced_at = \(now.timeIntervalSince1970) WHERE id = 1
-                """, logger)
-            if !changed.isEmpty || !removed.isEmpty { try await bumpRegistryVersion(source: url, now: now, db: db) }
+                """, self.logger)
+            if !changed.isEmpty || !removed.isEmpty { try await self.bumpRegistryVersion(source: url, now: now, db: db) }
             return true
         }
     }

@@ -13,7 +13,7 @@ extension PostgresStore {
             // Under the event lock, as every append: an append on another instance reads the
             // subscriptions and writes delivery rows by them in one turn, so its rows cannot
             // land after this change under the old channel.
-            try await lock(.event, db: db)
+            try await self.lock(.event, db: db)
             try await db.run("""
                 INSERT INTO subscription (her_id, kinds, actions, covered_her_ids, channel, webhook_url, webhook_secret, updated_at)
                 VALUES (\(subscription.herId), \(subscription.kindsColumn), \(subscription.actionsColumn),
@@ -22,14 +22,14 @@ extension PostgresStore {
                 ON CONFLICT (her_id) DO UPDATE SET kinds = excluded.kinds, actions = excluded.actions,
                     covered_her_ids = excluded.covered_her_ids, channel = excluded.channel, webhook_url = excluded.webhook_url,
                     webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at
-                """, logger)
+                """, self.logger)
             if subscription.channel == .api {
-                try await db.run("DELETE FROM event_delivery WHERE subscriber = \(subscription.herId)", logger)
+                try await db.run("DELETE FROM event_delivery WHERE subscriber = \(subscription.herId)", self.logger)
             } else {
                 try await db.run("""
                     UPDATE event_delivery SET transport = \(EventDelivery.transportColumn(subscription.channel))
                     WHERE subscriber = \(subscription.herId)
-                    """, logger)
+                    """, self.logger)
             }
         }
     }
@@ -40,9 +40,9 @@ extension PostgresStore {
     package func deleteSubscription(herId: Int) async throws(StoreError) -> Bool {
         try await write("delete a subscription") { db in
             // Under the event lock, as in `putSubscription`: no append still writes rows for it.
-            try await lock(.event, db: db)
-            try await db.run("DELETE FROM event_delivery WHERE subscriber = \(herId)", logger)
-            return try await db.run("DELETE FROM subscription WHERE her_id = \(herId) RETURNING 1", logger) > 0
+            try await self.lock(.event, db: db)
+            try await db.run("DELETE FROM event_delivery WHERE subscriber = \(herId)", self.logger)
+            return try await db.run("DELETE FROM subscription WHERE her_id = \(herId) RETURNING 1", self.logger) > 0
         }
     }
 
@@ -51,13 +51,13 @@ extension PostgresStore {
             try await db.record("""
                 SELECT her_id, kinds, actions, covered_her_ids, channel, webhook_url, webhook_secret
                 FROM subscription WHERE her_id = \(herId)
-                """, logger)
+                """, self.logger)
                 .map(Self.subscription(from:))
         }
     }
 
     package func subscriptions() async throws(StoreError) -> [EventSubscription] {
-        try await read("read the subscriptions") { db in try await fetchSubscriptions(db) }
+        try await read("read the subscriptions") { db in try await self.fetchSubscriptions(db) }
     }
 
     func fetchSubscriptions(_ db: PostgresConnection) async throws -> [EventSubscription] {

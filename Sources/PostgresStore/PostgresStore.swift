@@ -150,14 +150,16 @@ package final class PostgresStore: HubStore {
     /// a reader follows), tells every instance that the store changed.
     @discardableResult
     func write<T: Sendable>(
-        _ operation: String, announce: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, announce: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
         let logger = logger
         do {
-            let result = try await client.withTransaction(logger: logger) { connection in
-                let result = try await body(connection)
-                if announce { try await connection.query("NOTIFY \(unescaped: Self.changeChannel)", logger: logger) }
-                return result
+            let result = try await leased { connection in
+                try await Self.transaction(on: connection, logger: logger) { connection in
+                    let result = try await body(connection)
+                    if announce { try await connection.query("NOTIFY \(unescaped: Self.changeChannel)", logger: logger) }
+                    return result
+                }
             }
             if announce { changes.bump() }
             return result
@@ -167,11 +169,88 @@ package final class PostgresStore: HubStore {
     }
 
     /// Runs `body` on a connection outside a transaction (every statement sees its own snapshot).
-    func read<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await leased(body)
         } catch {
             throw Self.storeError(operation, error)
+        }
+    }
+
+    /// `BEGIN`, `body`, `COMMIT`; on a failure, `ROLLBACK` unless the session is gone: a
+    /// connection the server ended (it shut down, or the network broke) has no transaction left
+    /// to roll back. The error thrown is the one that ended the transaction, not a wrapper.
+    static func transaction<T: Sendable>(
+        on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            if !sessionEnded(by: error) {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+            }
+            throw error
+        }
+    }
+
+    /// Whether `error` means the connection's session is over: the server ended it (SQLSTATE
+    /// class 57, operator intervention, or 08, connection exception) or the connection closed.
+    static func sessionEnded(by error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        if error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57") || state.hasPrefix("08")
+        }
+        return [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError].contains(error.code)
+    }
+
+    /// How long a store call waits for a connection. The pool itself waits for ever while the
+    /// server is away, and a request made just as the server ended its connections was seen to
+    /// be lost altogether: without a bound, ingress would hold its submissions for good without
+    /// a word in the log, and `/readyz` would hang instead of saying the store is not ready.
+    static let connectionWait: Duration = .seconds(10)
+
+    /// The longest a store call may take once it has its connection. postgres-nio 1.33 drops a
+    /// statement sent on a connection whose channel has just closed (the write fails with no
+    /// one to tell), and the call would wait for its answer for ever: that is how ingress stayed
+    /// stuck after a PostgreSQL restart. Past this bound, or a second after the connection
+    /// closed, the call fails as transient (and the connection is closed); no store call comes
+    /// near the bound otherwise.
+    static let callLimit: Duration = .seconds(60)
+
+    /// Runs `body` on a connection of the pool, or fails (a transient store error) when the pool
+    /// has none to give within `connectionWait` (the server is down, or every connection is
+    /// busy for that long), or `body` does not end within `callLimit`.
+    ///
+    /// A task of its own holds the lease, and `body` runs in a task of its own, so that a
+    /// request the pool never answers, or a statement the connection never answers, can be
+    /// left behind while the caller goes on with an error.
+    private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let handOff = ConnectionHandOff()
+        let client = client
+        Task {
+            do {
+                try await client.withConnection { connection in
+                    // A caller that gave up meanwhile: straight back to the pool.
+                    guard handOff.offer(connection) else { return }
+                    await handOff.returned()
+                }
+            } catch {
+                handOff.fail(error)
+            }
+        }
+        let connection = try await handOff.take(within: Self.connectionWait)
+        defer { handOff.giveBack() }
+        do {
+            return try await FirstOutcome.of(
+                body: { try await body(connection) }, within: Self.callLimit, abandonedWhen: { connection.isClosed })
+        } catch is FirstOutcome<T>.TimedOut {
+            // Whatever the connection was doing is abandoned with it: the server rolls back.
+            try? await connection.close()
+            throw PostgresFailure(sqlState: nil, message: "PostgreSQL did not answer within \(Self.callLimit); the connection was closed")
         }
     }
 

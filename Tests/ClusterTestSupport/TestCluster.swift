@@ -46,10 +46,20 @@ package enum TestCluster {
     /// `scripts/cluster start-node N`: the node starts, and this returns once it is back in the cluster.
     package static func startNode(_ number: Int) async throws { try await node("start-node", number) }
 
+    /// `scripts/cluster stop-postgres`: a fast shutdown, which ends every connection.
+    package static func stopPostgres() async throws { try await command(["stop-postgres"]) }
+
+    /// `scripts/cluster start-postgres`: returns once PostgreSQL accepts connections.
+    package static func startPostgres() async throws { try await command(["start-postgres"]) }
+
     private static func node(_ command: String, _ number: Int) async throws {
-        let result = await run([command, String(number)])
+        try await Self.command([command, String(number)])
+    }
+
+    private static func command(_ arguments: [String]) async throws {
+        let result = await run(arguments)
         guard result.status == 0 else {
-            throw Failure("scripts/cluster \(command) \(number) exited with \(result.status): \(result.output)")
+            throw Failure("scripts/cluster \(arguments.joined(separator: " ")) exited with \(result.status): \(result.output)")
         }
     }
 

@@ -36,6 +36,22 @@ import Testing
         }
     }
 
+    /// How often each message id arrived on `queue`, read until every submitted one has or
+    /// `timeout` passed.
+    static func deliveries(
+        of submitted: [String], on queue: String, with probe: BrokerProbe, timeout: Duration = .seconds(240)
+    ) async throws -> [String: Int] {
+        var delivered: [String: Int] = [:]
+        let deadline = ContinuousClock.now + timeout
+        while delivered.count < Set(submitted).count && ContinuousClock.now < deadline {
+            for delivery in await probe.drain(queue) {
+                if let id = delivery.properties.messageId { delivered[id, default: 0] += 1 }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return delivered
+    }
+
     static func ready(_ hub: RESTHubd) async -> Bool {
         await eventually(timeout: .seconds(45)) { (try? await hub.request("GET", "/readyz", token: nil).status) == 200 }
     }
@@ -71,15 +87,7 @@ import Testing
                 }
                 submitted.append(try await Self.submit(template, tag: "fleet-\(index)", to: parties.submitQueue, with: probe))
             }
-            var delivered: [String: Int] = [:]
-            let queue = parties.asyncQueue(TestParties.register)
-            let deadline = ContinuousClock.now + .seconds(240)
-            while delivered.count < Set(submitted).count && ContinuousClock.now < deadline {
-                for delivery in await probe.drain(queue) {
-                    if let id = delivery.properties.messageId { delivered[id, default: 0] += 1 }
-                }
-                try await Task.sleep(for: .milliseconds(200))
-            }
+            let delivered = try await Self.deliveries(of: submitted, on: parties.asyncQueue(TestParties.register), with: probe)
             let missing = Set(submitted).subtracting(delivered.keys)
             #expect(missing.isEmpty, "\(missing.count) of \(submitted.count) accepted messages not delivered")
             let twice = delivered.values.filter { $0 > 1 }.count
@@ -94,6 +102,44 @@ import Testing
         }
         try await TestCluster.startNode(1)
         for hub in fleet { #expect(hub.process.terminate() == 0) }
+    }
+
+    /// PostgreSQL stopped under a running instance, as in an outage or while a primary fails
+    /// over: the instance says so on /readyz, acknowledges nothing it cannot commit, and once
+    /// PostgreSQL is back the same process delivers every submission.
+    @Test func aPostgreSQLOutageLosesNothingAndTheInstanceRecovers() async throws {
+        try await TestCluster.require()
+        let parties = try TestParties()
+        try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
+        let hub = try await Self.instance(1, parties: parties, database: try Self.database())
+        let probe = try BrokerProbe(url: TestCluster.urls)
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hub.start()
+        #expect(await Self.ready(hub))
+        let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+        var submitted: [String] = []
+        do {
+            for index in 0..<50 {
+                submitted.append(try await Self.submit(template, tag: "outage-\(index)", to: parties.submitQueue, with: probe))
+            }
+            try await TestCluster.stopPostgres()
+            let away = await eventually(timeout: .seconds(30)) {
+                (try? await hub.request("GET", "/readyz", token: nil).status).map { $0 != 200 } ?? false
+            }
+            #expect(away, "/readyz stayed ready without PostgreSQL: \(hub.process.log.suffix(2000))")
+            for index in 50..<150 {
+                submitted.append(try await Self.submit(template, tag: "outage-\(index)", to: parties.submitQueue, with: probe))
+            }
+        } catch {
+            Issue.record(error)
+        }
+        try await TestCluster.startPostgres()
+        let delivered = try await Self.deliveries(
+            of: submitted, on: parties.asyncQueue(TestParties.register), with: probe, timeout: .seconds(120))
+        let missing = Set(submitted).subtracting(delivered.keys)
+        #expect(missing.isEmpty, "\(missing.count) of \(submitted.count) messages not delivered: \(hub.process.log.suffix(3000))")
+        #expect(await Self.ready(hub), "\(hub.process.log.suffix(3000))")
+        #expect(hub.process.terminate() == 0)
     }
 
     /// One MsgId submitted 40 times as separate transmissions, taken by two instances: the
