@@ -3,8 +3,10 @@ import Synchronization
 /// The first of two: what a piece of work gives, or the end of its time. Work that never ends
 /// (a statement postgres-nio never answers) is left running, and the caller goes on.
 final class FirstOutcome<T: Sendable>: Sendable {
-    /// The work's time ran out first.
-    struct TimedOut: Error {}
+    /// The work's time ran out first: its limit passed, or what it works on has gone.
+    struct TimedOut: Error {
+        var gone: Bool
+    }
 
     private let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
 
@@ -26,7 +28,7 @@ final class FirstOutcome<T: Sendable>: Sendable {
                     if let since = goneSince, ContinuousClock.now - since >= .seconds(1) { break }
                     if goneSince == nil, gone() { goneSince = ContinuousClock.now }
                 }
-                outcome.finish(.failure(TimedOut()))
+                outcome.finish(.failure(TimedOut(gone: goneSince != nil)))
             }
             Task {
                 let result: Result<T, any Error>

@@ -247,10 +247,12 @@ package final class PostgresStore: HubStore {
         do {
             return try await FirstOutcome.of(
                 body: { try await body(connection) }, within: Self.callLimit, abandonedWhen: { connection.isClosed })
-        } catch is FirstOutcome<T>.TimedOut {
+        } catch let timedOut as FirstOutcome<T>.TimedOut {
             // Whatever the connection was doing is abandoned with it: the server rolls back.
             try? await connection.close()
-            throw PostgresFailure(sqlState: nil, message: "PostgreSQL did not answer within \(Self.callLimit); the connection was closed")
+            throw PostgresFailure(sqlState: nil, message: timedOut.gone
+                ? "the connection to PostgreSQL closed during the call"
+                : "PostgreSQL did not answer within \(Self.callLimit); the connection was closed")
         }
     }
 

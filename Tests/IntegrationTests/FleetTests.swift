@@ -21,16 +21,16 @@ import Testing
     }
 
     /// Submits until the broker confirms, as a sender does while a node stops (the broker may
-    /// nack or drop the connection then): again with the same message_id and MsgId, so that a
-    /// copy the broker did take is dropped by hubd as a duplicate.
+    /// nack or drop the connection then, for as long as the quorum queue takes to elect a new
+    /// leader: more than 10 s was seen in CI): again with the same message_id and MsgId, so that
+    /// a copy the broker did take is dropped by hubd as a duplicate. Gives up after a minute.
     static func submit(_ template: String, tag: String, to queue: String, with probe: BrokerProbe) async throws -> String {
         let messageId = UUID().uuidString.lowercased()
-        var attempts = 0
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             do {
                 return try await probe.submitExample(template, tag: tag, to: queue, messageId: messageId)
-            } catch where attempts < 40 {
-                attempts += 1
+            } catch where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(250))
             }
         }
@@ -75,6 +75,7 @@ import Testing
         let template = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
         var submitted: [String] = []
         var stopping: Task<Void, any Error>?
+        var restarted = false
         do {
             for index in 0..<3000 {
                 switch index {
@@ -83,6 +84,7 @@ import Testing
                 case 2500:
                     try await stopping?.value
                     try await fleet[0].start()
+                    restarted = true
                 default: break
                 }
                 submitted.append(try await Self.submit(template, tag: "fleet-\(index)", to: parties.submitQueue, with: probe))
@@ -101,7 +103,13 @@ import Testing
             Issue.record(error)
         }
         try await TestCluster.startNode(1)
-        for hub in fleet { #expect(hub.process.terminate() == 0) }
+        for (number, hub) in fleet.enumerated() {
+            let status = hub.process.terminate()
+            // A run that failed before 2,500 left the killed instance dead (status 9): its error
+            // is recorded above.
+            if number == 0 && !restarted { continue }
+            #expect(status == 0)
+        }
     }
 
     /// PostgreSQL stopped under a running instance, as in an outage or while a primary fails
