@@ -137,7 +137,7 @@ extension PostgresStore {
                         WHERE id = \(id) AND (claimed_by IS NULL OR claimed_by = \(self.instance)) RETURNING 1
                         """, self.logger)
                     guard ended > 0 else { continue }
-                    try await self.appendStatus(status, to: id, at: stamp, detail: reason, db: db)
+                    try await self.appendStatus(status, to: [id], at: stamp, detail: reason, db: db)
                     if let draft { try await self.insertDeadLetter(draft, now: now, db: db) }
                     if let notice { try await self.insert(notice, now: now, db: db) }
                 }
@@ -146,8 +146,8 @@ extension PostgresStore {
         }
     }
 
-    /// Marks messages sent, in a few statements for all of them: what `appendStatus` does for
-    /// each, with the sender's origin read once for the lot (only REST senders are told).
+    /// Marks messages sent: their state in one statement, their status in the next (which also
+    /// tells the REST senders among them), then the new-message notices of inbox deliveries.
     private func recordSent(_ sent: [(id: Int64, announced: Bool)], at stamp: Double, db: PostgresConnection) async throws {
         guard !sent.isEmpty else { return }
         let ids = sent.map(\.id)
@@ -155,20 +155,9 @@ extension PostgresStore {
             UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
                    last_error = NULL, claimed_by = NULL, claim_until = NULL WHERE id = ANY(\(ids))
             """, logger: logger)
-        let added = Set(try await db.records("""
-            INSERT INTO status (message, status, at, detail)
-            SELECT id, 'sent', \(stamp), NULL FROM unnest(\(ids)::BIGINT[]) AS s(id)
-            ON CONFLICT DO NOTHING RETURNING message
-            """, logger).map { row -> Int64 in try row["message"] })
-        let followed = added.isEmpty ? [] : Set(try await db.records("""
-            SELECT id FROM message WHERE id = ANY(\(Array(added))) AND origin = \(SubmissionOrigin.rest.rawValue)
-            """, logger).map { row -> Int64 in try row["id"] })
-        for (id, announced) in sent {
-            if added.contains(id) {
-                if followed.contains(id) { try await announce(.sent, of: id, at: stamp, db: db) }
-                try await closeConversation(ofRequest: id, after: .sent, at: stamp, db: db)
-            }
-            if announced { try await announceNewMessage(id, at: stamp, db: db) }
+        try await appendStatus(.sent, to: ids, at: stamp, detail: nil, db: db)
+        for (id, announced) in sent where announced {
+            try await announceNewMessage(id, at: stamp, db: db)
         }
     }
 

@@ -16,7 +16,7 @@ extension PostgresStore {
                 UPDATE message SET state = 'sent', next_attempt_at = NULL, claimed_by = NULL, claim_until = NULL
                 WHERE id = \(id) AND state IN ('pending', 'available')
                 """, logger: self.logger)
-            try await self.appendStatus(.delivered, to: id, at: now.timeIntervalSince1970, detail: nil, db: db)
+            try await self.appendStatus(.delivered, to: [id], at: now.timeIntervalSince1970, detail: nil, db: db)
             return true
         }
     }

@@ -56,14 +56,26 @@ extension PostgresStore {
                          at: at, db: db)
     }
 
-    /// Tells the sender of a message submitted over REST that its status moved, in the terms
-    /// of NHN's API: a transport state change, AppRec information, or a refusal.
-    func announce(_ status: MessageStatus, of id: Int64, at: Double, db: PostgresConnection) async throws {
-        guard let row = try await db.record("""
-            SELECT origin, kind, message_id, from_her_id, to_her_id FROM message WHERE id = \(id)
-            """, logger),
-            try row["origin"] as String == SubmissionOrigin.rest.rawValue,
-            let sender: Int = try row["from_her_id"] else { return }
+    /// Tells the senders of those of these messages that were submitted over REST that their
+    /// status moved, in the order of `ids`; the senders are read in one statement for all.
+    func announce(_ status: MessageStatus, of ids: [Int64], at: Double, db: PostgresConnection) async throws {
+        var followed: [Int64: PostgresRecord] = [:]
+        for row in try await db.records("""
+            SELECT id, message_id, from_her_id, to_her_id FROM message
+            WHERE id = ANY(\(ids)) AND origin = \(SubmissionOrigin.rest.rawValue)
+            """, logger) {
+            followed[try row["id"]] = row
+        }
+        for id in ids {
+            if let row = followed[id] { try await announce(status, of: id, row: row, at: at, db: db) }
+        }
+    }
+
+    /// Tells the sender of a message submitted over REST (`row`: its message_id, from_her_id and
+    /// to_her_id) that its status moved, in the terms of NHN's API: a transport state change,
+    /// AppRec information, or a refusal.
+    private func announce(_ status: MessageStatus, of id: Int64, row: PostgresRecord, at: Double, db: PostgresConnection) async throws {
+        guard let sender: Int = try row["from_her_id"] else { return }
         let messageId: String = try row["message_id"]
         let receiver: Int? = try row["to_her_id"]
         func tell(_ type: NotificationType, _ description: String) async throws {

@@ -17,13 +17,13 @@ extension PostgresStore {
                 INSERT INTO apprec_link (message, apprec) VALUES (\(original), \(receipt))
                 ON CONFLICT (message) DO UPDATE SET apprec = excluded.apprec
                 """, logger: logger)
-            try await appendStatus(status, to: original, at: stamp, detail: nil, db: db)
+            try await appendStatus(status, to: [original], at: stamp, detail: nil, db: db)
         case .errorMessage(let messageId, let errorSender, let errorReceiver):
             guard let original = try await db.value("""
                 SELECT id FROM message WHERE message_id = \(messageId) AND from_her_id = \(errorReceiver)
                 AND to_her_id = \(errorSender) AND kind IN ('dialog', 'apprec') ORDER BY id DESC LIMIT 1
                 """, logger, as: Int64.self) else { return false }
-            try await appendStatus(.rejected, to: original, at: stamp, detail: "refused by the receiver (error message)", db: db)
+            try await appendStatus(.rejected, to: [original], at: stamp, detail: "refused by the receiver (error message)", db: db)
         }
         return true
     }

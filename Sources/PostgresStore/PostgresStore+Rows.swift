@@ -20,7 +20,7 @@ extension PostgresStore {
             """, logger, as: Int64.self) else {
             throw CorruptRecord("the database returned no id for a new message")
         }
-        try await appendStatus(.accepted, to: id, at: stamp, detail: nil, db: db)
+        try await appendStatus(.accepted, to: [id], at: stamp, detail: nil, db: db)
         return id
     }
 
@@ -61,24 +61,25 @@ extension PostgresStore {
         // itself promises no order.
         let ids = try rows.map { row -> Int64 in try row["id"] }.sorted()
         guard ids.count == messages.count else { throw CorruptRecord("the database returned \(ids.count) ids for \(messages.count) new messages") }
-        try await db.query("""
-            INSERT INTO status (message, status, at, detail)
-            SELECT id, 'accepted', \(stamp), NULL FROM unnest(\(ids)::BIGINT[]) AS s(id)
-            ON CONFLICT DO NOTHING
-            """, logger: logger)
+        try await appendStatus(.accepted, to: ids, at: stamp, detail: nil, db: db)
         return ids
     }
 
-    /// Appends a status to a message's history; a status already there stays as it was. A new
-    /// one is announced to the sender when the sender follows the message over REST, and closes
-    /// the conversation a request opened when it means no answer can come.
-    func appendStatus(_ status: MessageStatus, to id: Int64, at: Double, detail: String?, db: PostgresConnection) async throws {
-        let added = try await db.run("""
-            INSERT INTO status (message, status, at, detail) VALUES (\(id), \(status.rawValue), \(at), \(detail))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """, logger)
-        if added > 0, status != .accepted {
-            try await announce(status, of: id, at: at, db: db)
+    /// Appends a status to the histories of messages, in one statement for all of them; a status
+    /// already there stays as it was. A new one is announced to each sender who follows the
+    /// message over REST, and closes the conversation a request opened when it means no answer
+    /// can come.
+    func appendStatus(_ status: MessageStatus, to ids: [Int64], at: Double, detail: String?, db: PostgresConnection) async throws {
+        guard !ids.isEmpty else { return }
+        let added = Set(try await db.records("""
+            INSERT INTO status (message, status, at, detail)
+            SELECT id, \(status.rawValue), \(at), \(detail) FROM unnest(\(ids)::BIGINT[]) AS s(id)
+            ON CONFLICT DO NOTHING RETURNING message
+            """, logger).map { row -> Int64 in try row["message"] })
+        guard status != .accepted, !added.isEmpty else { return }
+        let new = ids.filter(added.contains)
+        try await announce(status, of: new, at: at, db: db)
+        for id in new {
             try await closeConversation(ofRequest: id, after: status, at: at, db: db)
         }
     }
