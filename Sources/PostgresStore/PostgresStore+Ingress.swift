@@ -27,7 +27,7 @@ extension PostgresStore {
                 while index + run.count < decisions.endIndex, case .accept(let message) = decisions[index + run.count] {
                     run.append(message)
                 }
-                if run.count > 1 {
+                if !run.isEmpty {
                     outcomes += try await self.accept(run, now: now, db: db)
                     index += run.count
                 } else {
@@ -39,8 +39,9 @@ extension PostgresStore {
         }
     }
 
-    /// Accepts consecutive messages as `commit` would one by one, in the same order: the first of
-    /// each duplicate key wins (also within the run), then the rest are inserted at once.
+    /// Accepts consecutive messages in their order: the first of each duplicate key wins (also
+    /// within the run), then the rest are inserted at once, each with its conversation and
+    /// receipt correlation.
     private func accept(_ messages: [NewMessage], now: Date, db: PostgresConnection) async throws -> [IngressOutcome] {
         let keys = messages.compactMap(\.duplicateKey)
         var fresh: Set<DuplicateKey> = []
@@ -93,21 +94,8 @@ extension PostgresStore {
     ) async throws -> IngressOutcome {
         switch decision {
         case .accept(let message):
-            if let key = message.duplicateKey {
-                guard try await claim(key, now: now, db: db) else {
-                    if message.origin == .gateway { try await takeBack(message, now: now, db: db) }
-                    return .duplicate
-                }
-            }
-            let id = try await insert(message, now: now, db: db)
-            if let link = message.conversation {
-                try await recordConversation(link, of: message, id: id, now: now, db: db)
-            }
-            var correlated: Bool?
-            if let correlation = message.correlation {
-                correlated = try await correlate(correlation, receipt: id, now: now, db: db)
-            }
-            return .accepted(id: id, correlated: correlated)
+            // commitIngress hands runs of acceptances to accept(_:now:db:) directly.
+            return try await accept([message], now: now, db: db)[0]
         case .reject(_, let notice, let acceptedKey):
             if let acceptedKey, try await isClaimed(acceptedKey, db: db) { return .duplicate }
             guard let notice else { return .rejected }

@@ -6,26 +6,14 @@ extension PostgresStore {
     /// Inserts a message to send, pending and due at once, with its `accepted` status.
     @discardableResult
     func insert(_ message: NewMessage, now: Date, db: PostgresConnection) async throws -> Int64 {
-        let (kind, herId, queue) = message.target.columns
-        let stamp = now.timeIntervalSince1970
-        guard let id = try await db.value("""
-            INSERT INTO message (message_id, kind, from_her_id, to_her_id, function, msg_id, target_kind,
-                                 target_her_id, target_queue, properties, body, state, next_attempt_at,
-                                 accepted_at, expires_at, origin)
-            VALUES (\(message.messageId), \(message.kind.rawValue), \(message.fromHerId), \(message.toHerId),
-                    \(message.messageFunction), \(message.msgId), \(kind), \(herId), \(queue),
-                    \(PropertiesCodec.encode(message.properties)), \(Data(message.body)), 'pending', \(stamp),
-                    \(stamp), \(message.expiresAt.timeIntervalSince1970), \(message.origin.rawValue))
-            RETURNING id
-            """, logger, as: Int64.self) else {
+        guard let id = try await insert([message], now: now, db: db).first else {
             throw CorruptRecord("the database returned no id for a new message")
         }
-        try await appendStatus(.accepted, to: [id], at: stamp, detail: nil, db: db)
         return id
     }
 
-    /// Inserts messages as `insert` does one by one, in two statements for all of them. Returns
-    /// their ids in the order of `messages`.
+    /// Inserts messages to send, pending and due at once, with their `accepted` statuses, in two
+    /// statements for all of them. Returns their ids in the order of `messages`.
     func insert(_ messages: [NewMessage], now: Date, db: PostgresConnection) async throws -> [Int64] {
         guard !messages.isEmpty else { return [] }
         // Arrays cannot carry NULLs through postgres-nio: a missing HER-id goes as -1 (HER-ids are
