@@ -1,5 +1,6 @@
 import AddressRegistry
 import Foundation
+import GRDB
 @testable import Hub
 import Testing
 
@@ -171,6 +172,27 @@ import Testing
     func storeSurvivesReopening() async throws {
         _ = try await store.commitIngress([.accept(message("m1"))], now: now)
         let reopened = try SQLiteStore(path: try #require(store as? SQLiteStore).path)
+        #expect(try await reopened.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).count == 1)
+    }
+
+    /// New stores get 16 KiB pages (see `SQLiteStore.init`); a store made with SQLite's default
+    /// 4 KiB keeps them, since a page size cannot change under WAL without rewriting the file.
+    @Test(arguments: [StoreBackend.sqlite])
+    static func newStoresHaveLargePagesAndOldOnesKeepTheirs(_ backend: StoreBackend) async throws { try await Self(backend).newStoresHaveLargePagesAndOldOnesKeepTheirs() }
+    func newStoresHaveLargePagesAndOldOnesKeepTheirs() async throws {
+        let sqlite = try #require(store as? SQLiteStore)
+        #expect(try await sqlite.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 16384)
+
+        let old = URL(fileURLWithPath: sqlite.path).deletingLastPathComponent().appendingPathComponent("hubd-old-\(UUID().uuidString).sqlite").path
+        let made = try DatabaseQueue(path: old)
+        try await made.write { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "CREATE TABLE leftover (x INTEGER)")
+        }
+        try made.close()
+        let reopened = try SQLiteStore(path: old)
+        _ = try await reopened.commitIngress([.accept(message("m1"))], now: now)
+        #expect(try await reopened.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
         #expect(try await reopened.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).count == 1)
     }
 
