@@ -80,14 +80,19 @@ struct SubmissionFields {
         return type == "application/xml" || type == "text/plain"
     }
 
-    /// A content type's media type in lower case, without parameters; nil when the content
-    /// type is longer than 255 bytes or holds a control character.
+    /// A content type's media type in lower case, without parameters or the spaces around it
+    /// (RFC 9110's optional whitespace; a tab is a control); nil when the content type is longer
+    /// than 255 bytes or holds a control character.
     static func mediaType(_ contentType: String?) -> String? {
         guard let contentType, contentType.utf8.count <= 255, !contentType.unicodeScalars.contains(where: isControl) else {
             return nil
         }
-        return contentType.split(separator: ";", maxSplits: 1).first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        // Byte-wise: Foundation's trimming bridged every submission's content type to NSString,
+        // 2 % of hubd's CPU per message.
+        var type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        while type.first == UInt8(ascii: " ") { type.removeFirst() }
+        while type.last == UInt8(ascii: " ") { type.removeLast() }
+        return String(Substring(type)).lowercased()
     }
 
     static func nonEmpty(_ value: String?) -> String? {
