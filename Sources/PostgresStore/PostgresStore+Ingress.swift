@@ -19,22 +19,19 @@ extension PostgresStore {
             var subscriptions: [EventSubscription]?
             var outcomes: [IngressOutcome] = []
             outcomes.reserveCapacity(decisions.count)
-            var index = decisions.startIndex
-            while index < decisions.endIndex {
-                // A run of acceptances, the usual batch, goes in a few statements for the whole
-                // run: one round trip per row is what a PostgreSQL store pays most for.
-                var run: [NewMessage] = []
-                while index + run.count < decisions.endIndex, case .accept(let message) = decisions[index + run.count] {
+            // A run of acceptances, the usual batch, goes in a few statements for the whole run:
+            // one round trip per row is what a PostgreSQL store pays most for.
+            var run: [NewMessage] = []
+            for decision in decisions {
+                if case .accept(let message) = decision {
                     run.append(message)
+                    continue
                 }
-                if !run.isEmpty {
-                    outcomes += try await self.accept(run, now: now, db: db)
-                    index += run.count
-                } else {
-                    outcomes.append(try await self.commit(decisions[index], subscriptions: &subscriptions, now: now, db: db))
-                    index += 1
-                }
+                if !run.isEmpty { outcomes += try await self.accept(run, now: now, db: db) }
+                run = []
+                outcomes.append(try await self.commit(decision, subscriptions: &subscriptions, now: now, db: db))
             }
+            if !run.isEmpty { outcomes += try await self.accept(run, now: now, db: db) }
             return outcomes
         }
     }
