@@ -29,19 +29,28 @@ import Testing
         async let again = submit("m3", timeout: .milliseconds(20))
         let third = try #require(await batches.next())
         #expect(await again == nil)
-        // A late settlement of a caller that gave up answers nobody, and harms nothing.
+        // A late settlement of a caller that gave up answers nobody, and harms nothing: the next
+        // caller still gets its own outcome.
         await source.settle(third, outcomes: [.accepted(messageId: "m3")])
+        async let fourth = submit("m4", timeout: .seconds(30))
+        let last = try #require(await batches.next())
+        await source.settle(last, outcomes: [.duplicate])
+        #expect(await fourth == .duplicate)
     }
 
-    @Test func whileStoppedOrPausedNothingIsTakenAndTheCallerHearsAtOnce() async throws {
-        let batches = source.submissions()
+    @Test func whilePausedOrStoppedNothingIsTakenAndTheCallerHearsAtOnce() async throws {
+        var batches = source.submissions().makeAsyncIterator()
         await source.pause()
         #expect(await submit("m1", timeout: .seconds(30)) == nil)
         await source.resume()
+        async let taken = submit("m2", timeout: .seconds(30))
+        let batch = try #require(await batches.next())
+        #expect(batch.map(\.properties.messageId) == ["m2"])
+        await source.settle(batch, outcomes: [.accepted(messageId: "m2")])
+        #expect(await taken == .accepted(messageId: "m2"))
         await source.stop()
-        #expect(await submit("m2", timeout: .seconds(30)) == nil)
-        var iterator = batches.makeAsyncIterator()
-        #expect(await iterator.next() == nil)
+        #expect(await submit("m3", timeout: .seconds(30)) == nil)
+        #expect(await batches.next() == nil)
     }
 
     @Test func abandoningAnswersEveryoneStillWaiting() async throws {
