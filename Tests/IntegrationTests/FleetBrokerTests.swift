@@ -59,12 +59,12 @@ import Testing
         var submitted: [String] = []
         do {
             for index in 0..<20 {
-                submitted.append(try await probe.submitExample(template, tag: "node-loss-\(index)", to: parties.submitQueue))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue, url: TestCluster.urls))
             }
             // The stop closes hubd's and the probe's connections; submissions go on meanwhile.
             let stopping = Task { try await TestCluster.stopNode(1) }
             for index in 20..<60 {
-                submitted.append(try await probe.submitExample(template, tag: "node-loss-\(index)", to: parties.submitQueue))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue, url: TestCluster.urls))
             }
             try await stopping.value
 

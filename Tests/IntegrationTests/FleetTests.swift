@@ -20,22 +20,6 @@ import Testing
         ])
     }
 
-    /// Submits until the broker confirms, as a sender does while a node stops (the broker may
-    /// nack or drop the connection then, for as long as the quorum queue takes to elect a new
-    /// leader: more than 10 s was seen in CI): again with the same message_id and MsgId, so that
-    /// a copy the broker did take is dropped by hubd as a duplicate. Gives up after a minute.
-    static func submit(_ template: String, tag: String, to queue: String, with probe: BrokerProbe) async throws -> String {
-        let messageId = UUID().uuidString.lowercased()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while true {
-            do {
-                return try await probe.submitExample(template, tag: tag, to: queue, messageId: messageId)
-            } catch where ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
-
     /// How often each message id arrived on `queue`, read until every submitted one has or
     /// `timeout` passed.
     static func deliveries(
@@ -87,7 +71,7 @@ import Testing
                     restarted = true
                 default: break
                 }
-                submitted.append(try await Self.submit(template, tag: "fleet-\(index)", to: parties.submitQueue, with: probe))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "fleet-\(index)", to: parties.submitQueue, url: TestCluster.urls))
             }
             let delivered = try await Self.deliveries(of: submitted, on: parties.asyncQueue(TestParties.register), with: probe)
             let missing = Set(submitted).subtracting(delivered.keys)
@@ -128,7 +112,7 @@ import Testing
         var submitted: [String] = []
         do {
             for index in 0..<50 {
-                submitted.append(try await Self.submit(template, tag: "outage-\(index)", to: parties.submitQueue, with: probe))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue, url: TestCluster.urls))
             }
             try await TestCluster.stopPostgres()
             let away = await eventually(timeout: .seconds(30)) {
@@ -136,7 +120,7 @@ import Testing
             }
             #expect(away, "/readyz stayed ready without PostgreSQL: \(hub.process.log.suffix(2000))")
             for index in 50..<150 {
-                submitted.append(try await Self.submit(template, tag: "outage-\(index)", to: parties.submitQueue, with: probe))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue, url: TestCluster.urls))
             }
         } catch {
             Issue.record(error)

@@ -52,6 +52,32 @@ final class BrokerProbe: Sendable {
         return id
     }
 
+    /// Submits until the broker confirms, as a sender does while a cluster node stops: again
+    /// with the same message_id and MsgId, so that a copy the broker did take is dropped by hubd
+    /// as a duplicate. Gives up after `window`.
+    ///
+    /// Each try after a refusal goes over a new connection to `url`, as a sender that reconnects
+    /// would: a channel opened on a surviving node while the stopped one was leaving the cluster
+    /// went on having its publishes to a quorum queue nacked for over a minute, long after the
+    /// queue had a new leader (RabbitMQ 3.10, on a loaded machine).
+    func submitUntilConfirmed(
+        _ template: String, tag: String, to queue: String, url: String, window: Duration = .seconds(60)
+    ) async throws -> String {
+        let messageId = UUID().uuidString.lowercased()
+        let deadline = ContinuousClock.now + window
+        var sender = self
+        defer { if sender !== self { Task { [sender] in await sender.close() } } }
+        while true {
+            do {
+                return try await sender.submitExample(template, tag: tag, to: queue, messageId: messageId)
+            } catch where ContinuousClock.now < deadline {
+                if sender !== self { await sender.close() }
+                try await Task.sleep(for: .milliseconds(250))
+                sender = try BrokerProbe(url: url)
+            }
+        }
+    }
+
     /// The party markers go to, whose queue tests leave otherwise unused.
     static let markerReceiver = TestParties.hf2
 
