@@ -25,7 +25,9 @@ extension ClientCore {
             attempt += 1
             do {
                 let c = try connection(until: deadline)
+                let nacked = outcomes.count(where: { $0 == .nacked })
                 try publishAttempt(c, batch, declaring: declaring, outcomes: &outcomes)
+                if outcomes.count(where: { $0 == .nacked }) > nacked { retireChannel(c) }
             } catch {
                 lastError = error
                 if error.isChannelLevel && (conn?.isOpen ?? false) {
@@ -40,6 +42,22 @@ extension ClientCore {
             }
         }
         return outcomes.map { $0 ?? .failed("no outcome recorded") }
+    }
+
+    /// Publishes go on over a new channel after the broker nacked one: a channel opened on a
+    /// node while another node was leaving the cluster was seen to have every publish to a
+    /// quorum queue nacked for minutes, long after the queue had a new leader (RabbitMQ 3.10).
+    /// Other nacks (a full queue that rejects publishes) are rare enough for a new channel to
+    /// cost nothing that matters.
+    private func retireChannel(_ c: AMQPConnection) {
+        logger.info("AMQP publish nacked by the broker; the next publish opens a new channel",
+                    metadata: ["amqp.node": "\(c.settings.address)"])
+        do {
+            try c.closeChannel()
+            confirmMode = false
+        } catch {
+            lost(error)
+        }
     }
 
     private func publishAttempt(_ c: AMQPConnection, _ batch: [AMQPOutboundMessage], declaring: AMQPQueueOptions?,

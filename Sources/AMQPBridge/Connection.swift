@@ -207,6 +207,14 @@ final class AMQPConnection {
         channelOpen = true
     }
 
+    /// Closes the channel, keeping the connection; the next `openChannel` takes a new number.
+    func closeChannel() throws(AMQPError) {
+        guard let state else { throw .closed }
+        guard channelOpen else { return }
+        channelOpen = false
+        try check(amqp_channel_close(state, channel, Int32(AMQP_REPLY_SUCCESS)), "channel.close")
+    }
+
     func ensureChannel() throws(AMQPError) {
         if !channelOpen { try openChannel() }
     }

@@ -1,4 +1,5 @@
 import AMQPBridge
+import ClusterTestSupport
 import Foundation
 import Logging
 import Testing
@@ -166,6 +167,39 @@ struct BrokerTests {
         #expect(await client.publish([message(to: queue)]) == [.confirmed])
         try await client.deleteQueue(queue)
         await client.close()
+    }
+
+    /// After a nack the client publishes over a new channel of the same connection (a channel
+    /// can go on being nacked after a cluster node leaves; see ClientCore.retireChannel).
+    @Test func aNackMovesPublishingToANewChannel() async throws {
+        let queue = TestBroker.uniqueQueue("full")
+        let name = "test-nack-\(UUID().uuidString)"
+        let client = AMQPClient(settings: settings, name: name, logger: TestBroker.logger)
+        let opts = AMQPQueueOptions(durable: true, arguments: ["x-max-length": 1, "x-overflow": "reject-publish"])
+        #expect(try await client.declareQueue(queue, options: opts) == .declared)
+        #expect(await client.publish([message(to: queue)]) == [.confirmed])
+        let before = try await Self.channels(ofConnectionNamed: name)
+        #expect(await client.publish([message(to: queue)]) == [.nacked])
+        #expect(try await client.get(queue: queue) != nil)
+        #expect(await client.publish([message(to: queue)]) == [.confirmed])
+        let after = try await Self.channels(ofConnectionNamed: name)
+        #expect(before.count == 1 && after.count == 1 && before != after, "channels before: \(before), after: \(after)")
+        try await client.deleteQueue(queue)
+        await client.close()
+    }
+
+    /// The broker's names of the open channels of the connection whose client named it `name`
+    /// ("<peer> -> <broker> (<number>)").
+    static func channels(ofConnectionNamed name: String) async throws -> [String] {
+        let connections = await TestBroker.runScript(["ctl", "list_connections", "name", "client_properties", "--no-table-headers"])
+        guard connections.status == 0 else { throw TestCluster.Failure("rabbitmqctl list_connections failed: \(connections.output)") }
+        let named = connections.output.split(separator: "\n").filter { $0.contains(name) }
+        guard named.count == 1, let connection = named[0].split(separator: "\t").first else {
+            throw TestCluster.Failure("no single connection named \(name): \(connections.output)")
+        }
+        let channels = await TestBroker.runScript(["ctl", "list_channels", "name", "--no-table-headers"])
+        guard channels.status == 0 else { throw TestCluster.Failure("rabbitmqctl list_channels failed: \(channels.output)") }
+        return channels.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("\(connection) (") }
     }
 
     @Test func declareWithDifferentArgumentsDoesNotBreakTheClient() async throws {

@@ -59,12 +59,12 @@ import Testing
         var submitted: [String] = []
         do {
             for index in 0..<20 {
-                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue, url: TestCluster.urls))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue))
             }
             // The stop closes hubd's and the probe's connections; submissions go on meanwhile.
             let stopping = Task { try await TestCluster.stopNode(1) }
             for index in 20..<60 {
-                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue, url: TestCluster.urls))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue))
             }
             try await stopping.value
 

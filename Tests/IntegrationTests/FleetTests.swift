@@ -71,7 +71,7 @@ import Testing
                     restarted = true
                 default: break
                 }
-                submitted.append(try await probe.submitUntilConfirmed(template, tag: "fleet-\(index)", to: parties.submitQueue, url: TestCluster.urls))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "fleet-\(index)", to: parties.submitQueue))
             }
             let delivered = try await Self.deliveries(of: submitted, on: parties.asyncQueue(TestParties.register), with: probe)
             let missing = Set(submitted).subtracting(delivered.keys)
@@ -112,7 +112,7 @@ import Testing
         var submitted: [String] = []
         do {
             for index in 0..<50 {
-                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue, url: TestCluster.urls))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue))
             }
             try await TestCluster.stopPostgres()
             let away = await eventually(timeout: .seconds(30)) {
@@ -120,7 +120,7 @@ import Testing
             }
             #expect(away, "/readyz stayed ready without PostgreSQL: \(hub.process.log.suffix(2000))")
             for index in 50..<150 {
-                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue, url: TestCluster.urls))
+                submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue))
             }
         } catch {
             Issue.record(error)

@@ -54,26 +54,23 @@ final class BrokerProbe: Sendable {
 
     /// Submits until the broker confirms, as a sender does while a cluster node stops: again
     /// with the same message_id and MsgId, so that a copy the broker did take is dropped by hubd
-    /// as a duplicate. Gives up after `window`.
+    /// as a duplicate. Gives up after a minute.
     ///
-    /// Each try after a refusal goes over a new connection to `url`, as a sender that reconnects
-    /// would: a channel opened on a surviving node while the stopped one was leaving the cluster
-    /// went on having its publishes to a quorum queue nacked for over a minute, long after the
-    /// queue had a new leader (RabbitMQ 3.10, on a loaded machine).
-    func submitUntilConfirmed(
-        _ template: String, tag: String, to queue: String, url: String, window: Duration = .seconds(60)
-    ) async throws -> String {
+    /// The probe is an AMQPClient like hubd's own: after a nack it publishes over a new channel,
+    /// and this is what gets it past a channel that goes on being nacked after a node left
+    /// (seen for minutes under load, RabbitMQ 3.10).
+    func submitUntilConfirmed(_ template: String, tag: String, to queue: String) async throws -> String {
         let messageId = UUID().uuidString.lowercased()
-        let deadline = ContinuousClock.now + window
-        var sender = self
-        defer { if sender !== self { Task { [sender] in await sender.close() } } }
+        let deadline = ContinuousClock.now + .seconds(60)
+        var refusals: [String] = []
         while true {
             do {
-                return try await sender.submitExample(template, tag: tag, to: queue, messageId: messageId)
+                let id = try await submitExample(template, tag: tag, to: queue, messageId: messageId)
+                if !refusals.isEmpty { print("probe: \(tag) confirmed after \(refusals.count) refusal(s): \(Set(refusals).sorted())") }
+                return id
             } catch where ContinuousClock.now < deadline {
-                if sender !== self { await sender.close() }
+                refusals.append("\(error)")
                 try await Task.sleep(for: .milliseconds(250))
-                sender = try BrokerProbe(url: url)
             }
         }
     }
