@@ -360,9 +360,7 @@ final class ConsumerCore {
         consuming = false
         unacked.removeAll()
         do {
-            if c.channelOpen, let st = c.state {
-                try c.check(amqp_channel_close(st, c.channel, Int32(AMQP_REPLY_SUCCESS)), "channel.close")
-            }
+            try c.closeChannel()
             try c.openChannel()
             try setupChannel(c)
         } catch {

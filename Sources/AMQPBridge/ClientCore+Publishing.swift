@@ -25,9 +25,7 @@ extension ClientCore {
             attempt += 1
             do {
                 let c = try connection(until: deadline)
-                let nacked = outcomes.count(where: { $0 == .nacked })
-                try publishAttempt(c, batch, declaring: declaring, outcomes: &outcomes)
-                if outcomes.count(where: { $0 == .nacked }) > nacked { retireChannel(c) }
+                if try publishAttempt(c, batch, declaring: declaring, outcomes: &outcomes) { retireChannel(c) }
             } catch {
                 lastError = error
                 if error.isChannelLevel && (conn?.isOpen ?? false) {
@@ -54,14 +52,14 @@ extension ClientCore {
                     metadata: ["amqp.node": "\(c.settings.address)"])
         do {
             try c.closeChannel()
-            confirmMode = false
         } catch {
             lost(error)
         }
     }
 
+    /// One attempt at publishing what has no outcome yet; true when the broker nacked any of it.
     private func publishAttempt(_ c: AMQPConnection, _ batch: [AMQPOutboundMessage], declaring: AMQPQueueOptions?,
-                                outcomes: inout [AMQPPublishOutcome?]) throws(AMQPError) {
+                                outcomes: inout [AMQPPublishOutcome?]) throws(AMQPError) -> Bool {
         // 0. What cannot be encoded fails on its own, before anything about it is written.
         let frameMax = c.frameMax
         for index in batch.indices where outcomes[index] == nil {
@@ -109,9 +107,10 @@ extension ClientCore {
         // 3. Pipeline.
         try ready(c)
         let todo = batch.indices.filter { outcomes[$0] == nil }
-        if todo.isEmpty { return }
+        if todo.isEmpty { return false }
         var pipe = ConfirmTracker(firstTag: publishSeq + 1, capacity: todo.count)
         var lastProgress = ContinuousClock.now
+        var nacked = false
 
         func handle(_ ev: InboundEvent) throws(AMQPError) {
             switch ev {
@@ -122,6 +121,7 @@ extension ClientCore {
             case .basicNack(let ch, let tag, let multiple) where ch == c.channel:
                 if pipe.settle(tag: tag, multiple: multiple, nack: true, batch: batch, outcomes: &outcomes) > 0 {
                     lastProgress = .now
+                    nacked = true
                 }
             case .basicReturn(let ch, let code, let text, let ex, let rk, let mid) where ch == c.channel:
                 pipe.noteReturn(code: code, text: text, exchange: ex, routingKey: rk, messageId: mid, batch: batch)
@@ -168,6 +168,7 @@ extension ClientCore {
         while pipe.outstanding > 0 {
             try waitForProgress()
         }
+        return nacked
     }
 
     private func publishOne(_ c: AMQPConnection, _ m: AMQPOutboundMessage) throws(AMQPError) {
