@@ -22,16 +22,20 @@ extension PostgresStore {
             // A run of acceptances, the usual batch, goes in a few statements for the whole run:
             // one round trip per row is what a PostgreSQL store pays most for.
             var run: [NewMessage] = []
+            func acceptRun() async throws {
+                guard !run.isEmpty else { return }
+                outcomes += try await self.accept(run, now: now, db: db)
+                run = []
+            }
             for decision in decisions {
                 if case .accept(let message) = decision {
                     run.append(message)
-                    continue
+                } else {
+                    try await acceptRun()
+                    outcomes.append(try await self.commit(decision, subscriptions: &subscriptions, now: now, db: db))
                 }
-                if !run.isEmpty { outcomes += try await self.accept(run, now: now, db: db) }
-                run = []
-                outcomes.append(try await self.commit(decision, subscriptions: &subscriptions, now: now, db: db))
             }
-            if !run.isEmpty { outcomes += try await self.accept(run, now: now, db: db) }
+            try await acceptRun()
             return outcomes
         }
     }
