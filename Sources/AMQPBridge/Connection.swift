@@ -381,10 +381,11 @@ final class AMQPConnection {
         guard let state else { return }
         var tv = min(settings.rpcTimeout, .seconds(2)).asTimeval
         _ = amqp_set_rpc_timeout(state, &tv)
-        if channelOpen {
-            let r = amqp_channel_close(state, channel, Int32(AMQP_REPLY_SUCCESS))
-            channelOpen = false
-            if r.reply_type != AMQP_RESPONSE_NORMAL { destroy(); return }
+        do {
+            try closeChannel()
+        } catch {
+            destroy()
+            return
         }
         _ = amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS))
         destroy()
