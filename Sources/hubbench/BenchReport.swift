@@ -35,10 +35,13 @@ struct BenchReport: Codable {
     struct Rate: Codable {
         var rate: Double
         var runs: [RunResult]
+        /// The C relay paced the same way: the latency the broker's two hops cost at that rate.
+        var cRelay: [RunResult]
 
         var summary: String {
             "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), " +
-                "\(cpu(runs)) µs CPU/msg, missing \(runs.missing)"
+                "\(cpu(runs)) µs CPU/msg, missing \(runs.missing); C relay at that rate \(latency(cRelay)) ms, " +
+                "\(cpu(cRelay)) µs CPU/msg, missing \(cRelay.missing)"
         }
     }
 
@@ -61,8 +64,9 @@ struct BenchReport: Codable {
             }
         }
         if let rate {
-            let missing = rate.runs.missing
-            if missing > 0 { lost.append("fixed rate: \(missing) missing") }
+            for (name, runs) in [("hub", rate.runs), ("C relay", rate.cRelay)] where runs.missing > 0 {
+                lost.append("fixed rate, \(name): \(runs.missing) missing")
+            }
         }
         for run in backlog where run.delivered < run.messages {
             lost.append("backlog: \(run.messages - run.delivered) not delivered")

@@ -17,6 +17,8 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
+    @Option(help: "The fixed rate in messages per second (default: half of hubd's 2 KiB steady state, measured first).")
+    var rate: Double?
     @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
     @Option(help: "Messages per REST run (POST /messages, 2 KiB).") var restCount = 20_000
     @Option(help: "Keep-alive connections the REST scenario sends over.") var restConnections = 32
@@ -76,15 +78,23 @@ struct Hubbench: AsyncParsableCommand {
             }
         }
         if wanted.contains("rate") {
-            let maximum: Double
-            if let steadyTwoKiB { maximum = steadyTwoKiB } else { maximum = try await bench.hub(size: 2048, count: count).throughput }
-            let rate = maximum / 2
-            var runs: [RunResult] = []
-            for attempt in 1...repeats {
-                runs.append(try await bench.hub(size: 2048, count: rateCount, rate: rate))
-                print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms, \(Self.line(runs.last))")
+            let rate: Double
+            if let fixed = self.rate {
+                rate = fixed
+            } else if let steadyTwoKiB {
+                rate = steadyTwoKiB / 2
+            } else {
+                rate = try await bench.hub(size: 2048, count: count).throughput / 2
             }
-            let entry = BenchReport.Rate(rate: rate, runs: runs)
+            var runs: [RunResult] = []
+            var cRelay: [RunResult] = []
+            for attempt in 1...repeats {
+                cRelay.append(try await bench.cRelay(size: 2048, count: rateCount, rate: rate))
+                runs.append(try await bench.hub(size: 2048, count: rateCount, rate: rate))
+                print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms, \(Self.line(runs.last)); " +
+                      "C relay p99 \(Self.format(cRelay.last?.p99 ?? 0)) ms")
+            }
+            let entry = BenchReport.Rate(rate: rate, runs: runs, cRelay: cRelay)
             report.rate = entry
             print(entry.summary)
         }

@@ -14,8 +14,8 @@ struct Scenarios: Sendable {
 
     /// The headline baseline: producer → queue → the C relay on rabbitmq-c (a process of its
     /// own, confirm then ack) → queue → sink.
-    func cRelay(size: Int, count: Int) async throws -> RunResult {
-        try await hop(size: size, count: count) { source, target, run in
+    func cRelay(size: Int, count: Int, rate: Double? = nil) async throws -> RunResult {
+        try await hop(size: size, count: count, rate: rate) { source, target, run in
             let relay = ChildProcess(
                 executable: environment.crelay, arguments: [amqpURL, source, target, String(batch)],
                 environment: ProcessInfo.processInfo.environment, log: run.directory.appendingPathComponent("crelay.log"))
@@ -40,9 +40,10 @@ struct Scenarios: Sendable {
     }
 
     /// A raw hop from one queue to another by `startRelay`, measured like the hub: one message
-    /// through first, then `count` from the first publish to the last arrival.
+    /// through first, then `count` from the first publish to the last arrival, as fast as the
+    /// hop takes them or at `rate` messages per second.
     private func hop(
-        size: Int, count: Int,
+        size: Int, count: Int, rate: Double? = nil,
         startRelay: (_ source: String, _ target: String, _ run: BenchEnvironment.Run) async throws
             -> (cpu: @Sendable () -> Double?, stop: () async throws -> Void)
     ) async throws -> RunResult {
@@ -61,7 +62,7 @@ struct Scenarios: Sendable {
             let cpuBefore = relay.cpu()
             let started = ContinuousClock.now
             async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
-            try await Producer(client: client, queue: source).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
+            try await Producer(client: client, queue: source).publish(count: count, rate: rate) { messages.body($0, run: run.prefix) }
             let sinkResult = await collected
             let cpu = relay.cpu().flatMap { after in cpuBefore.map { after - $0 } }
             result = RunResult(messages: count, sink: sinkResult, started: started, peakRSS: nil, cpuSeconds: cpu)
