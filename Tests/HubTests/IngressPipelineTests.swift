@@ -72,9 +72,19 @@ import Testing
         let second = [try submission(4, messageId: "ok-4")]
         let source = ListSource([first, second])
         let ingress = try await pipeline(source)
-        await ingress.run(committed: {}, shouldStop: { false })
+        let committed = Mutex<[[IngressOutcome]]>([])
+        await ingress.run(committed: { outcomes in committed.withLock { $0.append(outcomes) } }, shouldStop: { false })
 
         #expect(source.settled.withLock { $0 } == [1, 2, 3, 4])
+        // The hub wakes its loops by what each commit did (the buffer may join the two batches).
+        let kinds = committed.withLock { $0 }.joined().map { outcome -> String in
+            switch outcome {
+            case .accepted: "accepted"
+            case .deadLettered: "dead letter"
+            default: "\(outcome)"
+            }
+        }
+        #expect(kinds == ["accepted", "dead letter", "accepted", "accepted"])
         #expect(source.paused.withLock { $0 } == false)
         #expect(ingress.storeWritable)
         for id in ["ok-1", "ok-3", "ok-4"] {

@@ -40,8 +40,9 @@ package final class IngressPipeline: Sendable {
         self.clock = clock
     }
 
-    /// Runs until the source's stream ends. `committed` is called after each committed batch.
-    func run(committed: @Sendable () -> Void, shouldStop: @Sendable () -> Bool) async {
+    /// Runs until the source's stream ends. `committed` is called after each committed batch,
+    /// with what committing it did.
+    func run(committed: @Sendable ([IngressOutcome]) -> Void, shouldStop: @Sendable () -> Bool) async {
         let buffer = BatchBuffer<Submission>()
         let stream = source.submissions()
         let feeder = Task {
@@ -51,14 +52,15 @@ package final class IngressPipeline: Sendable {
         while let batch = await buffer.take(limit: batchLimit, maxWeight: Self.batchBytes, weight: { $0.body.count }) {
             // A batch left uncommitted at shutdown must stay unacknowledged, and acknowledging a
             // later batch would acknowledge it too (acks are cumulative): stop here.
-            guard await handle(batch, shouldStop: shouldStop) else { break }
-            committed()
+            guard let outcomes = await handle(batch, shouldStop: shouldStop) else { break }
+            committed(outcomes)
         }
         feeder.cancel()
     }
 
-    /// Decides, commits and settles one batch. False when it stopped before committing.
-    func handle(_ batch: [Submission], shouldStop: @Sendable () -> Bool) async -> Bool {
+    /// Decides, commits and settles one batch; returns what committing did, nil when it
+    /// stopped before committing.
+    func handle(_ batch: [Submission], shouldStop: @Sendable () -> Bool) async -> [IngressOutcome]? {
         let now = clock()
         var decisions = await evaluate(batch, registry: registry.current, now: now)
         var outcomes = [IngressOutcome?](repeating: nil, count: batch.count)
@@ -73,8 +75,8 @@ package final class IngressPipeline: Sendable {
                     logger.notice("store writes again; taking submissions")
                     await source.resume()
                 }
-                log(batch, decisions, outcomes.map { $0 ?? .duplicate })
-                return true
+                log(batch, decisions, committed)
+                return committed
             } catch {
                 failures += 1
                 if failures == 1 {
@@ -84,7 +86,7 @@ package final class IngressPipeline: Sendable {
                         metadata: ["error": "\(LogSafe.text(error.description))", "held": "\(batch.count)"])
                     await source.pause()
                 }
-                if shouldStop() { return false }
+                if shouldStop() { return nil }
                 try? await Task.sleep(for: Self.storeRetry.duration(afterAttempt: failures))
             }
         }

@@ -83,10 +83,14 @@ package final class HubService: Sendable {
             await withTaskGroup(of: Void.self) { ingress in
                 for await pipeline in attached.stream {
                     ingress.addTask { [self, wake, eventWake, webhookEventWake] in
-                        await pipeline.run(committed: {
+                        await pipeline.run(committed: { outcomes in
                             wake.signal()
-                            eventWake.signal()
-                            webhookEventWake.signal()
+                            // Event delivery looks for work only when the log grew: a batch of
+                            // messages would wake its two loops to find nothing, every time.
+                            if outcomes.contains(where: \.isEvent) {
+                                eventWake.signal()
+                                webhookEventWake.signal()
+                            }
                         }, shouldStop: isStopping)
                         pipelines.withLock { $0.removeAll { $0.pipeline === pipeline } }
                     }

@@ -13,3 +13,10 @@ package enum IngressOutcome: Sendable, Equatable {
     /// The log refused the event (and stored the sender's error message, when it has one).
     case eventRefused(Rejection)
 }
+
+extension IngressOutcome {
+    /// An event went into the log (new or repeated).
+    package var isEvent: Bool {
+        if case .eventRecorded = self { true } else { false }
+    }
+}
