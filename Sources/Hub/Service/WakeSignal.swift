@@ -2,11 +2,20 @@ import Synchronization
 
 /// Wakes one waiting loop early: the dispatcher sleeps until work is due or until ingress
 /// signals that it committed new messages. A signal with nobody waiting is kept for the next wait.
+///
+/// The timeouts share one sleeping task: a loop that is woken by signals many times a second
+/// would otherwise start a task and a timer for every wait, each waking a thread once more
+/// when it ran out, long after its wait had ended.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
-        var generation: UInt64 = 0
+        /// When the waiter's timeout ends.
+        var deadline: ContinuousClock.Instant?
+        /// When the sleeping task wakes next, if one sleeps; a wait that ends earlier starts another.
+        var sleeperWakes: ContinuousClock.Instant?
+        /// The sleeper that counts; one superseded by an earlier deadline ends when it wakes.
+        var sleeper: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -18,6 +27,7 @@ final class WakeSignal: Sendable {
                 return nil
             }
             state.waiter = nil
+            state.deadline = nil
             return waiter
         }
         waiter?.resume()
@@ -26,28 +36,55 @@ final class WakeSignal: Sendable {
     /// Returns on a signal or after `timeout`, whichever comes first.
     func wait(timeout: Duration) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let generation = state.withLock { state -> UInt64? in
+            let deadline = ContinuousClock.now + timeout
+            enum Next { case resume, sleep(UInt64), nothing }
+            let next = state.withLock { state -> Next in
                 if state.pending {
                     state.pending = false
-                    return nil
+                    return .resume
                 }
-                state.generation &+= 1
                 state.waiter = continuation
-                return state.generation
+                state.deadline = deadline
+                if let wakes = state.sleeperWakes, wakes <= deadline { return .nothing }
+                state.sleeper &+= 1
+                state.sleeperWakes = deadline
+                return .sleep(state.sleeper)
             }
-            guard let generation else {
-                continuation.resume()
+            switch next {
+            case .resume: continuation.resume()
+            case .sleep(let sleeper): Task { await self.sleep(sleeper, until: deadline) }
+            case .nothing: break
+            }
+        }
+    }
+
+    /// Ends the waiter's wait when its timeout is over, then sleeps on to the next waiter's
+    /// deadline, if one is waiting by then.
+    private func sleep(_ sleeper: UInt64, until first: ContinuousClock.Instant) async {
+        var until = first
+        while true {
+            try? await Task.sleep(until: until, clock: .continuous)
+            let (timedOut, next) = state.withLock { state -> (CheckedContinuation<Void, Never>?, ContinuousClock.Instant?) in
+                guard state.sleeper == sleeper else { return (nil, nil) }
+                guard let waiter = state.waiter, let deadline = state.deadline else {
+                    state.sleeperWakes = nil
+                    return (nil, nil)
+                }
+                guard deadline <= .now else {
+                    state.sleeperWakes = deadline
+                    return (nil, deadline)
+                }
+                state.waiter = nil
+                state.deadline = nil
+                state.sleeperWakes = nil
+                return (waiter, nil)
+            }
+            if let timedOut {
+                timedOut.resume()
                 return
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                    guard state.generation == generation, let waiter = state.waiter else { return nil }
-                    state.waiter = nil
-                    return waiter
-                }
-                waiter?.resume()
-            }
+            guard let next else { return }
+            until = next
         }
     }
 }

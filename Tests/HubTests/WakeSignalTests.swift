@@ -1,0 +1,56 @@
+@testable import Hub
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct WakeSignalTests {
+    @Test func aSignalWithNobodyWaitingEndsTheNextWaitAtOnce() async {
+        let wake = WakeSignal()
+        wake.signal()
+        let started = ContinuousClock.now
+        await wake.wait(timeout: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aSignalEndsAWait() async {
+        let wake = WakeSignal()
+        let (waiting, started) = AsyncStream<Void>.makeStream()
+        let waiter = Task {
+            started.yield()
+            await wake.wait(timeout: .seconds(30))
+        }
+        for await _ in waiting { break }
+        // Until the waiter is registered a signal is kept for it, so either order ends the wait.
+        wake.signal()
+        await waiter.value
+    }
+
+    @Test func aWaitEndsAtItsTimeout() async {
+        let wake = WakeSignal()
+        let started = ContinuousClock.now
+        await wake.wait(timeout: .milliseconds(20))
+        #expect(ContinuousClock.now - started >= .milliseconds(20))
+    }
+
+    /// The sleeper of a long wait that a signal ended is still asleep: a shorter wait after it
+    /// must not wait for that sleeper.
+    @Test func aShortTimeoutAfterALongWaitIsKept() async {
+        let wake = WakeSignal()
+        let (waiting, started) = AsyncStream<Void>.makeStream()
+        let long = Task {
+            started.yield()
+            await wake.wait(timeout: .seconds(60))
+        }
+        for await _ in waiting { break }
+        wake.signal()
+        await long.value
+        let shortStarted = ContinuousClock.now
+        await wake.wait(timeout: .milliseconds(20))
+        #expect(ContinuousClock.now - shortStarted < .seconds(30))
+        // And the waits after it, longer than the new sleeper's, still end by their own timeout.
+        for _ in 0..<3 {
+            let again = ContinuousClock.now
+            await wake.wait(timeout: .milliseconds(30))
+            #expect(ContinuousClock.now - again >= .milliseconds(30))
+            #expect(ContinuousClock.now - again < .seconds(30))
+        }
+    }
+}
