@@ -2,6 +2,18 @@
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct WakeSignalTests {
+    /// A wait on another task, returned once that task runs. Until its waiter is registered a
+    /// signal is kept for it, so a signal sent after this returns ends the wait either way.
+    private func waitElsewhere(_ wake: WakeSignal, timeout: Duration) async -> Task<Void, Never> {
+        let (running, started) = AsyncStream<Void>.makeStream()
+        let waiter = Task {
+            started.yield()
+            await wake.wait(timeout: timeout)
+        }
+        for await _ in running { break }
+        return waiter
+    }
+
     @Test func aSignalWithNobodyWaitingEndsTheNextWaitAtOnce() async {
         let wake = WakeSignal()
         wake.signal()
@@ -12,13 +24,7 @@ import Testing
 
     @Test func aSignalEndsAWait() async {
         let wake = WakeSignal()
-        let (waiting, started) = AsyncStream<Void>.makeStream()
-        let waiter = Task {
-            started.yield()
-            await wake.wait(timeout: .seconds(30))
-        }
-        for await _ in waiting { break }
-        // Until the waiter is registered a signal is kept for it, so either order ends the wait.
+        let waiter = await waitElsewhere(wake, timeout: .seconds(30))
         wake.signal()
         await waiter.value
     }
@@ -34,12 +40,7 @@ import Testing
     /// must not wait for that sleeper.
     @Test func aShortTimeoutAfterALongWaitIsKept() async {
         let wake = WakeSignal()
-        let (waiting, started) = AsyncStream<Void>.makeStream()
-        let long = Task {
-            started.yield()
-            await wake.wait(timeout: .seconds(60))
-        }
-        for await _ in waiting { break }
+        let long = await waitElsewhere(wake, timeout: .seconds(60))
         wake.signal()
         await long.value
         let shortStarted = ContinuousClock.now
