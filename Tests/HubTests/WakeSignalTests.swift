@@ -22,6 +22,18 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
+    @Test func aKeptSignalCanBeTakenInsteadOfWaitedFor() async {
+        let wake = WakeSignal()
+        #expect(!wake.takePending())
+        wake.signal()
+        #expect(wake.takePending())
+        #expect(!wake.takePending())
+        // Taken, it no longer ends the next wait.
+        let started = ContinuousClock.now
+        await wake.wait(timeout: .milliseconds(20))
+        #expect(ContinuousClock.now - started >= .milliseconds(20))
+    }
+
     @Test func aSignalEndsAWait() async {
         let wake = WakeSignal()
         let waiter = await waitElsewhere(wake, timeout: .seconds(30))

@@ -63,12 +63,14 @@ package final class Dispatcher: Sendable {
         var failingSince: Date?
         while !shouldStop() {
             do {
-                let handled = try await dispatchOnce()
+                let batch = try await dispatchBatch()
                 if failingSince != nil {
                     logger.notice("dispatch works again")
                     failingSince = nil
                 }
-                if handled > 0 { continue }
+                // A batch that took everything due leaves nothing to look for until ingress
+                // signals (it did, if it committed meanwhile) or a retry falls due.
+                if batch.more || wake.takePending() { continue }
                 let wait = max(0, min(1, try await nextWake().timeIntervalSince(clock())))
                 if wait > 0 { await wake.wait(timeout: .milliseconds(Int(wait * 1000) + 1)) }
             } catch {
@@ -84,6 +86,11 @@ package final class Dispatcher: Sendable {
     /// Sends one batch of due messages and records the outcomes. Returns how many it handled.
     @discardableResult
     package func dispatchOnce() async throws(StoreError) -> Int {
+        try await dispatchBatch().handled
+    }
+
+    /// Sends one batch; `more` when it stopped at its count or size, so more may be due already.
+    private func dispatchBatch() async throws(StoreError) -> (handled: Int, more: Bool) {
         if let pending = unrecorded.withLock({ $0 }) {
             try await store.recordDispatch(pending.results, now: pending.at)
             unrecorded.withLock { $0 = nil }
@@ -91,8 +98,8 @@ package final class Dispatcher: Sendable {
         let now = clock()
         let routes = registry.current
         let held = holds.withLock { $0 }
-        let due = try await collectDue(now: now, routes: routes, held: held)
-        guard !due.isEmpty else { return 0 }
+        let (due, more) = try await collectDue(now: now, routes: routes, held: held)
+        guard !due.isEmpty else { return (0, false) }
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
         for message in due {
@@ -170,7 +177,7 @@ package final class Dispatcher: Sendable {
             unrecorded.withLock { $0 = (results, now) }
             throw error
         }
-        return due.count
+        return (due.count, more)
     }
 
     private func count(_ results: [DispatchResult]) {
@@ -190,7 +197,10 @@ package final class Dispatcher: Sendable {
     /// Up to a batch of due messages, lane by lane from a rotating start, skipping lanes whose
     /// queue is backing off. Learns of new lanes from rows added since the last look, and
     /// rescans all pending rows now and then (replays and other processes add lanes too).
-    private func collectDue(now: Date, routes: AddressRegistry, held: QueueHolds) async throws(StoreError) -> [DueMessage] {
+    /// `more` when the batch stopped at its count or size: more may be due than it holds.
+    private func collectDue(
+        now: Date, routes: AddressRegistry, held: QueueHolds
+    ) async throws(StoreError) -> (due: [DueMessage], more: Bool) {
         let fullScan = lanes.withLock { now.timeIntervalSince($0.lastFullScan) >= 10 }
         let known = lanes.withLock { $0.highestId }
         let found = try await store.pendingTargets(afterId: fullScan ? 0 : known)
@@ -206,7 +216,7 @@ package final class Dispatcher: Sendable {
             return (state.ordered, state.rotation)
         }
         metrics.lanesWaiting(ordered.count)
-        guard !ordered.isEmpty else { return [] }
+        guard !ordered.isEmpty else { return ([], false) }
         var due: [DueMessage] = []
         var bytes = 0
         for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize && bytes < Self.batchBytes {
@@ -218,7 +228,7 @@ package final class Dispatcher: Sendable {
             bytes += lane.reduce(0) { $0 + $1.body.count }
             due += lane
         }
-        return due
+        return (due, due.count >= settings.dispatchBatchSize || bytes >= Self.batchBytes)
     }
 
     /// When to look again: the earliest due time of a lane that is not backing off, or the end

@@ -20,6 +20,15 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Takes a signal kept for the next wait, if there is one: the caller looks for work now
+    /// instead of waiting.
+    func takePending() -> Bool {
+        state.withLock { state in
+            defer { state.pending = false }
+            return state.pending
+        }
+    }
+
     func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
