@@ -14,6 +14,15 @@ import Testing
         return waiter
     }
 
+    /// Waits on `wake` and checks that nothing ended the wait before its timeout did.
+    private func expectFullWait(_ wake: WakeSignal, _ timeout: Duration) async {
+        let started = ContinuousClock.now
+        await wake.wait(timeout: timeout)
+        let waited = ContinuousClock.now - started
+        #expect(waited >= timeout)
+        #expect(waited < .seconds(30))
+    }
+
     @Test func aSignalWithNobodyWaitingEndsTheNextWaitAtOnce() async {
         let wake = WakeSignal()
         wake.signal()
@@ -29,9 +38,7 @@ import Testing
         #expect(wake.takePending())
         #expect(!wake.takePending())
         // Taken, it no longer ends the next wait.
-        let started = ContinuousClock.now
-        await wake.wait(timeout: .milliseconds(20))
-        #expect(ContinuousClock.now - started >= .milliseconds(20))
+        await expectFullWait(wake, .milliseconds(20))
     }
 
     @Test func aSignalEndsAWait() async {
@@ -42,10 +49,7 @@ import Testing
     }
 
     @Test func aWaitEndsAtItsTimeout() async {
-        let wake = WakeSignal()
-        let started = ContinuousClock.now
-        await wake.wait(timeout: .milliseconds(20))
-        #expect(ContinuousClock.now - started >= .milliseconds(20))
+        await expectFullWait(WakeSignal(), .milliseconds(20))
     }
 
     /// The sleeper of a long wait that a signal ended is still asleep: a shorter wait after it
@@ -59,11 +63,6 @@ import Testing
         await wake.wait(timeout: .milliseconds(20))
         #expect(ContinuousClock.now - shortStarted < .seconds(30))
         // And the waits after it, longer than the new sleeper's, still end by their own timeout.
-        for _ in 0..<3 {
-            let again = ContinuousClock.now
-            await wake.wait(timeout: .milliseconds(30))
-            #expect(ContinuousClock.now - again >= .milliseconds(30))
-            #expect(ContinuousClock.now - again < .seconds(30))
-        }
+        for _ in 0..<3 { await expectFullWait(wake, .milliseconds(30)) }
     }
 }
