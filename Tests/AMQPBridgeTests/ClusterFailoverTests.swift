@@ -32,7 +32,11 @@ struct ClusterFailoverTests {
         #expect(await client.publish([message(to: queue, id: "one")]) == [.confirmed])
         let received = await collector.wait(for: 1, timeout: .seconds(20))
         #expect(received.map(\.properties.messageId) == ["one"])
-        #expect(consumer.connectedNode == settings.endpoints[1], "the consumer connects to node 2 as well")
+        // Node 2 first, as the client; but a node that has just lost a peer may close a new
+        // consumer's connection (541 INTERNAL_ERROR while its quorum queues elect leaders), and
+        // the consumer then rightly goes on to node 3. Either is a live node after the dead one.
+        #expect(consumer.connectedNode.map { settings.endpoints[1...].contains($0) } == true,
+                "the consumer connects to a node after the one that is down")
         await consumer.close()
         try await client.deleteQueue(queue)
         await client.close()
