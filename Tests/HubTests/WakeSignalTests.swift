@@ -2,16 +2,20 @@
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct WakeSignalTests {
-    /// A wait on another task, returned once that task runs. Until its waiter is registered a
-    /// signal is kept for it, so a signal sent after this returns ends the wait either way.
-    private func waitElsewhere(_ wake: WakeSignal, timeout: Duration) async -> Task<Void, Never> {
+    /// Starts a long wait on another task and signals it once that task runs (until its waiter
+    /// is registered a signal is kept for it, so either order ends the wait); checks that the
+    /// signal, not the timeout, ended it.
+    private func expectSignalEndsWait(_ wake: WakeSignal) async {
         let (running, started) = AsyncStream<Void>.makeStream()
         let waiter = Task {
             started.yield()
-            await wake.wait(timeout: timeout)
+            let begun = ContinuousClock.now
+            await wake.wait(timeout: .seconds(60))
+            return ContinuousClock.now - begun
         }
         for await _ in running { break }
-        return waiter
+        wake.signal()
+        #expect(await waiter.value < .seconds(30))
     }
 
     /// Waits on `wake` and checks that nothing ended the wait before its timeout did.
@@ -42,10 +46,7 @@ import Testing
     }
 
     @Test func aSignalEndsAWait() async {
-        let wake = WakeSignal()
-        let waiter = await waitElsewhere(wake, timeout: .seconds(30))
-        wake.signal()
-        await waiter.value
+        await expectSignalEndsWait(WakeSignal())
     }
 
     @Test func aWaitEndsAtItsTimeout() async {
@@ -56,9 +57,7 @@ import Testing
     /// must not wait for that sleeper.
     @Test func aShortTimeoutAfterALongWaitIsKept() async {
         let wake = WakeSignal()
-        let long = await waitElsewhere(wake, timeout: .seconds(60))
-        wake.signal()
-        await long.value
+        await expectSignalEndsWait(wake)
         let shortStarted = ContinuousClock.now
         await wake.wait(timeout: .milliseconds(20))
         #expect(ContinuousClock.now - shortStarted < .seconds(30))

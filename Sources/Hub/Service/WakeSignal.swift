@@ -9,9 +9,8 @@ import Synchronization
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
-        /// When the waiter's timeout ends.
-        var deadline: ContinuousClock.Instant?
+        /// The waiting loop, and when its timeout ends.
+        var waiter: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
         /// When the sleeping task wakes next, if one sleeps; a wait that ends earlier starts another.
         var sleeperWakes: ContinuousClock.Instant?
         /// The sleeper that counts; one superseded by an earlier deadline ends when it wakes.
@@ -36,8 +35,7 @@ final class WakeSignal: Sendable {
                 return nil
             }
             state.waiter = nil
-            state.deadline = nil
-            return waiter
+            return waiter.continuation
         }
         waiter?.resume()
     }
@@ -52,8 +50,7 @@ final class WakeSignal: Sendable {
                     state.pending = false
                     return .resume
                 }
-                state.waiter = continuation
-                state.deadline = deadline
+                state.waiter = (continuation, deadline)
                 if let wakes = state.sleeperWakes, wakes <= deadline { return .nothing }
                 state.sleeper &+= 1
                 state.sleeperWakes = deadline
@@ -75,18 +72,17 @@ final class WakeSignal: Sendable {
             try? await Task.sleep(until: until, clock: .continuous)
             let (timedOut, next) = state.withLock { state -> (CheckedContinuation<Void, Never>?, ContinuousClock.Instant?) in
                 guard state.sleeper == sleeper else { return (nil, nil) }
-                guard let waiter = state.waiter, let deadline = state.deadline else {
+                guard let waiter = state.waiter else {
                     state.sleeperWakes = nil
                     return (nil, nil)
                 }
-                guard deadline <= .now else {
-                    state.sleeperWakes = deadline
-                    return (nil, deadline)
+                guard waiter.deadline <= .now else {
+                    state.sleeperWakes = waiter.deadline
+                    return (nil, waiter.deadline)
                 }
                 state.waiter = nil
-                state.deadline = nil
                 state.sleeperWakes = nil
-                return (waiter, nil)
+                return (waiter.continuation, nil)
             }
             if let timedOut {
                 timedOut.resume()
