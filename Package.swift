@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hubd", targets: ["hubd"]),
         .executable(name: "hubbench", targets: ["hubbench"]),
         .executable(name: "crelay", targets: ["crelay"]),
+        .executable(name: "restload", targets: ["restload"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -105,6 +106,8 @@ let package = Package(
         .executableTarget(
             name: "crelay",
             linkerSettings: [.linkedLibrary("rabbitmq")]),
+        // hubbench's REST client: prepared requests over keep-alive connections, in C.
+        .executableTarget(name: "restload"),
 
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "AddressRegistryTests", dependencies: ["AddressRegistry"]),

@@ -10,6 +10,8 @@ struct BenchEnvironment: Sendable {
     let hubd: URL
     /// The C relay on rabbitmq-c, the headline baseline.
     let crelay: URL
+    /// The REST scenario's HTTP client in C.
+    let restload: URL
     let examples: URL
     let registry: URL
     let logger: Logger

@@ -87,7 +87,9 @@ struct BenchReport: Codable {
     }
 
     static func summary(_ run: Scenarios.RESTResult) -> String {
-        let cpu = run.hubdCPUMicrosecondsPerMessage.map { "\(Int($0)) µs CPU/msg" } ?? "CPU ?"
+        func micros(_ value: Double?) -> String { value.map { "\(Int($0)) µs" } ?? "?" }
+        let cpu = "CPU/msg: hubd \(micros(run.hubdCPUMicrosecondsPerMessage)), client \(micros(run.clientCPUMicrosecondsPerMessage)), " +
+            "broker \(micros(run.brokerCPUMicrosecondsPerMessage))"
         return "\(Int(run.throughput)) accepted/s, p50/p95/p99 \(String(format: "%.1f/%.1f/%.1f", run.p50, run.p95, run.p99)) ms, " +
             "\(cpu), accepted \(run.accepted) of \(run.messages), delivered \(run.delivered)"
     }

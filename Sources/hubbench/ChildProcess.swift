@@ -54,6 +54,20 @@ final class ChildProcess: @unchecked Sendable {
         return (user + system) / ticks
     }
 
+    /// Waits until the program ends by itself (on a thread of its own: `Process` only offers a
+    /// blocking wait), then throws as `stop()` does unless it exited with 0.
+    func waitForExit() async throws(BenchError) {
+        if let process {
+            await withCheckedContinuation { (exited: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    process.waitUntilExit()
+                    exited.resume()
+                }
+            }
+        }
+        try stop()
+    }
+
     /// SIGTERM and wait (nothing when it was stopped already). Throws a `BenchError` naming the
     /// program and its log unless it exited with 0: hubd and the C relay both do on SIGTERM, so
     /// anything else means it failed during the run, which then measured nothing worth reporting.

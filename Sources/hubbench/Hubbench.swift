@@ -13,6 +13,7 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Broker URL.") var amqp = ProcessInfo.processInfo.environment["HUBD_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5682/"
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
     @Option(help: "The C relay, the headline baseline (a release build of the crelay product).") var crelay = ".build/release/crelay"
+    @Option(help: "The REST scenario's HTTP client (a release build of the restload product).") var restload = ".build/release/restload"
     @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events, fleet.") var scenarios = "steady,rate,backlog,rest,events,fleet"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
@@ -41,6 +42,7 @@ struct Hubbench: AsyncParsableCommand {
         let root = URL(fileURLWithPath: examples)
         let environment = BenchEnvironment(
             amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd), crelay: URL(fileURLWithPath: crelay),
+            restload: URL(fileURLWithPath: restload),
             examples: root.appendingPathComponent("messages"), registry: root.appendingPathComponent("registry.json"),
             logger: logger)
         guard FileManager.default.isExecutableFile(atPath: hubd) else {
@@ -51,6 +53,9 @@ struct Hubbench: AsyncParsableCommand {
         // Only the steady state and the fleet run the C relay.
         guard wanted.isDisjoint(with: ["steady", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
             throw BenchError("no C relay at \(crelay); build it with `swift build -c release --product crelay`")
+        }
+        guard !wanted.contains("rest") || FileManager.default.isExecutableFile(atPath: restload) else {
+            throw BenchError("no REST client at \(restload); build it with `swift build -c release --product restload`")
         }
         guard !wanted.contains("fleet") || postgres != nil else {
             throw BenchError("the fleet scenario needs --postgres URL (scripts/cluster start-postgres; scripts/cluster pg-url)")

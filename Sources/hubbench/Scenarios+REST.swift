@@ -4,7 +4,6 @@ import Foundation
 import Hub
 import NIOCore
 import RESTBridge
-import Synchronization
 
 extension Scenarios {
     struct RESTResult: Sendable, Codable {
@@ -21,13 +20,18 @@ extension Scenarios {
         var rate: Double?
         /// hubd's CPU time (user and system) per accepted message, microseconds.
         var hubdCPUMicrosecondsPerMessage: Double?
+        /// `restload`'s CPU time per accepted message: the client, on the same two cores as hubd.
+        var clientCPUMicrosecondsPerMessage: Double?
+        /// The broker's CPU time per accepted message (it queues each one for the receiver).
+        var brokerCPUMicrosecondsPerMessage: Double?
         var peakRSSBytes: Int?
     }
 
     /// `POST /messages` of `size`-byte documents over `connections` keep-alive connections, with
-    /// DPoP-bound tokens as HelseID clients send them (the proofs are made before the clock
-    /// starts, so the client's signing is not measured; hubd's checking is). As fast as hubd
-    /// answers, or at `rate` requests per second.
+    /// DPoP-bound tokens as HelseID clients send them, as fast as hubd answers or at `rate`
+    /// requests per second. The requests, proofs included, are made before the clock starts and
+    /// sent by `restload`, a client in C that costs a few microseconds per request: on two
+    /// shared cores a heavier client would measure itself as much as hubd.
     func rest(size: Int, count: Int, connections: Int, rate: Double? = nil) async throws -> RESTResult {
         let run = try environment.makeRun(amqpURL: amqpURL, batch: batch)
         let client = AMQPClient(settings: environment.amqp, name: "bench producer", logger: environment.logger)
@@ -48,74 +52,64 @@ extension Scenarios {
         // On a failed run; a finished one stops hubd below and fails when it did not exit cleanly.
         defer { try? hubd.stop() }
         let base = "http://127.0.0.1:\(port)"
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
 
-        func request(_ index: Int, proof: String) -> HTTPClientRequest {
-            var request = HTTPClientRequest(url: base + "/messages")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "DPoP \(token)")
-            request.headers.add(name: "DPoP", value: proof)
-            request.headers.add(name: "Content-Type", value: "application/json")
-            let body = #"{"senderHerId":10037002,"receiverHerIds":[10037004],"contentType":"application/xml","contentTransferEncoding":"base64","businessDocument":""#
-                + Data(messages.body(index, run: run.prefix)).base64EncodedString() + #""}"#
-            request.body = .bytes(ByteBuffer(string: body))
-            return request
+        func body(_ index: Int) -> [UInt8] {
+            Array((#"{"senderHerId":10037002,"receiverHerIds":[10037004],"contentType":"application/xml","contentTransferEncoding":"base64","businessDocument":""#
+                + Data(messages.body(index, run: run.prefix)).base64EncodedString() + #""}"#).utf8)
+        }
+        func proof(_ now: Date) async throws -> String {
+            try await key.proof(method: "POST", url: base + "/messages", accessToken: token, now: now)
         }
         // Up, and one message through before the clock starts.
         try await Self.waitUntilReady(base + "/readyz", log: run.directory)
-        let warm = try await http.execute(request(-1, proof: try await key.proof(method: "POST", url: base + "/messages", accessToken: token, now: Date())), timeout: .seconds(30))
-        guard warm.status.code == 202, await sink.collect(expected: 1, idleTimeout: .seconds(30)).received == 1 else {
+        var warm = HTTPClientRequest(url: base + "/messages")
+        warm.method = .POST
+        warm.headers.add(name: "Authorization", value: "DPoP \(token)")
+        warm.headers.add(name: "DPoP", value: try await proof(Date()))
+        warm.headers.add(name: "Content-Type", value: "application/json")
+        warm.body = .bytes(ByteBuffer(bytes: body(-1)))
+        let answer = try await HTTPClient.shared.execute(warm, timeout: .seconds(30))
+        guard answer.status.code == 202, await sink.collect(expected: 1, idleTimeout: .seconds(30)).received == 1 else {
             throw BenchError("hubd did not take the warm-up message over REST; see \(run.directory.path)/hubd.log")
         }
         // Proofs are valid for 60 s from their iat: made now, used within the run.
-        var requests: [HTTPClientRequest] = []
-        requests.reserveCapacity(count)
+        var file: [UInt8] = []
         let now = Date()
         for index in 0..<count {
-            requests.append(request(index, proof: try await key.proof(method: "POST", url: base + "/messages", accessToken: token, now: now)))
+            let content = body(index)
+            let request = Array(("POST /messages HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: DPoP \(token)\r\n"
+                + "DPoP: \(try await proof(now))\r\nContent-Type: application/json\r\nContent-Length: \(content.count)\r\n\r\n").utf8) + content
+            withUnsafeBytes(of: UInt32(request.count).littleEndian) { file.append(contentsOf: $0) }
+            file.append(contentsOf: request)
         }
+        let requests = run.directory.appendingPathComponent("requests")
+        try Data(file).write(to: requests)
+        let output = run.directory.appendingPathComponent("restload.out")
+        let load = ChildProcess(
+            executable: environment.restload,
+            arguments: ["127.0.0.1", String(port), String(connections), requests.path] + (rate.map { [String($0)] } ?? []),
+            environment: [:], log: output)
         let cpuBefore = hubd.cpuSeconds
-        let state = RESTRunState()
-        let started = ContinuousClock.now
-        let prepared = requests
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    while true {
-                        let index = state.next.withLock { next in
-                            defer { next += 1 }
-                            return next
-                        }
-                        guard index < count else { return }
-                        if let rate { try? await Task.sleep(until: started + .seconds(Double(index) / rate), clock: .continuous) }
-                        let sent = ContinuousClock.now
-                        let response = try? await http.execute(prepared[index], timeout: .seconds(30))
-                        if response?.status.code == 202 { state.accepted.withLock { $0 += 1 } }
-                        _ = try? await response?.body.collect(upTo: 64 * 1024)
-                        let latency = Self.seconds(ContinuousClock.now - sent) * 1000
-                        state.latencies.withLock { $0.append(latency) }
-                    }
-                }
-            }
-        }
-        let seconds = Self.seconds(ContinuousClock.now - started)
+        let brokerBefore = ProcessCPU.broker()
+        try load.start()
+        try await load.waitForExit()
         let cpuAfter = hubd.cpuSeconds
-        let acceptedCount = state.accepted.withLock { $0 }
-        let delivered = await sink.collect(expected: acceptedCount, idleTimeout: .seconds(30)).received
-        let sorted = state.latencies.withLock { $0 }.sorted()
+        let brokerAfter = ProcessCPU.broker()
+        let sent = try RESTLoadOutput.read(output)
+        let delivered = await sink.collect(expected: sent.accepted, idleTimeout: .seconds(30)).received
+        let perAccepted = { (seconds: Double) in seconds / Double(max(1, sent.accepted)) * 1e6 }
         let result = RESTResult(
-            messages: count, accepted: acceptedCount, delivered: delivered, seconds: seconds,
-            throughput: seconds > 0 ? Double(acceptedCount) / seconds : 0,
-            p50: Statistics.percentile(sorted, 50), p95: Statistics.percentile(sorted, 95), p99: Statistics.percentile(sorted, 99),
+            messages: count, accepted: sent.accepted, delivered: delivered, seconds: sent.seconds,
+            throughput: sent.seconds > 0 ? Double(sent.accepted) / sent.seconds : 0,
+            p50: sent.p50, p95: sent.p95, p99: sent.p99,
             rate: rate,
-            hubdCPUMicrosecondsPerMessage: both(cpuBefore, cpuAfter).map { ($1 - $0) / Double(max(1, acceptedCount)) * 1e6 },
+            hubdCPUMicrosecondsPerMessage: both(cpuBefore, cpuAfter).map { perAccepted($1 - $0) },
+            clientCPUMicrosecondsPerMessage: perAccepted(sent.cpuSeconds),
+            brokerCPUMicrosecondsPerMessage: perAccepted(brokerAfter - brokerBefore),
             peakRSSBytes: hubd.peakRSS)
         await sink.close()
-        try? await http.shutdown()
         try hubd.stop()
         await environment.cleanUp(run, client: client)
         await client.close()
@@ -160,11 +154,26 @@ extension Scenarios {
     }
 }
 
-/// What the senders of a REST run share.
-private final class RESTRunState: Sendable {
-    let next = Mutex(0)
-    let accepted = Mutex(0)
-    let latencies = Mutex<[Double]>([])
+/// What `restload` prints at the end of a run.
+private struct RESTLoadOutput: Decodable {
+    var requests: Int
+    var accepted: Int
+    var otherStatus: Int
+    var seconds: Double
+    var cpuSeconds: Double
+    var p50: Double
+    var p95: Double
+    var p99: Double
+
+    /// The last line of `restload`'s output file (its errors, if any, come before it).
+    static func read(_ file: URL) throws -> RESTLoadOutput {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        guard let line = text.split(separator: "\n").last,
+              let output = try? JSONDecoder().decode(RESTLoadOutput.self, from: Data(line.utf8)) else {
+            throw BenchError("restload printed no result; see \(file.path)")
+        }
+        return output
+    }
 }
 
 func both(_ first: Double?, _ second: Double?) -> (Double, Double)? {

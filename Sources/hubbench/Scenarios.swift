@@ -112,7 +112,7 @@ struct Scenarios: Sendable {
         let messages = try BenchMessages(exampleDirectory: environment.examples, size: size)
         try await warmUp(client: client, queue: run.submitQueue, run: run, messages: messages, sink: sink)
         let cpuBefore = instances.cpuSeconds
-        let databaseBefore = database.map { _ in PostgresServer.cpuSeconds() }
+        let databaseBefore = database.map { _ in ProcessCPU.postgres() }
         let started = ContinuousClock.now
         async let collected = sink.collect(expected: count, idleTimeout: .seconds(30))
         try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: rate) { messages.body($0, run: run.prefix) }
@@ -120,7 +120,7 @@ struct Scenarios: Sendable {
         let cpu = instances.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
         var result = RunResult(
             messages: count, sink: sinkResult, started: started, peakRSS: instances.compactMap(\.peakRSS).max(), cpuSeconds: cpu)
-        result.databaseCPUSeconds = databaseBefore.map { PostgresServer.cpuSeconds() - $0 }
+        result.databaseCPUSeconds = databaseBefore.map { ProcessCPU.postgres() - $0 }
         await sink.close()
         for instance in instances { try instance.stop() }
         await environment.cleanUp(run, client: client)
