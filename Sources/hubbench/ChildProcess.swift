@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A measured program as a separate process (hubd, or the C relay), with its memory and CPU time
 /// watched from /proc.
@@ -8,6 +9,8 @@ final class ChildProcess: @unchecked Sendable {
     let environment: [String: String]
     private var process: Process?
     private let log: URL
+    /// Whether the process has ended, and who waits for it to.
+    private let exit = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(executable: URL, arguments: [String], environment: [String: String], log: URL) {
         self.executable = executable
@@ -28,6 +31,7 @@ final class ChildProcess: @unchecked Sendable {
         handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
+        process.terminationHandler = { [weak self] _ in self?.ended() }
         try process.run()
         self.process = process
     }
@@ -54,16 +58,25 @@ final class ChildProcess: @unchecked Sendable {
         return (user + system) / ticks
     }
 
-    /// Waits until the program ends by itself (on a thread of its own: `Process` only offers a
-    /// blocking wait), then throws as `stop()` does unless it exited with 0.
+    private func ended() {
+        let waiters = exit.withLock { state in
+            state.ended = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until the program ends by itself, then throws as `stop()` does unless it exited
+    /// with 0. (Foundation's `waitUntilExit` spins a run loop on Linux, which took most of a
+    /// core from the measured processes.)
     func waitForExit() async throws(BenchError) {
-        if let process {
-            await withCheckedContinuation { (exited: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    process.waitUntilExit()
-                    exited.resume()
-                }
+        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+            let waiting = exit.withLock { state in
+                if !state.ended { state.waiters.append(ended) }
+                return !state.ended
             }
+            if !waiting { ended.resume() }
         }
         try stop()
     }
