@@ -22,7 +22,7 @@ struct Hubbench: AsyncParsableCommand {
     var rate: Double?
     @Option(help: "Messages in the backlog scenario.") var backlogCount = 1_000_000
     @Option(help: "Messages per REST run (POST /messages, 2 KiB).") var restCount = 20_000
-    @Option(help: "Keep-alive connections the REST scenario sends over.") var restConnections = 32
+    @Option(help: "Keep-alive connections the REST scenario sends over (enough to keep hubd busy: with fewer, each waits for its answer and the client, not hubd, sets the rate).") var restConnections = 128
     @Option(help: "Events per event fan-out run.") var eventCount = 10_000
     @Option(help: "AMQP subscribers in the event fan-out run.") var eventSubscribers = 100
     @Option(help: "The PostgreSQL database of the fleet scenario (postgres://user:password@host:port/db; each run makes a schema of its own and drops it).")
