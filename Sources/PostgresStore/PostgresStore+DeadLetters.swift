@@ -36,7 +36,7 @@ extension PostgresStore {
                     """, logger: self.logger)
             }
             try await self.insert(NewMessage(
-                messageId: messageId ?? UUID().uuidString.lowercased(), kind: .resubmission,
+                messageId: messageId ?? RandomID.make(), kind: .resubmission,
                 fromHerId: HerId.parse(try row["from_her_id"]), toHerId: HerId.parse(try row["to_her_id"]),
                 messageFunction: try row["function"], msgId: nil, target: .queue(submitQueue),
                 properties: properties, body: [UInt8](try row["body"] as Data), expiresAt: now.addingTimeInterval(expiry)),

@@ -51,7 +51,7 @@ package struct ErrorMessageFactory: Sendable {
     /// national identity number can hide in a schema error or a header value.
     package func notice(for original: Original, rejection: Rejection, now: Date) -> NewMessage {
         let stamp = Timestamp.format(now)
-        let messageId = UUID().uuidString.lowercased()
+        let messageId = RandomID.make()
         var headers = [
             // Sent "from" the original receiver when it was named, else from the hub itself.
             HeaderName.fromHerId: original.toHerIdText ?? String(hubHerId),

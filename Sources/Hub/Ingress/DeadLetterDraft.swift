@@ -38,7 +38,7 @@ extension DeadLetterDraft {
         var properties = properties.forDeadLetterCopy(messageId: messageId, function: messageFunction)
         properties.headers[HeaderName.deadLetterReason] = maskedReason
         return NewMessage(
-            messageId: messageId ?? UUID().uuidString.lowercased(), kind: .deadLetterCopy,
+            messageId: messageId ?? RandomID.make(), kind: .deadLetterCopy,
             fromHerId: HerId.parse(fromHerId), toHerId: HerId.parse(toHerId),
             messageFunction: messageFunction, msgId: nil, target: .queue(queue),
             properties: properties, body: body, expiresAt: .distantFuture)

@@ -9,7 +9,7 @@ extension NewMessage {
     /// channel (a signed POST to a webhook, a message on its async queue) until `pushExpiry`
     /// after `now`.
     package init(promsUpdate order: PromsOrder, now: Date, pushExpiry: TimeInterval) throws {
-        let messageId = UUID().uuidString.lowercased()
+        let messageId = RandomID.make()
         self.init(
             messageId: messageId, kind: .promsUpdate, fromHerId: nil, toHerId: order.registerHerId,
             messageFunction: Self.promsUpdateType, msgId: nil, target: .partyAsync(herId: order.registerHerId),

@@ -56,7 +56,7 @@ package final class PromsOrders: Sendable {
 
     /// Stores a register's order (checked already), to be placed in the background.
     package func accept(_ order: NewPromsOrder) async throws(StoreError) -> PromsOrderAcceptance {
-        let outcome = try await store.acceptPromsOrder(order, id: UUID().uuidString.lowercased(), now: clock())
+        let outcome = try await store.acceptPromsOrder(order, id: RandomID.make(), now: clock())
         if case .created(let id) = outcome {
             logger.info("PROMs order accepted", metadata: [
                 "proms_order_id": "\(id)", "registerHerId": "\(order.registerHerId)", "formId": "\(LogSafe.text(order.formId))",

@@ -36,7 +36,7 @@ extension RESTAPI {
             throw Problem.forbidden(herIds: [])
         }
         let properties = MessageProperties(
-            messageId: UUID().uuidString.lowercased(), contentType: "application/json", type: EventRouting.messageFunction,
+            messageId: RandomID.make(), contentType: "application/json", type: EventRouting.messageFunction,
             headers: [
                 HeaderName.fromHerId: String(sender), HeaderName.toHerId: String(hub.settings.herId),
                 HeaderName.applicationTimeStamp: Timestamp.format(Date()), HeaderName.messageType: EventRouting.messageFunction,

@@ -57,7 +57,7 @@ extension RESTAPI {
     /// submission would carry, and answers as the contract says: 202 once stored, the same id
     /// again for the same document, 409 for another document with the same id, 400 for a refusal.
     func submit(_ document: [UInt8], from sender: Int, to receiver: Int, contentType: String, function: String?) async throws -> Response {
-        let messageId = UUID().uuidString.lowercased()
+        let messageId = RandomID.make()
         var headers = [
             HeaderName.fromHerId: String(sender), HeaderName.toHerId: String(receiver),
             HeaderName.applicationTimeStamp: Timestamp.format(Date()),

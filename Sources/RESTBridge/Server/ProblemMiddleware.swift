@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Hub
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -65,7 +66,7 @@ struct ProblemMiddleware: RouterMiddleware {
                 return given
             }
         }
-        return UUID().uuidString.lowercased()
+        return RandomID.make()
     }
 }
 

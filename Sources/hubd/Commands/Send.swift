@@ -24,7 +24,7 @@ struct Send: AsyncParsableCommand {
             throw CommandFailure("cannot read \(file): \((error as NSError).localizedDescription)")
         }
         let amqp = try configuration.amqpSettings()
-        let id = messageId ?? UUID().uuidString.lowercased()
+        let id = messageId ?? RandomID.make()
         var headers: [String: AMQPFieldValue] = [
             HeaderName.fromHerId: .string(String(from)),
             HeaderName.toHerId: .string(String(to)),

@@ -30,7 +30,7 @@ extension SQLiteStore {
             }
             let body: Data = row["body"]
             try Self.insert(NewMessage(
-                messageId: messageId ?? UUID().uuidString.lowercased(), kind: .resubmission,
+                messageId: messageId ?? RandomID.make(), kind: .resubmission,
                 fromHerId: HerId.parse(row["from_her_id"]), toHerId: HerId.parse(row["to_her_id"]),
                 messageFunction: row["function"], msgId: nil, target: .queue(submitQueue),
                 properties: properties, body: [UInt8](body), expiresAt: now.addingTimeInterval(expiry)), now: now, db: db)

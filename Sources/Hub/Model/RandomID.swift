@@ -1,0 +1,27 @@
+import Foundation
+
+/// New message and request ids: random (version 4) UUIDs in lower case.
+///
+/// Foundation's `UUID()` opens, reads and closes `/dev/urandom` for every id on Linux, three
+/// system calls and about 4 µs; a REST submission makes two ids (its request's and its
+/// message's). These take their 122 random bits from the system generator (`getrandom`), about
+/// 1 µs for both halves.
+package enum RandomID {
+    /// A new id, e.g. `0f8e2c4a-9b1d-4e7f-a3c5-2d6b8e0f1a9c`.
+    package static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(using: &generator)
+    }
+
+    /// A new id from `generator`'s bits (tests pass a seeded one).
+    package static func make(using generator: inout some RandomNumberGenerator) -> String {
+        // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 0b10 in byte 8.
+        let high = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let bytes = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
+        let uuid = UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return uuid.uuidString.lowercased()
+    }
+}
