@@ -4,14 +4,11 @@ import JWTKit
 extension AccessTokenVerifier {
     /// A DPoP proof that passed every check but its signature and replay.
     struct CheckedProof {
-        let jws: SignedJWT
+        let jws: DPoPProofJWS
         let key: any JWTAlgorithm
         let jti: String
         let issuedAt: Double
     }
-
-    /// Members that only a private key has (RFC 7518 §6); a proof carrying one leaks its key.
-    private static let privateMembers: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
     /// Longest `jti` kept; RFC 9449 asks for 96 random bits, which is far shorter.
     private static let maximumJTILength = 256
@@ -24,27 +21,27 @@ extension AccessTokenVerifier {
     ) async throws(AuthFailure) -> CheckedProof {
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidDPoPProof, reason, challenging: [.dpop]) }
         guard let text, !text.isEmpty else { throw refuse("the request has no DPoP proof (DPoP header)") }
-        guard let proof = SignedJWT(text) else { throw refuse("the DPoP proof is not a well-formed JWT (send exactly one DPoP header)") }
+        guard let proof = DPoPProofJWS(text) else { throw refuse("the DPoP proof is not a well-formed JWT (send exactly one DPoP header)") }
         guard proof.header.typ?.lowercased() == "dpop+jwt" else { throw refuse("the DPoP proof's typ is not dpop+jwt") }
         guard let algorithm = proof.header.alg, Self.algorithms.contains(algorithm) else {
             throw refuse("the DPoP proof is not signed with ES256, RS256 or PS256")
         }
-        guard let members = proof.header.jwk else { throw refuse("the DPoP proof's header has no jwk") }
-        guard Self.privateMembers.isDisjoint(with: members.keys) else { throw refuse("the DPoP proof's jwk holds a private key") }
-        guard let jwk = Self.publicKey(members), let thumbprint = jwk.thumbprint else {
+        guard let key = proof.header.jwk else { throw refuse("the DPoP proof's header has no jwk") }
+        guard !key.holdsPrivateMembers else { throw refuse("the DPoP proof's jwk holds a private key") }
+        guard let jwk = Self.publicKey(key), let thumbprint = jwk.thumbprint else {
             throw refuse("the DPoP proof's jwk is not an EC or RSA public key")
         }
         guard thumbprint == jkt else { throw refuse("the DPoP proof's key is not the key the token is bound to (cnf.jkt)") }
 
         let claims = proof.claims
-        guard claims.string("htm") == method else { throw refuse("the DPoP proof is for another HTTP method (htm)") }
-        guard let htu = claims.string("htu"), RequestTarget(url: htu) == url else { throw refuse("the DPoP proof is for another URL (htu)") }
-        guard let issuedAt = claims.number("iat") else { throw refuse("the DPoP proof has no issue time (iat)") }
+        guard claims.htm == method else { throw refuse("the DPoP proof is for another HTTP method (htm)") }
+        guard let htu = claims.htu, RequestTarget(url: htu) == url else { throw refuse("the DPoP proof is for another URL (htu)") }
+        guard let issuedAt = claims.iat else { throw refuse("the DPoP proof has no issue time (iat)") }
         guard abs(now.timeIntervalSince1970 - issuedAt) <= settings.proofWindow else {
             throw refuse("the DPoP proof was not made within \(Int(settings.proofWindow)) seconds of now (iat); check the client's clock")
         }
-        guard claims.string("ath") == ath else { throw refuse("the DPoP proof is for another access token (ath)") }
-        guard let jti = claims.string("jti"), !jti.isEmpty, jti.utf8.count <= Self.maximumJTILength else {
+        guard claims.ath == ath else { throw refuse("the DPoP proof is for another access token (ath)") }
+        guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= Self.maximumJTILength else {
             throw refuse("the DPoP proof has no jti, or one longer than \(Self.maximumJTILength) bytes")
         }
         guard let key = await jwk.verifier(for: algorithm) else { throw refuse("the DPoP proof's jwk does not suit its algorithm") }
@@ -64,15 +61,13 @@ extension AccessTokenVerifier {
     }
 
     /// The public key a proof's `jwk` describes, from its public members only.
-    private static func publicKey(_ members: [String: JWTHeaderField]) -> JWK? {
-        switch members["kty"]?.asString {
+    private static func publicKey(_ key: DPoPProofKey) -> JWK? {
+        switch key.kty {
         case "EC":
-            guard let crv = members["crv"]?.asString.flatMap(ECDSACurve.init(rawValue:)), let x = members["x"]?.asString,
-                let y = members["y"]?.asString
-            else { return nil }
+            guard let crv = key.crv.flatMap(ECDSACurve.init(rawValue:)), let x = key.x, let y = key.y else { return nil }
             return .ecdsa(nil, identifier: nil, x: x, y: y, curve: crv)
         case "RSA":
-            guard let n = members["n"]?.asString, let e = members["e"]?.asString else { return nil }
+            guard let n = key.n, let e = key.e else { return nil }
             return .rsa(nil, identifier: nil, modulus: n, exponent: e)
         default:
             return nil

@@ -53,13 +53,13 @@ package struct AccessTokenVerifier: Sendable {
         var known = verified.facts(for: digest, now: time)
         if let facts = known, await !keyStillPublished(kid: facts.kid, algorithm: facts.algorithm, now: now) { known = nil }
         let facts: TokenFacts
-        var token: SignedJWT?
+        var token: AccessTokenJWS?
         if let known {
             guard time < known.validUntil else { throw refuse("the token has expired") }
             guard time >= known.validFrom else { throw refuse("the token is not valid yet (nbf)") }
             facts = known
         } else {
-            guard let parsed = SignedJWT(text) else { throw refuse("the access token is not a well-formed JWT") }
+            guard let parsed = AccessTokenJWS(text) else { throw refuse("the access token is not a well-formed JWT") }
             facts = try check(parsed, presentedAs: scheme, now: now)
             token = parsed
         }
@@ -146,7 +146,7 @@ package struct AccessTokenVerifier: Sendable {
         var validUntil: TimeInterval
     }
 
-    private func check(_ token: SignedJWT, presentedAs scheme: AuthFailure.Scheme, now: Date) throws(AuthFailure) -> TokenFacts {
+    private func check(_ token: AccessTokenJWS, presentedAs scheme: AuthFailure.Scheme, now: Date) throws(AuthFailure) -> TokenFacts {
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidToken, reason, challenging: [scheme]) }
         guard let algorithm = token.header.alg, Self.algorithms.contains(algorithm) else {
             throw refuse("the token is not signed with ES256, RS256 or PS256")
