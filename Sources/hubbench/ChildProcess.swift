@@ -67,10 +67,12 @@ final class ChildProcess: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Waits until the program ends by itself, then throws as `stop()` does unless it exited
-    /// with 0. (Foundation's `waitUntilExit` spins a run loop on Linux, which took most of a
-    /// core from the measured processes.)
+    /// Waits until the program ends by itself (nothing when it was not started or was stopped
+    /// already), then throws as `stop()` does unless it exited with 0. (Foundation's
+    /// `waitUntilExit` spins a run loop on Linux, which took most of a core from the measured
+    /// processes.)
     func waitForExit() async throws(BenchError) {
+        guard process != nil else { return }
         await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
             let waiting = exit.withLock { state in
                 if !state.ended { state.waiters.append(ended) }
