@@ -48,14 +48,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// CPU time the process has used so far (user and system), in seconds.
     var cpuSeconds: Double? {
-        guard let pid = process?.processIdentifier,
-              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        // Fields after the command name: state is field 3; utime and stime are 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return (user + system) / ticks
+        process.flatMap { ProcessCPU.seconds(pid: $0.processIdentifier) }
     }
 
     private func ended() {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// CPU time of processes the bench does not start itself, read from /proc: the PostgreSQL
-/// server of a fleet, the broker, and the bench's own process. On two shared cores every one of
+/// CPU time of processes, read from /proc: the programs the bench starts, and those it does not
+/// (the PostgreSQL server of a fleet, the broker). On two shared cores every one of
 /// them takes from hubd, so a scenario reports them beside hubd's own.
 enum ProcessCPU {
     /// CPU time (user and system) of every process whose command name is `name`, so far, in
@@ -19,9 +19,9 @@ enum ProcessCPU {
         return total
     }
 
-    /// CPU time (user and system) of this process so far, in seconds.
-    static func ownSeconds() -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+    /// CPU time (user and system) of process `pid` so far, in seconds; nil once it is gone.
+    static func seconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
         return seconds(stat: stat, close: close, withChildren: false)
     }

@@ -156,9 +156,7 @@ extension Scenarios {
 
 /// What `restload` prints at the end of a run.
 private struct RESTLoadOutput: Decodable {
-    var requests: Int
     var accepted: Int
-    var otherStatus: Int
     var seconds: Double
     var cpuSeconds: Double
     var p50: Double

@@ -20,7 +20,13 @@ extension Data {
 
     /// The bytes an unpadded base64url text spells, or nil when it is not base64url.
     init?(base64URLEncoded text: String) {
-        var bytes = [UInt8](text.utf8)
+        self.init(base64URLEncoded: text.utf8)
+    }
+
+    /// The bytes an unpadded base64url text (as its UTF-8 bytes) spells, or nil when it is not
+    /// base64url.
+    init?(base64URLEncoded text: some Collection<UInt8>) {
+        var bytes = [UInt8](text)
         for index in bytes.indices {
             switch bytes[index] {
             case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"): return nil

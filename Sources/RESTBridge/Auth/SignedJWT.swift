@@ -26,17 +26,18 @@ struct SignedJWT<Header: Decodable, Claims: Decodable> {
         let bytes = Array(text.utf8)
         guard bytes.count <= Self.maximumLength else { return nil }
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3, let lastPeriod = bytes.lastIndex(of: UInt8(ascii: ".")),
-              let headerJSON = Data(base64URLEncoded: String(decoding: parts[0], as: UTF8.self)),
-              let claimsJSON = Data(base64URLEncoded: String(decoding: parts[1], as: UTF8.self)),
-              let signature = Data(base64URLEncoded: String(decoding: parts[2], as: UTF8.self)),
+        guard parts.count == 3,
+              let headerJSON = Data(base64URLEncoded: parts[0]),
+              let claimsJSON = Data(base64URLEncoded: parts[1]),
+              let signature = Data(base64URLEncoded: parts[2]),
               let header = try? JSONDecoder().decode(Header.self, from: headerJSON),
               let claims = try? JSONDecoder().decode(Claims.self, from: claimsJSON)
         else { return nil }
         self.header = header
         self.claims = claims
         self.signature = signature
-        signingInput = bytes[..<lastPeriod]
+        // Everything before the period that ends the claims.
+        signingInput = bytes[..<parts[1].endIndex]
     }
 
     /// Whether `key` (jwt-kit's verifier for one key and algorithm) signed this JWS.
