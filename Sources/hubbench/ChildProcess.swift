@@ -11,6 +11,9 @@ final class ChildProcess: @unchecked Sendable {
     private let log: URL
     /// Whether the process has ended, and who waits for it to.
     private let exit = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// Signalled once when the process ends, for `stop()`, which cannot await (it runs in
+    /// `defer`) and must not use Foundation's `waitUntilExit` (see `waitForExit`).
+    private let exited = DispatchSemaphore(value: 0)
 
     init(executable: URL, arguments: [String], environment: [String: String], log: URL) {
         self.executable = executable
@@ -57,6 +60,7 @@ final class ChildProcess: @unchecked Sendable {
             defer { state.waiters = [] }
             return state.waiters
         }
+        exited.signal()
         for waiter in waiters { waiter.resume() }
     }
 
@@ -76,13 +80,17 @@ final class ChildProcess: @unchecked Sendable {
         try stop()
     }
 
-    /// SIGTERM and wait (nothing when it was stopped already). Throws a `BenchError` naming the
-    /// program and its log unless it exited with 0: hubd and the C relay both do on SIGTERM, so
-    /// anything else means it failed during the run, which then measured nothing worth reporting.
-    func stop() throws(BenchError) {
+    /// SIGTERM and wait (nothing when it was stopped already); SIGKILL after `grace`. Throws a
+    /// `BenchError` naming the program and its log unless it exited with 0: hubd and the C relay
+    /// both do on SIGTERM, so anything else means it failed during the run, which then measured
+    /// nothing worth reporting.
+    func stop(grace: DispatchTimeInterval = .seconds(60)) throws(BenchError) {
         guard let process else { return }
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        if exited.wait(timeout: .now() + grace) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
         self.process = nil
         let status = process.terminationStatus
         guard process.terminationReason == .exit, status == 0 else {

@@ -1,5 +1,5 @@
 import Foundation
-import RESTBridge
+@testable import RESTBridge
 import Testing
 
 @Suite(.timeLimit(.minutes(2)))
@@ -108,6 +108,28 @@ struct DPoPProofTests {
         }
     }
 
+    @Test(arguments: ["d", "k", "p"])
+    func aProofWhoseKeyCarriesAPrivateMemberFails(_ member: String) async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        let proof = try await fixture.client.proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        // The client's own header with one more member in its jwk. The signature no longer
+        // matches, but the key is refused before the signature is checked: a proof that leaks
+        // its key is refused as such.
+        var parts = proof.split(separator: ".").map(String.init)
+        let encodedHeader = try #require(Data(base64URLEncoded: parts[0]))
+        var header = try #require(try JSONSerialization.jsonObject(with: encodedHeader) as? [String: Any])
+        var jwk = try #require(header["jwk"] as? [String: Any])
+        jwk[member] = "c2VjcmV0"
+        header["jwk"] = jwk
+        parts[0] = try JSONSerialization.data(withJSONObject: header).base64URL
+        let leaking = parts.joined(separator: ".")
+        let reason = await reason {
+            try await fixture.verifier.verify(authorization: "DPoP \(token)", dpop: leaking, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(reason == "the DPoP proof's jwk holds a private key")
+    }
+
     @Test func theReplayCacheIsBoundedAndForgetsExpiredProofs() {
         let cache = DPoPReplayCache(capacity: 2)
         let now = AuthFixture.now
@@ -121,3 +143,4 @@ struct DPoPProofTests {
         #expect(cache.record("b", until: later.addingTimeInterval(20), now: later) == .replayed)
     }
 }
+

@@ -87,7 +87,7 @@ package final class HubService: Sendable {
                             wake.signal()
                             // Event delivery looks for work only when the log grew: a batch of
                             // messages would wake its two loops to find nothing, every time.
-                            if outcomes.contains(where: \.isEvent) {
+                            if outcomes.contains(where: \.appendedEvent) {
                                 eventWake.signal()
                                 webhookEventWake.signal()
                             }

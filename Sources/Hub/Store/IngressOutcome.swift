@@ -15,8 +15,9 @@ package enum IngressOutcome: Sendable, Equatable {
 }
 
 extension IngressOutcome {
-    /// An event went into the log (new or repeated).
-    package var isEvent: Bool {
-        if case .eventRecorded = self { true } else { false }
+    /// The log grew: an event new to it was appended. A repeated event (same id, same content)
+    /// is already being delivered, so it gives event delivery nothing to do.
+    package var appendedEvent: Bool {
+        if case .eventRecorded(_, new: true) = self { true } else { false }
     }
 }
