@@ -1,6 +1,8 @@
+import Dialogs
+
 /// The claims of a DPoP proof that RFC 9449 §4.2 asks for. A claim of another JSON type than
 /// expected reads as absent, so that the check needing it says which one is wrong.
-struct DPoPProofClaims: Decodable {
+struct DPoPProofClaims: JWSObjectPart {
     var jti: String?
     var htm: String?
     var htu: String?
@@ -8,14 +10,15 @@ struct DPoPProofClaims: Decodable {
     var iat: Double?
     var ath: String?
 
-    private enum CodingKeys: String, CodingKey { case jti, htm, htu, iat, ath }
-
-    init(from decoder: any Decoder) throws {
-        let claims = try decoder.container(keyedBy: CodingKeys.self)
-        jti = try? claims.decodeIfPresent(String.self, forKey: .jti)
-        htm = try? claims.decodeIfPresent(String.self, forKey: .htm)
-        htu = try? claims.decodeIfPresent(String.self, forKey: .htu)
-        iat = try? claims.decodeIfPresent(Double.self, forKey: .iat)
-        ath = try? claims.decodeIfPresent(String.self, forKey: .ath)
+    init(members: [String: JSONValue]) {
+        jti = members["jti"]?.string
+        htm = members["htm"]?.string
+        htu = members["htu"]?.string
+        switch members["iat"] {
+        case .integer(let seconds): iat = Double(seconds)
+        case .number(let seconds): iat = seconds
+        default: iat = nil
+        }
+        ath = members["ath"]?.string
     }
 }

@@ -1,7 +1,9 @@
+import Dialogs
+
 /// The `jwk` in a DPoP proof's header: the public members a key is built from, and whether it
 /// holds any private member (a proof carrying one leaks its key; RFC 7518 §6). Other members
 /// are ignored, and a member of another JSON type than expected reads as absent.
-struct DPoPProofKey: Decodable {
+struct DPoPProofKey {
     var kty: String?
     var crv: String?
     var x: String?
@@ -10,17 +12,15 @@ struct DPoPProofKey: Decodable {
     var e: String?
     var holdsPrivateMembers: Bool
 
-    private enum CodingKeys: String, CodingKey { case kty, crv, x, y, n, e, d, p, q, dp, dq, qi, oth, k }
-    private static let privateMembers: [CodingKeys] = [.d, .p, .q, .dp, .dq, .qi, .oth, .k]
+    private static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
-    init(from decoder: any Decoder) throws {
-        let members = try decoder.container(keyedBy: CodingKeys.self)
-        kty = try? members.decodeIfPresent(String.self, forKey: .kty)
-        crv = try? members.decodeIfPresent(String.self, forKey: .crv)
-        x = try? members.decodeIfPresent(String.self, forKey: .x)
-        y = try? members.decodeIfPresent(String.self, forKey: .y)
-        n = try? members.decodeIfPresent(String.self, forKey: .n)
-        e = try? members.decodeIfPresent(String.self, forKey: .e)
-        holdsPrivateMembers = Self.privateMembers.contains(where: members.contains)
+    init(members: [String: JSONValue]) {
+        kty = members["kty"]?.string
+        crv = members["crv"]?.string
+        x = members["x"]?.string
+        y = members["y"]?.string
+        n = members["n"]?.string
+        e = members["e"]?.string
+        holdsPrivateMembers = Self.privateMembers.contains { members[$0] != nil }
     }
 }

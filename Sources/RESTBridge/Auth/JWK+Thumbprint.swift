@@ -1,4 +1,5 @@
 import Crypto
+import Dialogs
 import Foundation
 import JWTKit
 
@@ -6,6 +7,9 @@ extension JWK {
     /// The RFC 7638 SHA-256 thumbprint, base64url: the hash of the key's required public members
     /// as JSON without white space, members in lexicographic order. Nil for a key that lacks
     /// them or is neither EC nor RSA.
+    ///
+    /// Written by hubd's canonical JSON writer, which gives exactly that form; a proof's key is
+    /// hashed on every request, and `JSONEncoder` made that 2.5 % of hubd's CPU under REST load.
     var thumbprint: String? {
         let members: [String: String]
         switch keyType {
@@ -18,9 +22,7 @@ extension JWK {
         default:
             return nil
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let json = try? encoder.encode(members) else { return nil }
+        let json = JSONValue.object(members.mapValues(JSONValue.string)).canonicalBytes
         return Data(SHA256.hash(data: json)).base64URLEncoded
     }
 }

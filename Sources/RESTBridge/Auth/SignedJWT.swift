@@ -4,13 +4,13 @@ import JWTKit
 /// A compact JWS split into what the checks read: its header, its claims, and the signature over
 /// its signing input.
 ///
-/// Header and claims are decoded with `JSONDecoder` as `Header` and `Claims`. Access tokens use
-/// jwt-kit's generic `JWTHeader` and hubd's `JWTClaims`, since their claim names are configured
-/// and some claims take more than one shape. DPoP proofs, new with every request, use the typed
-/// `DPoPProofHeader` and `DPoPProofClaims`: generic decoding tries each JSON type in turn for
-/// every member and throws an error for each miss, which made parsing a proof 7 % of hubd's
+/// Access tokens use jwt-kit's generic `JWTHeader` and hubd's `JWTClaims`, decoded with
+/// `JSONDecoder`, since their claim names are configured and some claims take more than one
+/// shape. DPoP proofs, new with every request, use the typed `DPoPProofHeader` and
+/// `DPoPProofClaims`, read by hubd's JSON reader: generic decoding tries each JSON type in turn
+/// for every member and throws an error for each miss, which made parsing a proof 7 % of hubd's
 /// CPU under REST load. Nothing here is trusted before `isSigned(by:)`.
-struct SignedJWT<Header: Decodable, Claims: Decodable> {
+struct SignedJWT<Header: JWSPart, Claims: JWSPart> {
     /// Longest token or proof read; a HelseID access token is about 1–2 KB, so anything near this
     /// is not one and is not worth decoding.
     static var maximumLength: Int { 16 * 1024 }
@@ -30,8 +30,8 @@ struct SignedJWT<Header: Decodable, Claims: Decodable> {
               let headerJSON = Data(base64URLEncoded: parts[0]),
               let claimsJSON = Data(base64URLEncoded: parts[1]),
               let signature = Data(base64URLEncoded: parts[2]),
-              let header = try? JSONDecoder().decode(Header.self, from: headerJSON),
-              let claims = try? JSONDecoder().decode(Claims.self, from: claimsJSON)
+              let header = Header(json: Array(headerJSON)),
+              let claims = Claims(json: Array(claimsJSON))
         else { return nil }
         self.header = header
         self.claims = claims

@@ -14,10 +14,6 @@ struct SendMessageRequest: Decodable, Sendable {
     var applicationVersion: String?
 }
 
-struct IdResponse: Encodable, Sendable {
-    var id: String
-}
-
 struct BusinessDocumentResponse: Encodable, Sendable {
     var businessDocument: String
     var contentType: String

@@ -69,7 +69,7 @@ extension RESTAPI {
         }
         switch outcome {
         case .accepted(let id):
-            return try json(IdResponse(id: id), status: .accepted, headers: [.location: "/messages/\(id)"])
+            return accepted(id: id, location: "/messages/\(id)")
         case .refused(let rejection):
             throw Problem(refusal: rejection)
         case .deadLettered, .recorded:
@@ -85,7 +85,7 @@ extension RESTAPI {
                 throw Problem(.conflict, type: "urn:hubd:conflict",
                               detail: "A different document with this MsgId was accepted before")
             }
-            return try json(IdResponse(id: earlier.messageId), status: .accepted, headers: [.location: "/messages/\(earlier.messageId)"])
+            return accepted(id: earlier.messageId, location: "/messages/\(earlier.messageId)")
         }
     }
 

@@ -43,7 +43,7 @@ extension RESTAPI {
         let outcome = try await stored { () async throws(StoreError) in try await proms.orders.accept(order) }
         switch outcome {
         case .created(let id), .existing(let id):
-            return try json(IdResponse(id: id), status: .accepted, headers: [.location: "/proms/orders/\(id)"])
+            return accepted(id: id, location: "/proms/orders/\(id)")
         case .conflict:
             throw Problem(.conflict, type: "urn:hubd:conflict",
                           detail: "This registerReference was used before for a different order")

@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import Hub
 import HTTPTypes
@@ -85,6 +86,16 @@ extension RESTAPI {
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.sorted.encode(value))))
+    }
+
+    /// 202 with `{"id": ...}` and the new resource's `Location`: the answer to every accepted
+    /// submission, so it is written directly rather than through `JSONEncoder` (2.5 % of hubd's
+    /// CPU under REST load, for one member).
+    func accepted(id: String, location: String) -> Response {
+        let body = JSONValue.object(["id": .string(id)]).canonicalBytes
+        return Response(
+            status: .accepted, headers: [.contentType: "application/json", .location: location],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// The caller set by the authentication middleware.
