@@ -203,32 +203,30 @@ package final class Dispatcher: Sendable {
     ) async throws(StoreError) -> (due: [DueMessage], more: Bool) {
         let fullScan = lanes.withLock { now.timeIntervalSince($0.lastFullScan) >= 10 }
         let known = lanes.withLock { $0.highestId }
-        let found = try await store.pendingTargets(afterId: fullScan ? 0 : known)
-        let (ordered, start) = lanes.withLock { state -> ([DeliveryTarget], Int) in
-            if fullScan {
-                state.targets = found.targets
-                state.lastFullScan = now
-            } else {
-                state.targets.formUnion(found.targets)
+        let limit = settings.dispatchBatchSize
+        // The lanes are planned inside the store's read, so that finding them and reading their
+        // due rows is one read.
+        let due = try await store.collectDue(afterId: fullScan ? 0 : known, now: now, limit: limit, maxBytes: Self.batchBytes) {
+            [self] found, highestId in
+            let (ordered, start) = lanes.withLock { state -> ([DeliveryTarget], Int) in
+                if fullScan {
+                    state.targets = found
+                    state.lastFullScan = now
+                } else {
+                    state.targets.formUnion(found)
+                }
+                state.highestId = max(state.highestId, highestId)
+                state.rotation &+= 1
+                return (state.ordered, state.rotation)
             }
-            state.highestId = max(state.highestId, found.highestId)
-            state.rotation &+= 1
-            return (state.ordered, state.rotation)
+            metrics.lanesWaiting(ordered.count)
+            return ordered.indices.map { ordered[(start + $0) % ordered.count] }.filter { target in
+                guard case .success(.destination(let destination)) = resolve(target, in: routes) else { return true }
+                return held.hold(on: destination.name, at: now) == nil
+            }
         }
-        metrics.lanesWaiting(ordered.count)
-        guard !ordered.isEmpty else { return ([], false) }
-        var due: [DueMessage] = []
-        var bytes = 0
-        for offset in 0..<ordered.count where due.count < settings.dispatchBatchSize && bytes < Self.batchBytes {
-            let target = ordered[(start + offset) % ordered.count]
-            if case .success(.destination(let destination)) = resolve(target, in: routes),
-               held.hold(on: destination.name, at: now) != nil { continue }
-            let lane = try await store.dueMessages(
-                for: target, now: now, limit: settings.dispatchBatchSize - due.count, maxBytes: Self.batchBytes - bytes)
-            bytes += lane.reduce(0) { $0 + $1.body.count }
-            due += lane
-        }
-        return (due, due.count >= settings.dispatchBatchSize || bytes >= Self.batchBytes)
+        let bytes = due.reduce(0) { $0 + $1.body.count }
+        return (due, due.count >= limit || bytes >= Self.batchBytes)
     }
 
     /// When to look again: the earliest due time of a lane that is not backing off, or the end

@@ -88,6 +88,16 @@ package protocol HubStore: AnyObject, Sendable {
     /// stopping once their bodies pass `maxBytes` (at least one is returned when any is due).
     func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int) async throws(StoreError) -> [DueMessage]
 
+    /// The dispatcher's look for work: `pendingTargets(afterId:)`, then `dueMessages` for the
+    /// lanes `plan` picks from what that found, in its order, until `limit` messages or
+    /// `maxBytes` of bodies. A backend may answer it in one read (SQLite does: one transaction
+    /// and one hand-off to a reader instead of two or more per batch); the default makes the
+    /// separate calls.
+    func collectDue(
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
+    ) async throws(StoreError) -> [DueMessage]
+
     /// When the next pending message of `target` falls due; nil when it has none pending.
     func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date?
 
@@ -293,6 +303,18 @@ extension HubStore {
     /// The last 1000 dead letters not yet replayed, newest last.
     package func deadLetters() async throws(StoreError) -> [DeadLetterRecord] {
         try await deadLetters(limit: 1000)
+    }
+
+    package func collectDue(
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
+    ) async throws(StoreError) -> [DueMessage] {
+        let found = try await pendingTargets(afterId: afterId)
+        var batch = DueBatch(limit: limit, maxBytes: maxBytes)
+        for target in plan(found.targets, found.highestId) where batch.hasRoom {
+            batch.add(try await dueMessages(for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes))
+        }
+        return batch.messages
     }
 
     /// Pending messages of one target due by `now`, however large their bodies.

@@ -2,53 +2,74 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// With `afterId` 0, from the lane index alone.
     package func pendingTargets(afterId: Int64) async throws(StoreError) -> (targets: Set<DeliveryTarget>, highestId: Int64) {
-        try await read("read pending targets") { db in
-            var targets: Set<DeliveryTarget> = []
-            guard afterId > 0 else {
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT DISTINCT target_kind, target_her_id, target_queue FROM message INDEXED BY message_lane
-                    WHERE state = 'pending'
-                    """))
-                while let row = try rows.next() { targets.insert(Self.target(row)) }
-                let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
-                return (targets, highest)
-            }
-            var highest = afterId
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, target_kind, target_her_id, target_queue FROM message
-                WHERE id > ? AND state = 'pending'
-                """), arguments: [afterId])
-            while let row = try rows.next() {
-                highest = max(highest, row["id"])
-                targets.insert(Self.target(row))
-            }
-            return (targets, highest)
-        }
+        try await read("read pending targets") { db in try Self.pendingTargets(afterId: afterId, db: db) }
     }
 
     package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int) async throws(StoreError) -> [DueMessage] {
         try await read("read due messages") { db in
-            let (condition, argument) = Self.laneCondition(target)
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                    SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
-                           target_queue, properties, body, attempts, accepted_at, expires_at, origin
-                    FROM message INDEXED BY message_lane
-                    WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at, id LIMIT ?
-                    """),
-                arguments: [argument, now.timeIntervalSince1970, limit])
-            var due: [DueMessage] = []
-            var bytes = 0
-            while bytes < maxBytes, let row = try rows.next() {
-                let message = Self.dueMessage(row)
-                bytes += message.body.count
-                due.append(message)
-            }
-            return due
+            try Self.dueMessages(for: target, now: now, limit: limit, maxBytes: maxBytes, db: db)
         }
+    }
+
+    package func collectDue(
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
+    ) async throws(StoreError) -> [DueMessage] {
+        try await read("read due messages") { db in
+            let found = try Self.pendingTargets(afterId: afterId, db: db)
+            var batch = DueBatch(limit: limit, maxBytes: maxBytes)
+            for target in plan(found.targets, found.highestId) where batch.hasRoom {
+                batch.add(try Self.dueMessages(
+                    for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes, db: db))
+            }
+            return batch.messages
+        }
+    }
+
+    /// With `afterId` 0, from the lane index alone.
+    private static func pendingTargets(afterId: Int64, db: Database) throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
+        var targets: Set<DeliveryTarget> = []
+        guard afterId > 0 else {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT DISTINCT target_kind, target_her_id, target_queue FROM message INDEXED BY message_lane
+                WHERE state = 'pending'
+                """))
+            while let row = try rows.next() { targets.insert(Self.target(row)) }
+            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
+            return (targets, highest)
+        }
+        var highest = afterId
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, target_kind, target_her_id, target_queue FROM message
+            WHERE id > ? AND state = 'pending'
+            """), arguments: [afterId])
+        while let row = try rows.next() {
+            highest = max(highest, row["id"])
+            targets.insert(Self.target(row))
+        }
+        return (targets, highest)
+    }
+
+    private static func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int, db: Database) throws -> [DueMessage] {
+        let (condition, argument) = Self.laneCondition(target)
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT id, message_id, kind, from_her_id, to_her_id, function, target_kind, target_her_id,
+                       target_queue, properties, body, attempts, accepted_at, expires_at, origin
+                FROM message INDEXED BY message_lane
+                WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, id LIMIT ?
+                """),
+            arguments: [argument, now.timeIntervalSince1970, limit])
+        var due: [DueMessage] = []
+        var bytes = 0
+        while bytes < maxBytes, let row = try rows.next() {
+            let message = Self.dueMessage(row)
+            bytes += message.body.count
+            due.append(message)
+        }
+        return due
     }
 
     package func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date? {
