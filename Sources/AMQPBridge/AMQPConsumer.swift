@@ -127,6 +127,14 @@ package final class AMQPConsumer: Sendable {
         }
     }
 
+    /// Ends the stream of batches after the batches already in it, while the consumer stays
+    /// open, so that what was taken can still be acknowledged (`close()` ends the stream too,
+    /// but returns what was not acknowledged to the queue). Call `pause()` first: a batch read
+    /// after this is not delivered, and stays unacknowledged until `close()`.
+    package func finishBatches() {
+        continuation.finish()
+    }
+
     /// Receives again (basic.consume) after `pause()`.
     package func resume() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in

@@ -1,12 +1,10 @@
 import Hub
-import Synchronization
 
 /// The submission queue as the hub's submission source: deliveries become submissions, and a
 /// settled batch is acknowledged with one `basic.ack` (multiple) per connection generation.
 package final class AMQPSubmissionSource: SubmissionSource {
     private let consumer: AMQPConsumer
     private let origin: SubmissionOrigin
-    private let continuation = Mutex<AsyncStream<[Submission]>.Continuation?>(nil)
 
     /// - Parameter origin: `.gateway` for a party's own queue taken in gateway mode.
     package init(consumer: AMQPConsumer, origin: SubmissionOrigin = .amqp) {
@@ -14,22 +12,31 @@ package final class AMQPSubmissionSource: SubmissionSource {
         self.origin = origin
     }
 
+    /// The consumer's batches, each turned into submissions by the task that iterates the
+    /// stream: no task of its own in between, which would be one more hand-off per batch.
+    /// Cancelling the iterating task closes the consumer (what was not acknowledged goes back
+    /// to the queue); `stop()` ends the stream without closing it.
     package func submissions() -> AsyncStream<[Submission]> {
-        let batches = consumer.batches()
-        let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
-        self.continuation.withLock { $0 = continuation }
-        let pump = Task {
-            for await batch in batches {
-                continuation.yield(batch.map { Self.submission(AMQP10Ingress.reading($0), origin: origin) })
-            }
-            continuation.finish()
+        let batches = Batches(consumer.batches().makeAsyncIterator())
+        let consumer = self.consumer
+        return AsyncStream(
+            unfolding: { [origin] in
+                await batches.next()?.map { Self.submission(AMQP10Ingress.reading($0), origin: origin) }
+            },
+            onCancel: { Task { await consumer.close() } })
+    }
+
+    /// The consumer's iterator, for the one task that iterates the submissions.
+    private final class Batches: @unchecked Sendable {
+        private var iterator: AsyncStream<[AMQPDelivery]>.Iterator
+
+        init(_ iterator: AsyncStream<[AMQPDelivery]>.Iterator) {
+            self.iterator = iterator
         }
-        // Only when the hub stops listening: after `stop()` (a finish) the consumer must stay
-        // open until the hub has acknowledged what it already took; hubd closes it afterwards.
-        continuation.onTermination = { termination in
-            if case .cancelled = termination { pump.cancel() }
+
+        func next() async -> [AMQPDelivery]? {
+            await iterator.next()
         }
-        return stream
     }
 
     package func settle(_ batch: [Submission], outcomes: [SubmissionOutcome]) async {
@@ -55,7 +62,7 @@ package final class AMQPSubmissionSource: SubmissionSource {
 
     package func stop() async {
         await consumer.pause()
-        continuation.withLock { $0?.finish() }
+        consumer.finishBatches()
     }
 
     /// Header values as text: the contract's headers are long strings, but a party that sends a
