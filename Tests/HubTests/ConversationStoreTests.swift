@@ -108,6 +108,29 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    static func refToParentAnswersTheRequestItNamesOnly(_ backend: StoreBackend) async throws { try await Self(backend).refToParentAnswersTheRequestItNamesOnly() }
+    func refToParentAnswersTheRequestItNamesOnly() async throws {
+        try await submit(innsyn, at: start)
+        // A follow-up in the same conversation: its conversation's id is the first request's
+        // MsgId, its request's MsgId its own.
+        let followUp = Self.referring(innsyn, msgId: "follow-up", refToParent: "x", refToConversation: Self.requestMsgId)
+        try await submit(followUp, at: start.addingTimeInterval(60))
+
+        // RefToParent names the follow-up: its conversation alone is answered.
+        let toFollowUp = Self.answer(innsyn, msgId: "answer-3", refToParent: "follow-up", refToConversation: "other")
+        let firstAnswer = try await submit(toFollowUp, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(120))
+        #expect(try await store.conversations(involving: nil, state: .answered).map(\.requestMsgId) == ["follow-up"])
+        #expect(try await store.conversations(involving: nil, state: .open).map(\.requestMsgId) == [Self.requestMsgId])
+
+        // RefToParent names the first request: its conversation, not every one with that id.
+        let toFirst = Self.answer(innsyn, msgId: "answer-4", refToParent: Self.requestMsgId, refToConversation: "other")
+        let secondAnswer = try await submit(toFirst, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(180))
+        let answered = try await store.conversations(involving: nil, state: .answered)
+        #expect(answered.map(\.requestMsgId) == [Self.requestMsgId, "follow-up"])
+        #expect(answered.map(\.answerMessageId) == [secondAnswer, firstAnswer])
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     static func anAppRecIsNotAnAnswerButARejectionCloses(_ backend: StoreBackend) async throws { try await Self(backend).anAppRecIsNotAnAnswerButARejectionCloses() }
     func anAppRecIsNotAnAnswerButARejectionCloses() async throws {
         let request = try await submit(innsyn, at: start)
@@ -248,6 +271,29 @@ import Testing
         #expect(try await watch.checkOnce(now: start.addingTimeInterval(31 * Self.day)) == 1)
         // Position 2 was handed out before the migration: never again.
         #expect(try await migrated.notifications(for: [Examples.portal, Examples.register], after: 1, limit: 10).map(\.offset) == [3, 4])
+    }
+}
+
+/// How SQLite finds the conversations an answer names, in a store migrated from before
+/// `v11-conversation-lookups`: by index, never by reading every conversation between the two
+/// parties (what one `OR` over both ids did).
+@Suite(.timeLimit(.minutes(1))) struct ConversationLookupPlanTests {
+    @Test func everyPartOfTheLookupSearchesAnIndexByItsId() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-v10-\(UUID().uuidString).sqlite").path
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreSchema.migrator.migrate(pool, upTo: "v10-registry-sync")
+        }
+        let store = try SQLiteStore(path: path)
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.namedConversations)", arguments: [
+                "sender": 1, "receiver": 2, "parent": "p", "conversation": "c",
+            ]).map { $0["detail"] as String }
+        }
+        let searches = plan.filter { $0.contains("conversation") }
+        #expect(searches.count == 3, "\(plan)")
+        #expect(searches.allSatisfy { $0.contains("conversation_id=?") || $0.contains("request_msg_id=?") }, "\(plan)")
+        #expect(searches.contains { $0.contains("conversation_by_other_request") }, "\(plan)")
     }
 }
 

@@ -39,6 +39,22 @@ enum ConversationSchema {
         try notificationsAboutConversations(db)
     }
 
+    /// Migration `v11-conversation-lookups`: two indexes fewer to write for every conversation
+    /// opened. A request without a `RefToConversation` (the usual case) has its MsgId as the
+    /// conversation's id, so `conversation_by_id` finds it by either; the request MsgId index
+    /// now holds only the conversations whose two ids differ. And no conversation has an answer
+    /// when it is opened, so the answer index holds answered ones only (`answer_message = ?`,
+    /// as the foreign key's `SET NULL` asks, still uses it).
+    static func narrowIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX conversation_by_request;
+            CREATE INDEX conversation_by_other_request ON conversation(sender_her_id, receiver_her_id, request_msg_id)
+                WHERE request_msg_id != conversation_id;
+            DROP INDEX conversation_by_answer_message;
+            CREATE INDEX conversation_by_answer_message ON conversation(answer_message) WHERE answer_message IS NOT NULL;
+            """)
+    }
+
     /// A notification is about a message, a PROMs order or, now, a conversation: an overdue
     /// conversation's request may have been pruned already (retention and deadline are both 30
     /// days by default). SQLite cannot change a CHECK constraint, so the table is rebuilt with its

@@ -14,20 +14,16 @@ extension SQLiteStore {
         let stamp = now.timeIntervalSince1970
         if link.refToParent != nil || link.refToConversation != nil {
             // The request went the other way: its sender is this message's receiver.
-            let named = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM conversation WHERE sender_her_id = ? AND receiver_her_id = ?
-                               AND (request_msg_id = ? OR conversation_id = ?))
-                """), arguments: [to, from, link.refToParent, link.refToConversation]) ?? false
-            if named {
+            let named: StatementArguments = [
+                "sender": to, "receiver": from, "parent": link.refToParent, "conversation": link.refToConversation,
+            ]
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (\(namedConversations))"), arguments: named) == true {
                 try db.cachedStatement(sql: """
                     UPDATE conversation
-                    SET state = CASE WHEN state = 'overdue' OR deadline < ? THEN 'answered-late' ELSE 'answered' END,
-                        answer_message = ?, answer_message_id = ?, answered_at = ?, updated_at = ?
-                    WHERE sender_her_id = ? AND receiver_her_id = ? AND (request_msg_id = ? OR conversation_id = ?)
-                      AND state IN ('open', 'overdue')
-                    """).execute(arguments: [
-                        stamp, id, message.messageId, stamp, stamp, to, from, link.refToParent, link.refToConversation,
-                    ])
+                    SET state = CASE WHEN state = 'overdue' OR deadline < :now THEN 'answered-late' ELSE 'answered' END,
+                        answer_message = :answer, answer_message_id = :answerId, answered_at = :now, updated_at = :now
+                    WHERE id IN (\(namedConversations)) AND state IN ('open', 'overdue')
+                    """).execute(arguments: named + ["now": stamp, "answer": id, "answerId": message.messageId])
                 return
             }
         }
@@ -41,6 +37,23 @@ extension SQLiteStore {
                 stamp + opening.answerWithin, stamp,
             ])
     }
+
+    /// The conversations from `:sender` to `:receiver` an answer names: by its `RefToConversation`
+    /// (`:conversation`), or by its `RefToParent` (`:parent`) as the request's MsgId, which is the
+    /// conversation's id too unless the request named one. Each part is one index look-up; a
+    /// single `OR` over both columns made SQLite read every conversation between the two parties.
+    static let namedConversations = """
+        SELECT id FROM conversation
+        WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND conversation_id = :conversation
+        UNION ALL
+        SELECT id FROM conversation
+        WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND conversation_id = :parent
+          AND request_msg_id = conversation_id
+        UNION ALL
+        SELECT id FROM conversation
+        WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND request_msg_id = :parent
+          AND request_msg_id != conversation_id
+        """
 
     /// Closes the open or overdue conversation a request opened once the request can no longer be
     /// answered: its receiver refused it, an AppRec rejected it, or it was never delivered.

@@ -203,6 +203,9 @@ enum StoreSchema {
         migrator.registerMigration("v10-registry-sync") { db in
             try RegistrySyncSchema.migrate(db)
         }
+        migrator.registerMigration("v11-conversation-lookups") { db in
+            try ConversationSchema.narrowIndexes(db)
+        }
         return migrator
     }
 }
