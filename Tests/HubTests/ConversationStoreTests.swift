@@ -54,6 +54,15 @@ import Testing
         return try #require(submission.properties.messageId)
     }
 
+    /// The example request, then the portal again in the same conversation: a follow-up, not an
+    /// answer. It opens a conversation of its own, whose id is the first request's MsgId (the
+    /// one it names) and whose request MsgId is "follow-up".
+    func openRequestAndFollowUp() async throws {
+        try await submit(innsyn, at: start)
+        let followUp = Self.referring(innsyn, msgId: "follow-up", refToParent: "x", refToConversation: Self.requestMsgId)
+        try await submit(followUp, at: start.addingTimeInterval(60))
+    }
+
     func only() async throws -> Conversation {
         let all = try await store.conversations(involving: nil, state: nil)
         try #require(all.count == 1, "\(all)")
@@ -92,11 +101,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     static func refToConversationAnswersAndOnlyTheReceiverCanAnswer(_ backend: StoreBackend) async throws { try await Self(backend).refToConversationAnswersAndOnlyTheReceiverCanAnswer() }
     func refToConversationAnswersAndOnlyTheReceiverCanAnswer() async throws {
-        try await submit(innsyn, at: start)
-        // The portal again, in the same conversation: a follow-up, not an answer. It opens its own
-        // conversation, with the id it names.
-        let followUp = Self.referring(innsyn, msgId: "follow-up", refToParent: "x", refToConversation: Self.requestMsgId)
-        try await submit(followUp, at: start.addingTimeInterval(60))
+        try await openRequestAndFollowUp()
         let both = try await store.conversations(involving: nil, state: .open)
         #expect(both.map(\.conversationId) == [Self.requestMsgId, Self.requestMsgId])
         #expect(both.map(\.requestMsgId) == [Self.requestMsgId, "follow-up"])
@@ -110,11 +115,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     static func refToParentAnswersTheRequestItNamesOnly(_ backend: StoreBackend) async throws { try await Self(backend).refToParentAnswersTheRequestItNamesOnly() }
     func refToParentAnswersTheRequestItNamesOnly() async throws {
-        try await submit(innsyn, at: start)
-        // A follow-up in the same conversation: its conversation's id is the first request's
-        // MsgId, its request's MsgId its own.
-        let followUp = Self.referring(innsyn, msgId: "follow-up", refToParent: "x", refToConversation: Self.requestMsgId)
-        try await submit(followUp, at: start.addingTimeInterval(60))
+        try await openRequestAndFollowUp()
 
         // RefToParent names the follow-up: its conversation alone is answered.
         let toFollowUp = Self.answer(innsyn, msgId: "answer-3", refToParent: "follow-up", refToConversation: "other")
