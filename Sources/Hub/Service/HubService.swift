@@ -28,6 +28,8 @@ package final class HubService: Sendable {
     private let webhookEventWake = WakeSignal()
     private let refreshWake = WakeSignal()
     private let conversationWake = WakeSignal()
+    /// Signalled whenever a source's pipeline has ended, for `detach`.
+    private let pipelineEnded = WakeSignal()
     private let stopping = Mutex(false)
     private let logger: Logger
     package let settings: HubSettings
@@ -93,6 +95,7 @@ package final class HubService: Sendable {
                             }
                         }, shouldStop: isStopping)
                         pipelines.withLock { $0.removeAll { $0.pipeline === pipeline } }
+                        pipelineEnded.signal()
                     }
                 }
             }
@@ -117,6 +120,22 @@ package final class HubService: Sendable {
         }
         guard accepted else { return }
         attached.continuation.yield(pipeline)
+    }
+
+    /// Stops taking submissions from `source` (one given to `attach`) and waits, at most
+    /// `timeout`, until ingress has committed and settled everything it took from it: only then
+    /// can the source's consumer be closed without the broker offering those messages again
+    /// (the gateway lets a party's queue go this way). False when the wait ran out, as it does
+    /// while the store cannot write.
+    package func detach(_ source: some SubmissionSource & AnyObject, timeout: Duration) async -> Bool {
+        await source.stop()
+        let deadline = ContinuousClock.now + timeout
+        while pipelines.withLock({ $0.contains { ($0.source as AnyObject) === source } }) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            await pipelineEnded.wait(timeout: left)
+        }
+        return true
     }
 
     /// Looks at due work now instead of at the next poll: after the clock given to the hub

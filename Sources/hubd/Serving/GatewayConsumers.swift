@@ -21,6 +21,9 @@ final class GatewayConsumers: Sendable {
     /// One reconciliation at a time, so two callers never start the same consumer twice.
     private let reconciling = Mutex(false)
 
+    /// How long letting a queue go waits for ingress to settle what it took from it.
+    static let settleTimeout = Duration.seconds(30)
+
     init(hub: HubService, logger: Logger, makeConsumer: @escaping @Sendable (String) -> AMQPConsumer) {
         self.hub = hub
         self.logger = logger
@@ -47,7 +50,12 @@ final class GatewayConsumers: Sendable {
         }
         for entry in stale {
             logger.notice("gateway: no longer taking a party's queue", metadata: ["queue": "\(entry.queue)"])
-            await entry.source.stop()
+            // Closing the consumer before its batches are settled would make the broker offer
+            // them again: to the party itself, which would then also get hubd's copy.
+            if await !hub.detach(entry.source, timeout: Self.settleTimeout) {
+                logger.warning("gateway: submissions from a party's queue not settled in time; the broker offers them again",
+                               metadata: ["queue": "\(entry.queue)"])
+            }
             await entry.consumer.close()
         }
         for (herId, queue) in wanted.sorted(by: { $0.key < $1.key }) where running.withLock({ $0[herId] == nil }) {
