@@ -96,6 +96,10 @@ import Testing
         let answerRow = try #require(try await store.reports(for: answer).first)
         #expect(try await store.conversation(ofMessage: requestRow.id) == answered)
         #expect(try await store.conversation(ofMessage: answerRow.id) == answered)
+        // A second answer naming it opens none and leaves the first answer recorded.
+        let again = Self.answer(innsyn, msgId: "answer-1b", refToParent: Self.requestMsgId, refToConversation: Self.requestMsgId)
+        try await submit(again, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(2 * Self.day))
+        #expect(try await only() == answered)
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -203,11 +203,11 @@ package final class Dispatcher: Sendable {
     ) async throws(StoreError) -> (due: [DueMessage], more: Bool) {
         let fullScan = lanes.withLock { now.timeIntervalSince($0.lastFullScan) >= 10 }
         let known = lanes.withLock { $0.highestId }
-        let limit = settings.dispatchBatchSize
         // The lanes are planned inside the store's read, so that finding them and reading their
         // due rows is one read.
-        let due = try await store.collectDue(afterId: fullScan ? 0 : known, now: now, limit: limit, maxBytes: Self.batchBytes) {
-            [self] found, highestId in
+        let batch = try await store.collectDue(
+            afterId: fullScan ? 0 : known, now: now, limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes
+        ) { [self] found, highestId in
             let (ordered, start) = lanes.withLock { state -> ([DeliveryTarget], Int) in
                 if fullScan {
                     state.targets = found
@@ -225,8 +225,7 @@ package final class Dispatcher: Sendable {
                 return held.hold(on: destination.name, at: now) == nil
             }
         }
-        let bytes = due.reduce(0) { $0 + $1.body.count }
-        return (due, due.count >= limit || bytes >= Self.batchBytes)
+        return (batch.messages, !batch.hasRoom)
     }
 
     /// When to look again: the earliest due time of a lane that is not backing off, or the end

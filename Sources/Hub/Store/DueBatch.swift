@@ -11,7 +11,8 @@ package struct DueBatch: Sendable {
         self.maxBytes = maxBytes
     }
 
-    /// Whether another lane may add to it.
+    /// Whether another lane may add to it; a batch without room stopped at its count or size,
+    /// so more may be due than it holds.
     package var hasRoom: Bool { messages.count < limit && bytes < maxBytes }
     /// How many more messages it takes.
     package var remainingCount: Int { limit - messages.count }

@@ -96,7 +96,7 @@ package protocol HubStore: AnyObject, Sendable {
     func collectDue(
         afterId: Int64, now: Date, limit: Int, maxBytes: Int,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
-    ) async throws(StoreError) -> [DueMessage]
+    ) async throws(StoreError) -> DueBatch
 
     /// When the next pending message of `target` falls due; nil when it has none pending.
     func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date?
@@ -308,13 +308,13 @@ extension HubStore {
     package func collectDue(
         afterId: Int64, now: Date, limit: Int, maxBytes: Int,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
-    ) async throws(StoreError) -> [DueMessage] {
+    ) async throws(StoreError) -> DueBatch {
         let found = try await pendingTargets(afterId: afterId)
         var batch = DueBatch(limit: limit, maxBytes: maxBytes)
         for target in plan(found.targets, found.highestId) where batch.hasRoom {
             batch.add(try await dueMessages(for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes))
         }
-        return batch.messages
+        return batch
     }
 
     /// Pending messages of one target due by `now`, however large their bodies.

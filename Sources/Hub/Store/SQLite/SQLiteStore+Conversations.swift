@@ -17,13 +17,16 @@ extension SQLiteStore {
             let named: StatementArguments = [
                 "sender": to, "receiver": from, "parent": link.refToParent, "conversation": link.refToConversation,
             ]
+            try db.cachedStatement(sql: """
+                UPDATE conversation
+                SET state = CASE WHEN state = 'overdue' OR deadline < :now THEN 'answered-late' ELSE 'answered' END,
+                    answer_message = :answer, answer_message_id = :answerId, answered_at = :now, updated_at = :now
+                WHERE id IN (\(namedConversations)) AND state IN ('open', 'overdue')
+                """).execute(arguments: named + ["now": stamp, "answer": id, "answerId": message.messageId])
+            // An answer to an open request (the usual case) was just recorded; one that names a
+            // conversation answered or closed already opens none either.
+            if db.changesCount > 0 { return }
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (\(namedConversations))"), arguments: named) == true {
-                try db.cachedStatement(sql: """
-                    UPDATE conversation
-                    SET state = CASE WHEN state = 'overdue' OR deadline < :now THEN 'answered-late' ELSE 'answered' END,
-                        answer_message = :answer, answer_message_id = :answerId, answered_at = :now, updated_at = :now
-                    WHERE id IN (\(namedConversations)) AND state IN ('open', 'overdue')
-                    """).execute(arguments: named + ["now": stamp, "answer": id, "answerId": message.messageId])
                 return
             }
         }

@@ -15,7 +15,7 @@ extension SQLiteStore {
     package func collectDue(
         afterId: Int64, now: Date, limit: Int, maxBytes: Int,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
-    ) async throws(StoreError) -> [DueMessage] {
+    ) async throws(StoreError) -> DueBatch {
         try await read("read due messages") { db in
             let found = try Self.pendingTargets(afterId: afterId, db: db)
             var batch = DueBatch(limit: limit, maxBytes: maxBytes)
@@ -23,7 +23,7 @@ extension SQLiteStore {
                 batch.add(try Self.dueMessages(
                     for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes, db: db))
             }
-            return batch.messages
+            return batch
         }
     }
 
