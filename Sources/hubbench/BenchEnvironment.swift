@@ -27,6 +27,10 @@ struct BenchEnvironment: Sendable {
     }
 
     func makeRun(amqpURL: String, batch: Int) throws -> Run {
+        // What earlier runs left for the disk (stores, removed run directories, the broker's
+        // message store) is written out first: the kernel's writeback otherwise competes with
+        // this run and slows its commits, and the scenario run after the others paid for them.
+        sync()
         let prefix = "bench" + UUID().uuidString.prefix(8).lowercased()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubbench-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

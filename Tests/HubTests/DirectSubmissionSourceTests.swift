@@ -38,6 +38,23 @@ import Testing
         #expect(await fourth == .duplicate)
     }
 
+    /// Callers share one timer: a caller with an earlier deadline than those already waiting
+    /// still hears at its own, and the others keep waiting.
+    @Test func anEarlierDeadlineIsKeptWhileLaterOnesWait() async throws {
+        var batches = source.submissions().makeAsyncIterator()
+        async let patient = submit("m1", timeout: .seconds(30))
+        let first = try #require(await batches.next())
+        let clock = ContinuousClock()
+        let start = clock.now
+        async let hasty = submit("m2", timeout: .milliseconds(30))
+        #expect(try #require(await batches.next()).map(\.properties.messageId) == ["m2"])
+        #expect(await hasty == nil)
+        #expect(clock.now - start >= .milliseconds(30))
+        #expect(clock.now - start < .seconds(20))
+        await source.settle(first, outcomes: [.accepted(messageId: "m1")])
+        #expect(await patient == .accepted(messageId: "m1"))
+    }
+
     @Test func whilePausedOrStoppedNothingIsTakenAndTheCallerHearsAtOnce() async throws {
         var batches = source.submissions().makeAsyncIterator()
         await source.pause()

@@ -1,4 +1,6 @@
+import Dialogs
 import Foundation
+import JWTKit
 @testable import RESTBridge
 import Testing
 
@@ -128,6 +130,60 @@ struct DPoPProofTests {
             try await fixture.verifier.verify(authorization: "DPoP \(token)", dpop: leaking, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
         }
         #expect(reason == "the DPoP proof's jwk holds a private key")
+    }
+
+    /// Each proof of a client carries the same key; the second and later ones use the key's
+    /// cached thumbprint and verifier, with the same outcomes as the first.
+    @Test func aKeySeenBeforeIsCheckedAsTheFirstTime() async throws {
+        let fixture = try AuthFixture()
+        let token = try await fixture.token()
+        _ = try await fixture.verify(token)
+        _ = try await fixture.verify(token)
+        let foreign = await reason { try await fixture.verify(token, key: try DPoPKey.generate()) }
+        #expect(foreign == "the DPoP proof's key is not the key the token is bound to (cnf.jkt)")
+        // A proof whose signature another key made fails although its key is known by now.
+        let proof = try await fixture.client.proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        let other = try await DPoPKey.generate().proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        let forged = (proof.split(separator: ".").prefix(2) + [other.split(separator: ".")[2]]).joined(separator: ".")
+        let reason = await reason {
+            try await fixture.verifier.verify(authorization: "DPoP \(token)", dpop: forged, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        }
+        #expect(reason == "the DPoP proof's signature does not verify with its jwk")
+    }
+
+    @Test func theKeyCacheGivesEveryKeyItsOwnThumbprintAndVerifierWhenItStartsAgain() async throws {
+        let cache = DPoPKeyCache(capacity: 2)
+        var keys: [DPoPProofKey] = []
+        for _ in 0..<3 {
+            // The key as a proof's header carries it.
+            let proof = try await DPoPKey.generate().proof(method: "GET", url: AuthFixture.urlText, accessToken: nil, now: AuthFixture.now)
+            let header = try #require(Data(base64URLEncoded: String(proof.split(separator: ".")[0])))
+            let jwk = try #require((try JSONSerialization.jsonObject(with: header) as? [String: Any])?["jwk"] as? [String: String])
+            keys.append(DPoPProofKey(members: jwk.mapValues(JSONValue.string)))
+        }
+        // Past its capacity the cache starts again; every answer stays the key's own.
+        for _ in 0..<2 {
+            for key in keys {
+                let expected = JWK.ecdsa(nil, identifier: nil, x: try #require(key.x), y: try #require(key.y), curve: .p256).thumbprint
+                #expect(cache.thumbprint(of: key) == expected)
+                #expect(await cache.verifier(of: key, for: "ES256") != nil)
+                // An EC key does not suit RSA, however often it is asked.
+                #expect(await cache.verifier(of: key, for: "RS256") == nil)
+            }
+        }
+        var rsa = keys[0]
+        rsa.kty = "oct"
+        #expect(cache.thumbprint(of: rsa) == nil)
+    }
+
+    @Test func aTargetIsNamedByItsOwnSpellingOrAnEqualOne() {
+        let target = RequestTarget(scheme: "http", host: "127.0.0.1:8080", path: "/messages")
+        #expect(target.isNamed(by: "http://127.0.0.1:8080/messages"))
+        #expect(target.isNamed(by: "HTTP://127.0.0.1:8080/messages?x=1"))
+        for other in ["http://127.0.0.1:8080/messages/1", "http://127.0.0.1:8080/message", "http://127.0.0.1:8080/messagesx",
+                      "https://127.0.0.1:8080/messages", "http://127.0.0.1:8081/messages", "http://127.0.0.1:8080", "", "not a url"] {
+            #expect(!target.isNamed(by: other), "\(other)")
+        }
     }
 
     @Test func theReplayCacheIsBoundedAndForgetsExpiredProofs() {

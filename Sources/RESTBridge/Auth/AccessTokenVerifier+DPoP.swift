@@ -28,14 +28,14 @@ extension AccessTokenVerifier {
         }
         guard let key = proof.header.jwk else { throw refuse("the DPoP proof's header has no jwk") }
         guard !key.holdsPrivateMembers else { throw refuse("the DPoP proof's jwk holds a private key") }
-        guard let jwk = Self.publicKey(key), let thumbprint = jwk.thumbprint else {
+        guard let thumbprint = proofKeys.thumbprint(of: key) else {
             throw refuse("the DPoP proof's jwk is not an EC or RSA public key")
         }
         guard thumbprint == jkt else { throw refuse("the DPoP proof's key is not the key the token is bound to (cnf.jkt)") }
 
         let claims = proof.claims
         guard claims.htm == method else { throw refuse("the DPoP proof is for another HTTP method (htm)") }
-        guard let htu = claims.htu, RequestTarget(url: htu) == url else { throw refuse("the DPoP proof is for another URL (htu)") }
+        guard let htu = claims.htu, url.isNamed(by: htu) else { throw refuse("the DPoP proof is for another URL (htu)") }
         guard let issuedAt = claims.iat else { throw refuse("the DPoP proof has no issue time (iat)") }
         guard abs(now.timeIntervalSince1970 - issuedAt) <= settings.proofWindow else {
             throw refuse("the DPoP proof was not made within \(Int(settings.proofWindow)) seconds of now (iat); check the client's clock")
@@ -44,8 +44,10 @@ extension AccessTokenVerifier {
         guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= Self.maximumJTILength else {
             throw refuse("the DPoP proof has no jti, or one longer than \(Self.maximumJTILength) bytes")
         }
-        guard let key = await jwk.verifier(for: algorithm) else { throw refuse("the DPoP proof's jwk does not suit its algorithm") }
-        return CheckedProof(jws: proof, key: key, jti: jti, issuedAt: issuedAt)
+        guard let verifier = await proofKeys.verifier(of: key, for: algorithm) else {
+            throw refuse("the DPoP proof's jwk does not suit its algorithm")
+        }
+        return CheckedProof(jws: proof, key: verifier, jti: jti, issuedAt: issuedAt)
     }
 
     /// Checks the proof's signature, then records its `jti` until the proof expires.
@@ -57,20 +59,6 @@ extension AccessTokenVerifier {
         case .recorded: return
         case .replayed: throw refuse("the DPoP proof was already used (jti)")
         case .full: throw refuse("hubd holds \(replays.capacity) DPoP proofs within their window and takes no more until some expire")
-        }
-    }
-
-    /// The public key a proof's `jwk` describes, from its public members only.
-    private static func publicKey(_ key: DPoPProofKey) -> JWK? {
-        switch key.kty {
-        case "EC":
-            guard let crv = key.crv.flatMap(ECDSACurve.init(rawValue:)), let x = key.x, let y = key.y else { return nil }
-            return .ecdsa(nil, identifier: nil, x: x, y: y, curve: crv)
-        case "RSA":
-            guard let n = key.n, let e = key.e else { return nil }
-            return .rsa(nil, identifier: nil, modulus: n, exponent: e)
-        default:
-            return nil
         }
     }
 }

@@ -27,6 +27,7 @@ package struct AccessTokenVerifier: Sendable {
     let keys: JWKSProvider
     let replays: DPoPReplayCache
     let verified = VerifiedTokens()
+    let proofKeys = DPoPKeyCache()
 
     package init(settings: AuthSettings, keys: JWKSProvider, replays: DPoPReplayCache = DPoPReplayCache()) {
         self.settings = settings

@@ -3,7 +3,7 @@ import Dialogs
 /// The `jwk` in a DPoP proof's header: the public members a key is built from, and whether it
 /// holds any private member (a proof carrying one leaks its key; RFC 7518 §6). Other members
 /// are ignored, and a member of another JSON type than expected reads as absent.
-struct DPoPProofKey {
+struct DPoPProofKey: Hashable, Sendable {
     var kty: String?
     var crv: String?
     var x: String?

@@ -43,5 +43,21 @@ package struct RequestTarget: Sendable, Equatable, CustomStringConvertible {
         self.init(scheme: scheme, host: authority, path: components.percentEncodedPath)
     }
 
+    /// Whether the absolute URL `url` names this target. A client usually spells the target
+    /// exactly as `description` does, which is compared byte by byte: parsing `url` with
+    /// `URLComponents` for every request's DPoP proof was 2 % of hubd's CPU under REST load.
+    package func isNamed(by url: String) -> Bool {
+        isSpelt(as: url) || RequestTarget(url: url) == self
+    }
+
+    private func isSpelt(as url: String) -> Bool {
+        var rest = url.utf8[...]
+        for part in [scheme, "://", authority] {
+            guard rest.starts(with: part.utf8) else { return false }
+            rest = rest.dropFirst(part.utf8.count)
+        }
+        return rest.elementsEqual(path.utf8)
+    }
+
     package var description: String { "\(scheme)://\(authority)\(path)" }
 }
