@@ -152,7 +152,9 @@ import Testing
 
     @Test func operationsEndpointsAndLimits() async throws {
         let parties = try TestParties()
-        let hubd = try await RESTHubd(parties: parties, overrides: ["HUBD_MAX_MESSAGE_BYTES": String(16 * 1024 * 1024)])
+        let hubd = try await RESTHubd(parties: parties, overrides: [
+            "HUBD_MAX_MESSAGE_BYTES": String(16 * 1024 * 1024), "HUBD_HTTP_REQUEST_TIMEOUT_SECONDS": "3",
+        ])
         let probe = try BrokerProbe()
         defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
         try await hubd.start()
@@ -180,6 +182,12 @@ import Testing
         // Chunked: one chunk over the limit.
         let chunkHead = try await head("Transfer-Encoding: chunked") + String(size, radix: 16) + "\r\n"
         #expect(try hubd.rawStatusLine(head: chunkHead, bytes: 23 * 1024 * 1024).hasPrefix("HTTP/1.1 413"))
+        // A body that stops arriving gets 408 at the request timeout, before the idle connection
+        // is closed (5 s later).
+        let clock = ContinuousClock()
+        let stalledAt = clock.now
+        #expect(try hubd.rawStatusLine(head: try await head("Content-Length: 100"), bytes: 10, timeout: 7).hasPrefix("HTTP/1.1 408"))
+        #expect(clock.now - stalledAt >= .seconds(3))
         #expect(try await hubd.request("GET", "/healthz", token: nil).status == 200)
         let sent = try await hubd.send(try RESTAPITests.document(tag: "after-413"), from: TestParties.helsenorge, to: TestParties.register, token: token)
         #expect(sent.status == 202)

@@ -3,7 +3,8 @@ import Hub
 
 // The JSON bodies of the API, named as NHN's message service API names them.
 
-struct SendMessageRequest: Decodable, Sendable {
+/// `POST /messages`, read by `JSONBodyMembers`.
+struct SendMessageRequest: Sendable {
     var senderHerId: Int
     var receiverHerIds: [Int]
     var businessDocument: String
@@ -12,6 +13,18 @@ struct SendMessageRequest: Decodable, Sendable {
     var messageTypeIdentificator: String?
     var applicationName: String?
     var applicationVersion: String?
+
+    init(json: [UInt8]) throws(Problem) {
+        let members = try JSONBodyMembers(json)
+        senderHerId = try members.integer("senderHerId")
+        receiverHerIds = try members.integers("receiverHerIds")
+        businessDocument = try members.string("businessDocument")
+        contentType = try members.string("contentType")
+        contentTransferEncoding = try members.string("contentTransferEncoding")
+        messageTypeIdentificator = try members.optionalString("messageTypeIdentificator")
+        applicationName = try members.optionalString("applicationName")
+        applicationVersion = try members.optionalString("applicationVersion")
+    }
 }
 
 struct BusinessDocumentResponse: Encodable, Sendable {

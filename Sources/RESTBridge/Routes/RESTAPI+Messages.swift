@@ -35,7 +35,7 @@ extension RESTAPI {
 
     private func send(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let caller = try caller(context)
-        let body = try await bodies.decode(SendMessageRequest.self, from: request)
+        let body = try SendMessageRequest(json: try await bodies.json(request))
         guard HerId.isValid(body.senderHerId) else { throw Problem.badRequest("senderHerId is not a HER-id") }
         try caller.require([body.senderHerId])
         guard body.receiverHerIds.count == 1, let receiver = body.receiverHerIds.first else {
