@@ -15,5 +15,5 @@ enum LibXML2 {
     /// has refused every body that is not UTF-8 or that declares another encoding; this makes
     /// sure libxml2 never converts one all the same. (The schemas are ISO-8859-1 and are read
     /// with `hardenedParseOptions`.)
-    static let messageParseOptions = hardenedParseOptions | Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue)
+    static let messageParseOptions = hardenedParseOptions | Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_COMPACT.rawValue)
 }
