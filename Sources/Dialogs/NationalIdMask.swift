@@ -37,8 +37,14 @@ package enum NationalIdMask {
 
     /// Whether `text` holds a run of exactly 11 digits anywhere, inside a UUID or not.
     package static func hasElevenDigitRun(_ text: String) -> Bool {
+        // Every header of every message passes here: a native string is read in place, which
+        // iterating `utf8` did not compile to (0.8 % of hubd's CPU in the steady state).
+        text.utf8.withContiguousStorageIfAvailable { hasElevenDigitRun(in: $0) } ?? hasElevenDigitRun(in: Array(text.utf8))
+    }
+
+    private static func hasElevenDigitRun(in bytes: some Sequence<UInt8>) -> Bool {
         var run = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 run += 1
             } else {
