@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "hubbench",
             dependencies: [
-                "AMQPBridge", "Hub", "RESTBridge", "PostgresStore",
+                "AMQPBridge", "Dialogs", "Hub", "RESTBridge", "PostgresStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -52,6 +52,7 @@ struct BenchReport: Codable {
     var restAtHalfRate: [Scenarios.RESTResult] = []
     var events: [Scenarios.EventsResult] = []
     var fleet: [Fleet] = []
+    var checks: [Scenarios.ChecksResult] = []
 
     /// What went missing in any run: a benchmark that lost messages measured nothing worth
     /// reporting, so hubbench fails on it (and a smoke run in `scripts/test` catches it).

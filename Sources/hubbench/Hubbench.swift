@@ -14,7 +14,8 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
     @Option(help: "The C relay, the headline baseline (a release build of the crelay product).") var crelay = ".build/release/crelay"
     @Option(help: "The REST scenario's HTTP client (a release build of the restload product).") var restload = ".build/release/restload"
-    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events, fleet.") var scenarios = "steady,rate,backlog,rest,events,fleet"
+    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events, fleet, checks (the ingress checks alone, in process).")
+    var scenarios = "steady,rate,backlog,rest,events,fleet,checks"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
@@ -159,6 +160,17 @@ struct Hubbench: AsyncParsableCommand {
             }
             report.fleet.append(entry)
             print(entry.summary)
+        }
+        if wanted.contains("checks") {
+            // Single-threaded and in process: the run of one build is seconds, so A/B rounds are cheap.
+            for attempt in 1...repeats {
+                let result = try bench.checks(size: 2048, count: 20_000)
+                report.checks.append(result)
+                print("  checks run \(attempt): parse \(Self.format(result.parseMicroseconds)) µs, " +
+                      "parse and validate \(Self.format(result.parseAndValidateMicroseconds)) µs CPU per message")
+            }
+            print("checks (2048 B, in process): parse \(describe(Statistics(report.checks.map(\.parseMicroseconds)))) µs, " +
+                  "parse and validate \(describe(Statistics(report.checks.map(\.parseAndValidateMicroseconds)))) µs CPU per message")
         }
         if let json {
             let encoder = JSONEncoder()
