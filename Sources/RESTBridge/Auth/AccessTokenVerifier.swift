@@ -50,6 +50,8 @@ package struct AccessTokenVerifier: Sendable {
         let (scheme, text) = try credentials(authorization)
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidToken, reason, challenging: [scheme]) }
         let digest = Data(SHA256.hash(data: Data(text.utf8)))
+        // The proof's `ath`, and the rate limiter's key.
+        let hash = digest.base64URLEncoded
         let time = now.timeIntervalSince1970
         var known = verified.facts(for: digest, now: time)
         if let facts = known, await !keyStillPublished(kid: facts.kid, algorithm: facts.algorithm, now: now) { known = nil }
@@ -75,7 +77,7 @@ package struct AccessTokenVerifier: Sendable {
             }
         case .dpop:
             guard let jkt = facts.jkt else { throw refuse("the token is not bound to a DPoP key (no cnf.jkt)") }
-            proof = try await checkProof(dpop, boundTo: jkt, method: method, url: url, ath: digest.base64URLEncoded, now: now)
+            proof = try await checkProof(dpop, boundTo: jkt, method: method, url: url, ath: hash, now: now)
         }
 
         if let token {
@@ -93,7 +95,7 @@ package struct AccessTokenVerifier: Sendable {
         if let proof {
             try record(proof, now: now)
         }
-        return Principal(herIds: facts.herIds, clientId: facts.clientId, rateKey: digest.base64URLEncoded)
+        return Principal(herIds: facts.herIds, clientId: facts.clientId, rateKey: hash)
     }
 
     /// Whether the issuer's key set (refreshed as it ages) still holds the key a remembered
