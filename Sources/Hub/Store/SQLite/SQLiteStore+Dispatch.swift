@@ -99,14 +99,11 @@ extension SQLiteStore {
             for result in results {
                 switch result {
                 case .sent(let id, let announced):
-                    // The origin comes back with the update, so the status need not look it up
-                    // to learn that an AMQP sender is told nothing.
-                    let origin = try String.fetchOne(db.cachedStatement(sql: """
+                    try db.cachedStatement(sql: """
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
-                               last_error = NULL WHERE id = ? RETURNING origin
-                        """), arguments: [id])
-                    try Self.appendStatus(
-                        .sent, to: id, at: stamp, detail: nil, senderFollowsOverREST: origin == SubmissionOrigin.rest.rawValue, db: db)
+                               last_error = NULL WHERE id = ?
+                        """).execute(arguments: [id])
+                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
                     if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .madeAvailable(let id):
                     try db.cachedStatement(sql: """
