@@ -113,7 +113,7 @@ extension PostgresStore {
             var sent: [(id: Int64, announced: Bool)] = []
             for result in results {
                 switch result {
-                case .sent(let id, let announced):
+                case .sent(let id, let announced, _):
                     // Recorded together after the rest: outcomes of one batch concern different
                     // messages, so their order does not matter.
                     sent.append((id, announced))

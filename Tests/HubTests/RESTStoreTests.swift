@@ -26,12 +26,19 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     static func restSendersHearOfEachTransportStateOnce(_ backend: StoreBackend) async throws { try await Self(backend).restSendersHearOfEachTransportStateOnce() }
     func restSendersHearOfEachTransportStateOnce() async throws {
-        _ = try await store.commitIngress([.accept(message("rest", origin: .rest)), .accept(message("amqp", origin: .amqp))], now: now)
-        try await store.recordDispatch([.sent(id: try await id(of: "rest")), .sent(id: try await id(of: "amqp"))], now: now)
+        _ = try await store.commitIngress([
+            .accept(message("rest", origin: .rest)), .accept(message("amqp", origin: .amqp)),
+            .accept(message("rest-told", origin: .rest)), .accept(message("amqp-told", origin: .amqp)),
+        ], now: now)
+        // The store looks the origin up, or the dispatcher says it.
+        try await store.recordDispatch([
+            .sent(id: try await id(of: "rest")), .sent(id: try await id(of: "amqp")),
+            .sent(id: try await id(of: "rest-told"), restSender: true), .sent(id: try await id(of: "amqp-told"), restSender: false),
+        ], now: now)
         #expect(try await store.markDownloaded(messageId: "rest", receiverHerId: 2, now: now))
         let toSender = try await store.notifications(for: [1], after: 0, limit: 100)
-        #expect(toSender.map(\.type) == [.messageDeliveryStateUpdated])
-        #expect(toSender.first?.relatedMessageId == "rest")
+        #expect(toSender.map(\.type) == [.messageDeliveryStateUpdated, .messageDeliveryStateUpdated])
+        #expect(toSender.map(\.relatedMessageId) == ["rest", "rest-told"])
         #expect(toSender.first?.description == "Transport delivery state: Acknowledged")
         #expect(try await store.storedMessages(messageId: "rest").first?.history.map(\.status) == [.accepted, .sent, .delivered])
     }

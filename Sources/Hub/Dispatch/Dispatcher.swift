@@ -149,7 +149,7 @@ package final class Dispatcher: Sendable {
             case .sent:
                 // A message pushed to a webhook is announced to its receiver, who follows it over REST.
                 let pushed = if case .message = item.envelope.webhook { true } else { false }
-                results.append(.sent(id: message.id, announced: pushed))
+                results.append(.sent(id: message.id, announced: pushed, restSender: message.origin == .rest))
                 metrics.dispatched(after: now.timeIntervalSince(message.acceptedAt))
                 summary.succeeded = true
                 logger.debug("sent", metadata: metadata())

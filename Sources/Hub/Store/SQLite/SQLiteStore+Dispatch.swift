@@ -98,12 +98,12 @@ extension SQLiteStore {
             let stamp = now.timeIntervalSince1970
             for result in results {
                 switch result {
-                case .sent(let id, let announced):
+                case .sent(let id, let announced, let restSender):
                     try db.cachedStatement(sql: """
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
                                last_error = NULL WHERE id = ?
                         """).execute(arguments: [id])
-                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, db: db)
+                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, senderFollowsOverREST: restSender, db: db)
                     if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .madeAvailable(let id):
                     try db.cachedStatement(sql: """
