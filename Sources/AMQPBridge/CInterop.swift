@@ -65,13 +65,15 @@ final class CArena {
 
     func table(_ dict: [String: AMQPFieldValue]) -> amqp_table_t {
         if dict.isEmpty { return amqp_table_t(num_entries: 0, entries: nil) }
-        let keys = dict.keys.sorted()
-        let raw = alloc(MemoryLayout<amqp_table_entry_t>.stride * keys.count)
-        let entries = raw.bindMemory(to: amqp_table_entry_t.self, capacity: keys.count)
-        for (i, key) in keys.enumerated() {
-            (entries + i).initialize(to: amqp_table_entry_t(key: bytes(key), value: field(dict[key]!)))
+        // Sorted as pairs: sorting the keys and looking each up again hashed every key twice
+        // for every message published.
+        let sorted = dict.sorted { $0.key < $1.key }
+        let raw = alloc(MemoryLayout<amqp_table_entry_t>.stride * sorted.count)
+        let entries = raw.bindMemory(to: amqp_table_entry_t.self, capacity: sorted.count)
+        for (i, entry) in sorted.enumerated() {
+            (entries + i).initialize(to: amqp_table_entry_t(key: bytes(entry.key), value: field(entry.value)))
         }
-        return amqp_table_t(num_entries: Int32(keys.count), entries: entries)
+        return amqp_table_t(num_entries: Int32(sorted.count), entries: entries)
     }
 
     func array(_ values: [AMQPFieldValue]) -> amqp_array_t {
