@@ -26,6 +26,13 @@ enum ProcessCPU {
         return seconds(stat: stat, close: close, withChildren: false)
     }
 
+    /// CPU time (user and system) of the calling thread so far, in seconds.
+    static func currentThread() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// The PostgreSQL server's CPU time so far.
     static func postgres() -> Double { seconds(named: "postgres") }
 

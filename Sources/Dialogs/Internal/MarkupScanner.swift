@@ -83,10 +83,10 @@ struct MarkupScanner: ~Copyable {
         return index
     }
 
-    private let base: UnsafePointer<UInt8>
-    private let count: Int
-    private let end: Int
     private let input: Input
+    private let count: Int
+    private var base: UnsafePointer<UInt8> { input.base }
+    private var end: Int { input.end }
     private let limits: ParseLimits
     private let maxDepth: Int
     private var position = 0
@@ -99,10 +99,8 @@ struct MarkupScanner: ~Copyable {
     private var statistics = Statistics()
 
     private init(base: UnsafePointer<UInt8>, count: Int, end: Int, limits: ParseLimits) {
-        self.base = base
-        self.count = count
-        self.end = end
         input = Input(base: base, end: end)
+        self.count = count
         self.limits = limits
         maxDepth = min(max(limits.maxDepth, 0), Self.libxml2DepthLimit)
         declarations = .allocate(capacity: maxDepth + 1)

@@ -52,11 +52,12 @@ package struct RequestTarget: Sendable, Equatable, CustomStringConvertible {
 
     private func isSpelt(as url: String) -> Bool {
         var rest = url.utf8[...]
-        for part in [scheme, "://", authority] {
+        func take(_ part: String) -> Bool {
             guard rest.starts(with: part.utf8) else { return false }
             rest = rest.dropFirst(part.utf8.count)
+            return true
         }
-        return rest.elementsEqual(path.utf8)
+        return take(scheme) && take("://") && take(authority) && rest.elementsEqual(path.utf8)
     }
 
     package var description: String { "\(scheme)://\(authority)\(path)" }

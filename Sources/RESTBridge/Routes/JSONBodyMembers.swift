@@ -18,7 +18,9 @@ struct JSONBodyMembers {
     }
 
     func string(_ name: String) throws(Problem) -> String {
-        guard let value = try optionalString(name) else { throw Self.invalid(members[name] == nil ? "\(name) is missing" : "\(name) has the wrong type") }
+        guard let value = try optionalString(name) else {
+            throw Self.invalid(members[name] == nil ? "\(name) is missing" : "\(name) has the wrong type")
+        }
         return value
     }
 
@@ -46,11 +48,12 @@ struct JSONBodyMembers {
         return integers
     }
 
-    private static func integer(_ value: JSONValue, at path: String) throws(Problem) -> Int {
+    /// `path` is spelt only for a problem.
+    private static func integer(_ value: JSONValue, at path: @autoclosure () -> String) throws(Problem) -> Int {
         switch value {
         case .integer(let integer): return integer
-        case .number: throw invalid("\(path) is not valid")
-        default: throw invalid("\(path) has the wrong type")
+        case .number: throw invalid("\(path()) is not valid")
+        default: throw invalid("\(path()) has the wrong type")
         }
     }
 

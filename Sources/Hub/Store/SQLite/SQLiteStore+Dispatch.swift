@@ -103,7 +103,7 @@ extension SQLiteStore {
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
                                last_error = NULL WHERE id = ?
                         """).execute(arguments: [id])
-                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, senderFollowsOverREST: restSender, db: db)
+                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, restSender: restSender, db: db)
                     if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .madeAvailable(let id):
                     try db.cachedStatement(sql: """

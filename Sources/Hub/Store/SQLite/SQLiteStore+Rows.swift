@@ -30,16 +30,16 @@ extension SQLiteStore {
     /// Appends a status to a message's history; a status already there stays as it was. A new
     /// one is announced to the sender when the sender follows the message over REST, and closes
     /// the conversation a request opened when it means no answer can come.
-    /// - Parameter senderFollowsOverREST: whether the message came over REST, when the caller
-    ///   knows (the dispatcher does: looking it up for every message sent was 1.8 % of hubd's
-    ///   CPU in the steady state); nil to have it looked up.
+    /// - Parameter restSender: whether the message came over REST, when the caller knows (the
+    ///   dispatcher does: looking it up for every message sent was 1.8 % of hubd's CPU in the
+    ///   steady state); nil to have it looked up.
     static func appendStatus(
-        _ status: MessageStatus, to id: Int64, at: Double, detail: String?, senderFollowsOverREST: Bool? = nil, db: Database
+        _ status: MessageStatus, to id: Int64, at: Double, detail: String?, restSender: Bool? = nil, db: Database
     ) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO status (message, status, at, detail) VALUES (?, ?, ?, ?)")
             .execute(arguments: [id, status.rawValue, at, detail])
         if db.changesCount > 0, status != .accepted {
-            if senderFollowsOverREST != false { try announce(status, of: id, at: at, db: db) }
+            if restSender != false { try announce(status, of: id, at: at, db: db) }
             try closeConversation(ofRequest: id, after: status, at: at, db: db)
         }
     }
