@@ -7,7 +7,7 @@ internal import CLibXML2
 /// document that has a DOCTYPE. Before libxml2 sees a body, one linear pass checks that it is
 /// UTF-8 and that its shape is within `limits`, so that no body up to `maxBytes` can make
 /// libxml2 work for long. It is a value that can be shared between threads; every call uses
-/// its own libxml2 parser context.
+/// its own libxml2 parser context (from `ParserContextPool`).
 ///
 /// ```swift
 /// let parser = DialogParser(maxBytes: 16 << 20)
@@ -56,10 +56,9 @@ package struct DialogParser: Sendable {
         let length = scan.malformedAt.map { MarkupScanner.truncationEnd(bytes, malformedAt: $0) } ?? bytes.count
 
         _ = LibXML2.initialized
-        guard let context = xmlNewParserCtxt() else {
+        guard let context = ParserContextPool.take() else {
             throw .notWellFormed(line: 0, reason: "libxml2 could not create a parser context")
         }
-        defer { xmlFreeParserCtxt(context) }
         let recorder = FirstErrorRecorder(quotesPayload: true)
         // A per-context structured handler: libxml2 calls it with the context, whose
         // `_private` leads back to the recorder.
@@ -79,25 +78,29 @@ package struct DialogParser: Sendable {
                 xmlCtxtReadMemory(context, characters, Int32(length), nil, nil, LibXML2.messageParseOptions)
             }
         }
+        /// Frees what was parsed and gives the context back, for a body that is refused.
+        func refuse(_ document: xmlDocPtr?, _ error: DialogError) -> DialogError {
+            if let document { xmlFreeDoc(document) }
+            ParserContextPool.giveBack(context)
+            return error
+        }
         guard let document, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {
             // libxml2 returns a tree for namespace errors (an undeclared prefix); the hub
             // reads names by namespace, so such a document cannot be read reliably.
-            if let document { xmlFreeDoc(document) }
             let error = recorder.first
-            throw .notWellFormed(line: error?.line ?? 0, reason: error?.message ?? "the XML parser failed")
+            throw refuse(document, .notWellFormed(line: error?.line ?? 0, reason: error?.message ?? "the XML parser failed"))
         }
         // The prolog scan should have caught every DOCTYPE, and every encoding it cannot read
         // is refused as not UTF-8; this stays as a second line of defence.
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
-            xmlFreeDoc(document)
-            throw .doctypeForbidden
+            throw refuse(document, .doctypeForbidden)
         }
         if let malformed = scan.malformedAt {
             // libxml2 found no error where the scan found one: the scan is stricter than XML
             // there. The body is still refused, since the scan cannot bound what follows.
-            xmlFreeDoc(document)
-            throw .notWellFormed(line: ByteSearch.line(of: malformed, in: start), reason: "markup the parser cannot follow")
+            throw refuse(document, .notWellFormed(
+                line: ByteSearch.line(of: malformed, in: start), reason: "markup the parser cannot follow"))
         }
-        return try ParsedDialog.reading(document)
+        return try ParsedDialog.reading(document, madeBy: context)
     }
 }

@@ -21,11 +21,15 @@ package final class ParsedDialog {
     package let messageFunction: String?
 
     private let document: xmlDocPtr
+    /// The parser context that made `document`, whose name dictionary the document uses: it
+    /// goes back to `ParserContextPool` only once the document is freed.
+    private let context: xmlParserCtxtPtr
     private let root: DialogRoot
     private let reading: Result<DialogMessage, DialogError>
 
-    private init(document: xmlDocPtr, root: DialogRoot, reading: Result<DialogMessage, DialogError>) {
+    private init(document: xmlDocPtr, context: xmlParserCtxtPtr, root: DialogRoot, reading: Result<DialogMessage, DialogError>) {
         self.document = document
+        self.context = context
         self.root = root
         self.reading = reading
         self.message = try? reading.get()
@@ -40,20 +44,23 @@ package final class ParsedDialog {
 
     deinit {
         xmlFreeDoc(document)
+        ParserContextPool.giveBack(context)
     }
 
-    /// Takes ownership of `document`: classifies its root and reads the routing fields.
-    /// Frees the document and throws when the root is not a dialog message.
-    static func reading(_ document: xmlDocPtr) throws(DialogError) -> ParsedDialog {
+    /// Takes ownership of `document` and of the pooled `context` that parsed it: classifies
+    /// its root and reads the routing fields. Frees the document, gives the context back and
+    /// throws when the root is not a dialog message.
+    static func reading(_ document: xmlDocPtr, madeBy context: xmlParserCtxtPtr) throws(DialogError) -> ParsedDialog {
         do throws(DialogError) {
             guard let element = xmlDocGetRootElement(document) else {
                 throw .notWellFormed(line: 0, reason: "Document has no root element")
             }
             let rootElement = ElementNode(pointer: element)
             let root = try DialogRoot(rootElement)
-            return ParsedDialog(document: document, root: root, reading: root.read(rootElement))
+            return ParsedDialog(document: document, context: context, root: root, reading: root.read(rootElement))
         } catch {
             xmlFreeDoc(document)
+            ParserContextPool.giveBack(context)
             throw error
         }
     }

@@ -128,6 +128,32 @@ struct ParserRejectionTests {
         #expect(Fixtures.parseError(Array(body.utf8)) == .notADialogMessage(rootNamespace: namespace, rootName: name))
     }
 
+    @Test("Parser contexts are reused: a refused body leaves nothing behind for the next one")
+    func reusedContexts() throws {
+        let valid = try Fixtures.bytes("innsyn_bruk.xml")
+        let refused: [([UInt8], DialogError)] = [
+            (try Fixtures.example("innsyn_bruk.xml", replacing: "</MsgId>", with: "</MsgIdX>"),
+             .notWellFormed(line: 7, reason: "Opening and ending tag mismatch: MsgId line 7 and MsgIdX")),
+            (try Fixtures.example("apprec-ok.xml", replacing: "<Status V=\"1\" DN=\"OK\"/>", with: "<x:Status V=\"1\"/>"),
+             .notWellFormed(line: 9, reason: "Namespace prefix x on Status is not defined")),
+            (Array("<Foo/>".utf8), .notADialogMessage(rootNamespace: nil, rootName: "Foo")),
+        ]
+        // Twice round, so that each refusal also follows the others on a context they used.
+        for _ in 0..<2 {
+            for (body, expected) in refused {
+                let error = Fixtures.parseError(body)
+                if case .notWellFormed(let line, let reason)? = error, case .notWellFormed(let expectedLine, let prefix) = expected {
+                    #expect(line == expectedLine && reason.hasPrefix(prefix), "\(reason)")
+                } else {
+                    #expect(error == expected)
+                }
+                let parsed = try Fixtures.parser.parse(valid)
+                #expect(parsed.message?.id == "35bf992d-c9e9-4616-a12e-7696a6cecc1b")
+                #expect(parsed.validate(with: try Fixtures.schemas()) == nil)
+            }
+        }
+    }
+
     @Test("Error descriptions are operator-readable")
     func descriptions() {
         #expect(DialogError.tooLarge(size: 20, limit: 10).description == "message of 20 bytes is over the limit of 10 bytes")

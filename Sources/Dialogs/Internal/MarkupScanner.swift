@@ -93,8 +93,9 @@ struct MarkupScanner: ~Copyable {
     private var depth = 0
     private var nodes = 0
     private var namespacesInScope = 0
+    private let memory: ScanMemory
     /// The namespace declarations of each open element, to take out of scope at its end tag.
-    private var declarations: UnsafeMutableBufferPointer<Int>
+    private let declarations: UnsafeMutableBufferPointer<Int>
     private var names: NameSet
     private var statistics = Statistics()
 
@@ -103,12 +104,13 @@ struct MarkupScanner: ~Copyable {
         self.count = count
         self.limits = limits
         maxDepth = min(max(limits.maxDepth, 0), Self.libxml2DepthLimit)
-        declarations = .allocate(capacity: maxDepth + 1)
-        names = NameSet(limit: limits.maxDistinctNames)
+        memory = ScanMemory.take()
+        declarations = memory.declarations
+        names = NameSet(limit: limits.maxDistinctNames, memory: memory)
     }
 
     deinit {
-        declarations.deallocate()
+        ScanMemory.giveBack(memory)
     }
 
     private mutating func run() throws(DialogError) -> Int? {

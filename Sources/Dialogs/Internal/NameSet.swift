@@ -11,8 +11,13 @@ internal import Darwin
 /// chosen per process, so a sender cannot craft names that collide here and slip more
 /// distinct names past the count than it shows. The set also remembers where in the body it
 /// last saw a few strings, so it must not outlive the body it is counting.
+///
+/// Its tables are a `ScanMemory`'s, which must be empty (as `ScanMemory.take()` gives it) and
+/// used by nothing else while the set is.
 struct NameSet: ~Copyable {
-    /// Open addressing with linear probing; 0 marks an empty slot.
+    private let memory: ScanMemory
+    /// Open addressing with linear probing; 0 marks an empty slot. The same table as
+    /// `memory.slots`, kept here so that a look-up reads no class property.
     private var slots: UnsafeMutableBufferPointer<Int>
     /// A string recently inserted, by a cheap hash of it: the same few names recur all
     /// through a message, and comparing with the last one in the slot usually saves hashing.
@@ -20,20 +25,14 @@ struct NameSet: ~Copyable {
     private(set) var count = 0
     private let limit: Int
 
-    /// An empty set that refuses to grow past `limit` distinct strings.
-    init(limit: Int) {
+    /// An empty set in `memory`'s tables that refuses to grow past `limit` distinct strings.
+    init(limit: Int, memory: ScanMemory) {
         // Capped so that a huge limit cannot ask for a huge table; 4 million distinct
         // names is past anything a message body can usefully hold.
         self.limit = min(max(limit, 0), 1 << 22)
-        slots = .allocate(capacity: 64)
-        slots.initialize(repeating: 0)
-        recent = .allocate(capacity: 64)
-        recent.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deallocate()
-        recent.deallocate()
+        self.memory = memory
+        slots = memory.slots
+        recent = memory.recent
     }
 
     /// Adds `bytes`; false when it is new and the set already holds `limit` strings.
@@ -75,7 +74,7 @@ struct NameSet: ~Copyable {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         let first = base.load(as: UInt8.self)
         let last = base.load(fromByteOffset: bytes.count - 1, as: UInt8.self)
-        return (bytes.count &* 31 &+ Int(first) &* 7 &+ Int(last)) & 63
+        return (bytes.count &* 31 &+ Int(first) &* 7 &+ Int(last)) & (ScanMemory.recentSlots - 1)
     }
 
     private mutating func grow() {
@@ -88,5 +87,6 @@ struct NameSet: ~Copyable {
             slots[index] = key
         }
         old.deallocate()
+        memory.slots = slots
     }
 }

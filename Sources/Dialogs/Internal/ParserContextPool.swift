@@ -1,0 +1,51 @@
+internal import CLibXML2
+import Synchronization
+
+/// libxml2 parser contexts kept for the next parse instead of freed.
+///
+/// A new context makes a new name dictionary, and that allocation made glibc merge its lists
+/// of small free chunks, which the previous message's tree had just filled: about 9 % of
+/// parsing and validating a 2 KiB message went to making and freeing contexts
+/// (docs/performance.md).
+///
+/// A document shares its context's dictionary, and libxml2's dictionary is not safe to use
+/// from two threads at once. So a context is lent for the life of the document it parses:
+/// `ParsedDialog` gives it back after freeing its document, and a context in the pool is used
+/// by no document at all.
+enum ParserContextPool {
+    /// A pooled context: used by no thread while it is in the pool.
+    private struct Idle: @unchecked Sendable {
+        let context: xmlParserCtxtPtr
+    }
+
+    private static let pool = Mutex<[Idle]>([])
+    /// Parses running at once beyond this make and free their own context.
+    private static let limit = 8
+    /// A dictionary grown past this many strings (bodies with many distinct names, or years
+    /// of distinct short values) is freed with its context rather than kept growing.
+    private static let largestKeptDictionary = 4096
+
+    /// A context from the pool, or a new one; nil only when libxml2 cannot allocate one.
+    static func take() -> xmlParserCtxtPtr? {
+        if let idle = pool.withLock({ $0.popLast() }) { return idle.context }
+        return xmlNewParserCtxt()
+    }
+
+    /// Takes `context` back once no document made with it is alive. The body's input (a copy
+    /// libxml2 made of it) is freed now, not when the context is next used.
+    static func giveBack(_ context: xmlParserCtxtPtr) {
+        xmlCtxtReset(context)
+        context.pointee._private = nil
+        guard let dictionary = context.pointee.dict, xmlDictSize(dictionary) <= largestKeptDictionary else {
+            xmlFreeParserCtxt(context)
+            return
+        }
+        let idle = Idle(context: context)
+        let kept = pool.withLock { idles in
+            guard idles.count < limit else { return false }
+            idles.append(idle)
+            return true
+        }
+        if !kept { xmlFreeParserCtxt(context) }
+    }
+}
