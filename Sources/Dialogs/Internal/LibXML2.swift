@@ -15,5 +15,13 @@ enum LibXML2 {
     /// has refused every body that is not UTF-8 or that declares another encoding; this makes
     /// sure libxml2 never converts one all the same. (The schemas are ISO-8859-1 and are read
     /// with `hardenedParseOptions`.)
-    static let messageParseOptions = hardenedParseOptions | Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_COMPACT.rawValue)
+    ///
+    /// `COMPACT` keeps short text inside its node, and `NOBLANKS` leaves out the indentation
+    /// between elements (text of white space only, next to no other text): fewer nodes to
+    /// allocate, validate and free. hubd only reads and validates the tree, never writes it
+    /// out (a message is stored and sent as the bytes it came in), and neither changes what
+    /// is valid: white space between elements is ignored in element-only content and allowed
+    /// in mixed content, and white space that is an element's whole text is kept.
+    static let messageParseOptions = hardenedParseOptions | Int32(bitPattern:
+        XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue)
 }
