@@ -133,7 +133,12 @@ extension ClientCore {
             }
         }
 
+        // Plain TCP: frames are written in batches (see `PublishFrames`), and flushed before
+        // every call into rabbitmq-c.
+        let frames = c.settings.useTLS ? nil : PublishFrames(socket: c.socketFD, timeout: policy.confirmTimeout)
+
         func waitForProgress() throws(AMQPError) {
+            try frames?.flush()
             let remaining = lastProgress + policy.confirmTimeout - .now
             if remaining <= .zero {
                 throw .timeout("no publisher confirm from \(c.settings.address) for \(policy.confirmTimeout)")
@@ -147,6 +152,7 @@ extension ClientCore {
         for (n, idx) in todo.enumerated() {
             while c.blockedReason != nil || pipe.outstanding >= policy.maxOutstanding
                     || (pipe.outstandingBytes >= policy.maxOutstandingBytes && pipe.outstanding > 0) {
+                try frames?.flush()
                 if c.blockedReason != nil && pipe.outstanding == 0 {
                     // Blocked by a resource alarm: nothing will be confirmed; wait for unblock.
                     if (ContinuousClock.now - lastProgress) > policy.confirmTimeout {
@@ -157,13 +163,20 @@ extension ClientCore {
                 }
                 try waitForProgress()
             }
-            try publishOne(c, batch[idx])
+            if let frames, batch[idx].body.count <= PublishFrames.largestBody {
+                try frames.append(batch[idx], channel: c.channel, frameMax: c.frameMax)
+            } else {
+                try frames?.flush()
+                try publishOne(c, batch[idx])
+            }
             publishSeq += 1
             pipe.published(index: idx, bytes: batch[idx].body.count)
             if n % 32 == 31 {
+                try frames?.flush()
                 while let ev = try c.nextEvent(timeout: .zero) { try handle(ev) }
             }
         }
+        try frames?.flush()
         lastProgress = .now
         while pipe.outstanding > 0 {
             try waitForProgress()
