@@ -128,11 +128,6 @@ final class PublishFrames {
         count = 0
     }
 
-    /// Reads the frames held, for tests.
-    func withBytes<T>(_ read: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try read(UnsafeRawBufferPointer(start: buffer, count: count))
-    }
-
     /// Appends one frame whose payload `write` fills (at most `maximum` bytes) and measures.
     private func frame(
         type: UInt8, channel: amqp_channel_t, maximum: Int, _ write: (UnsafeMutableRawPointer) throws(AMQPError) -> Int
