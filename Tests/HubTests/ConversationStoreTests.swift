@@ -249,6 +249,30 @@ import Testing
         #expect(try await store.notifications(for: [Examples.register], after: 0, limit: 10).map(\.relatedMessageId) == [request])
     }
 
+    /// An answer that comes after its request's message was pruned still finds the conversation,
+    /// by `RefToParent` or by `RefToConversation`: a conversation is found by its own ids, never
+    /// through the request's message.
+    @Test(arguments: StoreBackend.allCases)
+    static func anAnswerFindsAConversationWhoseRequestWasPruned(_ backend: StoreBackend) async throws { try await Self(backend).anAnswerFindsAConversationWhoseRequestWasPruned() }
+    func anAnswerFindsAConversationWhoseRequestWasPruned() async throws {
+        let first = try await submit(innsyn, at: start)
+        let second = try await submit(innsyn.replacingOccurrences(of: Self.requestMsgId, with: "second"), at: start)
+        for request in [first, second] {
+            let row = try #require(try await store.reports(for: request).first)
+            try await store.recordDispatch([.sent(id: row.id)], now: start)
+        }
+        #expect(try await store.prune(duplicateKeysBefore: start, messagesBefore: start.addingTimeInterval(Self.day)) == 2)
+        #expect(try await store.reports(for: first).isEmpty)
+
+        let byParent = Self.answer(innsyn, msgId: "answer-1", refToParent: Self.requestMsgId, refToConversation: "unknown")
+        try await submit(byParent, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(2 * Self.day))
+        let byConversation = Self.answer(innsyn, msgId: "answer-2", refToParent: "unknown", refToConversation: "second")
+        try await submit(byConversation, from: Examples.register, to: Examples.portal, at: start.addingTimeInterval(2 * Self.day))
+        let all = try await store.conversations(involving: nil, state: nil)
+        #expect(all.map(\.requestMsgId) == [Self.requestMsgId, "second"])
+        #expect(all.map(\.state) == [.answered, .answered])
+    }
+
     /// `v9-conversations` rebuilds the notification table (a notification may now be about a
     /// conversation): a store in use keeps its notifications, their offsets and its counter.
     @Test(arguments: [StoreBackend.sqlite])
