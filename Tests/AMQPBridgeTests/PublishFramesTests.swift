@@ -75,6 +75,11 @@ struct PublishFramesTests {
         #expect(read[0].payload == [0, 60, 0, 40, 0, 0, 0, UInt8(queue.count)] + queue + [1])
         // Class 60, weight 0, the body's size; then the properties.
         #expect(Array(read[1].payload.prefix(12)) == [0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0x27, 0x10])
+        // The flags of headers, delivery mode and message id; the table (one long string), 2,
+        // and the id.
+        let header: [UInt8] = [0x30, 0x80, 0, 0, 0, 22, 9] + Array("fromHerId".utf8) + [UInt8(ascii: "S"), 0, 0, 0, 7]
+            + Array("8142987".utf8) + [2, 3] + Array("m-1".utf8)
+        #expect(Array(read[1].payload.dropFirst(12)) == header)
         #expect(read[2...].map(\.payload.count) == [4088, 4088, 1824])
         #expect(read[2...].flatMap(\.payload) == body)
     }

@@ -8,11 +8,11 @@ enum DeliveryProperties {
         submitted: MessageProperties, message: DialogMessage, sender: CommunicationParty,
         fromHerId: Int, toHerId: Int, messageId: String
     ) -> MessageProperties {
-        var headers: [String: String] = [
-            HeaderName.fromHerId: String(fromHerId),
-            HeaderName.toHerId: String(toHerId),
-            HeaderName.messageType: message.messageFunction,
-        ]
+        // Room for every header set below: growing the table on the way rehashed it twice.
+        var headers = [String: String](minimumCapacity: 16)
+        headers[HeaderName.fromHerId] = String(fromHerId)
+        headers[HeaderName.toHerId] = String(toHerId)
+        headers[HeaderName.messageType] = message.messageFunction
         headers[HeaderName.schemaNamespace] = message.schemaNamespace
         headers[HeaderName.applicationTimeStamp] = submitted.headers[HeaderName.applicationTimeStamp]
         if let cpaId = submitted.headers[HeaderName.cpaId], !cpaId.isEmpty {
