@@ -22,8 +22,9 @@ enum ParserContextPool {
     /// Parses running at once beyond this make and free their own context.
     private static let limit = 8
     /// A dictionary grown past this many strings (bodies with many distinct names, or years
-    /// of distinct short values) is freed with its context rather than kept growing.
-    private static let largestKeptDictionary = 4096
+    /// of distinct short values), or past this many bytes (long names), is freed with its
+    /// context rather than kept: a message's names take a few kilobytes.
+    private static let largestKeptDictionary = (strings: 4096, bytes: 256 * 1024)
 
     /// A context from the pool, or a new one; nil only when libxml2 cannot allocate one.
     static func take() -> xmlParserCtxtPtr? {
@@ -36,7 +37,8 @@ enum ParserContextPool {
     static func giveBack(_ context: xmlParserCtxtPtr) {
         xmlCtxtReset(context)
         context.pointee._private = nil
-        guard let dictionary = context.pointee.dict, xmlDictSize(dictionary) <= largestKeptDictionary else {
+        guard let dictionary = context.pointee.dict, xmlDictSize(dictionary) <= largestKeptDictionary.strings,
+              xmlDictGetUsage(dictionary) <= largestKeptDictionary.bytes else {
             xmlFreeParserCtxt(context)
             return
         }
