@@ -105,6 +105,7 @@ final class PublishFrames {
 
     /// Writes every frame held; returns when all are on the socket.
     func flush() throws(AMQPError) {
+        guard count > 0 else { return }
         var offset = 0
         let deadline = ContinuousClock.now + timeout
         while offset < count {

@@ -80,8 +80,7 @@ package struct DialogParser: Sendable {
         }
         /// Frees what was parsed and gives the context back, for a body that is refused.
         func refuse(_ document: xmlDocPtr?, _ error: DialogError) -> DialogError {
-            if let document { xmlFreeDoc(document) }
-            ParserContextPool.giveBack(context)
+            ParserContextPool.release(document, madeBy: context)
             return error
         }
         guard let document, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {

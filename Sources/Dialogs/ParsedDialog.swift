@@ -43,8 +43,7 @@ package final class ParsedDialog {
     }
 
     deinit {
-        xmlFreeDoc(document)
-        ParserContextPool.giveBack(context)
+        ParserContextPool.release(document, madeBy: context)
     }
 
     /// Takes ownership of `document` and of the pooled `context` that parsed it: classifies
@@ -59,8 +58,7 @@ package final class ParsedDialog {
             let root = try DialogRoot(rootElement)
             return ParsedDialog(document: document, context: context, root: root, reading: root.read(rootElement))
         } catch {
-            xmlFreeDoc(document)
-            ParserContextPool.giveBack(context)
+            ParserContextPool.release(document, madeBy: context)
             throw error
         }
     }

@@ -1,5 +1,4 @@
 internal import CLibXML2
-import Synchronization
 
 /// libxml2 parser contexts kept for the next parse instead of freed.
 ///
@@ -9,18 +8,17 @@ import Synchronization
 /// (docs/performance.md).
 ///
 /// A document shares its context's dictionary, and libxml2's dictionary is not safe to use
-/// from two threads at once. So a context is lent for the life of the document it parses:
-/// `ParsedDialog` gives it back after freeing its document, and a context in the pool is used
-/// by no document at all.
+/// from two threads at once. So a context is lent for the life of the document it parses, and
+/// `release` frees the document before it takes the context back: a context in the pool is
+/// used by no document at all.
 enum ParserContextPool {
     /// A pooled context: used by no thread while it is in the pool.
     private struct Idle: @unchecked Sendable {
         let context: xmlParserCtxtPtr
     }
 
-    private static let pool = Mutex<[Idle]>([])
-    /// Parses running at once beyond this make and free their own context.
-    private static let limit = 8
+    /// Parses running at once beyond eight make and free their own context.
+    private static let pool = BoundedPool<Idle>(limit: 8)
     /// A dictionary grown past this many strings (bodies with many distinct names, or years
     /// of distinct short values), or past this many bytes (long names), is freed with its
     /// context rather than kept: a message's names take a few kilobytes.
@@ -28,13 +26,14 @@ enum ParserContextPool {
 
     /// A context from the pool, or a new one; nil only when libxml2 cannot allocate one.
     static func take() -> xmlParserCtxtPtr? {
-        if let idle = pool.withLock({ $0.popLast() }) { return idle.context }
-        return xmlNewParserCtxt()
+        pool.take()?.context ?? xmlNewParserCtxt()
     }
 
-    /// Takes `context` back once no document made with it is alive. The body's input (a copy
-    /// libxml2 made of it) is freed now, not when the context is next used.
-    static func giveBack(_ context: xmlParserCtxtPtr) {
+    /// Frees `document`, the only one alive that `context` made (if any), then takes `context`
+    /// back. The body's input (a copy libxml2 made of it) is freed now, not when the context
+    /// is next used.
+    static func release(_ document: xmlDocPtr?, madeBy context: xmlParserCtxtPtr) {
+        if let document { xmlFreeDoc(document) }
         xmlCtxtReset(context)
         context.pointee._private = nil
         guard let dictionary = context.pointee.dict, xmlDictSize(dictionary) <= largestKeptDictionary.strings,
@@ -42,12 +41,6 @@ enum ParserContextPool {
             xmlFreeParserCtxt(context)
             return
         }
-        let idle = Idle(context: context)
-        let kept = pool.withLock { idles in
-            guard idles.count < limit else { return false }
-            idles.append(idle)
-            return true
-        }
-        if !kept { xmlFreeParserCtxt(context) }
+        if !pool.offer(Idle(context: context)) { xmlFreeParserCtxt(context) }
     }
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The tables a markup scan works in, kept for the next scan instead of freed.
 ///
 /// Allocated afresh for every body, the name set's larger tables were requests that glibc
@@ -21,9 +19,8 @@ final class ScanMemory: @unchecked Sendable {
     static let recentSlots = 64
     /// A table grown past this (by a body with thousands of names) is freed, not kept.
     private static let largestKeptSlots = 4096
-    /// Scans running at once beyond this allocate and free their own.
-    private static let poolLimit = 8
-    private static let pool = Mutex<[ScanMemory]>([])
+    /// Scans running at once beyond eight allocate and free their own.
+    private static let pool = BoundedPool<ScanMemory>(limit: 8)
 
     private init() {
         slots = .allocate(capacity: Self.initialSlots)
@@ -40,7 +37,7 @@ final class ScanMemory: @unchecked Sendable {
 
     /// Memory from the pool, or new, with an empty name set: nothing of an earlier body left.
     static func take() -> ScanMemory {
-        let memory = pool.withLock { $0.popLast() } ?? ScanMemory()
+        let memory = pool.take() ?? ScanMemory()
         memory.slots.initialize(repeating: 0)
         memory.recent.initialize(repeating: nil)
         return memory
@@ -50,6 +47,6 @@ final class ScanMemory: @unchecked Sendable {
     /// what is worth keeping.
     static func giveBack(_ memory: ScanMemory) {
         guard memory.slots.count <= largestKeptSlots else { return }
-        pool.withLock { if $0.count < poolLimit { $0.append(memory) } }
+        _ = pool.offer(memory)
     }
 }
