@@ -196,6 +196,31 @@ import Testing
         #expect(try await reopened.dueMessages(for: .partyAsync(herId: 2), now: now, limit: 10).count == 1)
     }
 
+    /// Recording that messages went out to AMQP senders' receivers commits without waiting for
+    /// the disk; everything else, and every write after such a one, waits (`CommitSync`).
+    @Test(arguments: [StoreBackend.sqlite])
+    static func onlyQuietDispatchOutcomesDeferTheirSync(_ backend: StoreBackend) async throws { try await Self(backend).onlyQuietDispatchOutcomesDeferTheirSync() }
+    func onlyQuietDispatchOutcomesDeferTheirSync() async throws {
+        let sqlite = try #require(store as? SQLiteStore)
+        let quiet: [DispatchResult] = [
+            .sent(id: 1, restSender: false), .retry(id: 2, error: "nack", nextAttempt: now),
+        ]
+        #expect(SQLiteStore.commitSync(for: quiet) == .deferred)
+        for told: DispatchResult in [
+            .sent(id: 1), .sent(id: 1, restSender: true), .sent(id: 1, announced: true, restSender: false),
+            .madeAvailable(id: 1),
+            .givenUp(id: 1, status: .expired, reason: "expired", deadLetter: nil, notice: nil),
+        ] {
+            #expect(SQLiteStore.commitSync(for: quiet + [told]) == .full, "\(told)")
+        }
+
+        let level = { @Sendable (db: Database) in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(try await sqlite.write("probe", sync: .deferred, level) == 1)
+        #expect(try await sqlite.write("probe", level) == 2)
+        _ = try await store.commitIngress([.accept(message("m1"))], now: now)
+        #expect(try await sqlite.pool.writeWithoutTransaction(level) == 2)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func lanesSeparateTargets(_ backend: StoreBackend) async throws { try await Self(backend).lanesSeparateTargets() }
     func lanesSeparateTargets() async throws {

@@ -94,7 +94,7 @@ extension SQLiteStore {
     }
 
     package func recordDispatch(_ results: [DispatchResult], now: Date) async throws(StoreError) {
-        try await write("record dispatch outcomes") { db in
+        try await write("record dispatch outcomes", sync: Self.commitSync(for: results)) { db in
             let stamp = now.timeIntervalSince1970
             for result in results {
                 switch result {
@@ -125,6 +125,22 @@ extension SQLiteStore {
                 }
             }
         }
+    }
+
+    /// Deferred when the outcomes only say that messages went out to a queue (or will be tried
+    /// again) and nobody follows them over REST: losing such a commit to a power cut sends the
+    /// messages again. Anything a party is told of (a notification, whose position must never
+    /// be handed out twice), a dead letter or an error message to a sender waits for the disk.
+    /// An fdatasync per dispatched batch was a quarter of the commits' cost at half the rate.
+    static func commitSync(for results: [DispatchResult]) -> CommitSync {
+        let quiet = results.allSatisfy { result in
+            switch result {
+            case .sent(_, let announced, let restSender): !announced && restSender == false
+            case .retry: true
+            case .madeAvailable, .givenUp: false
+            }
+        }
+        return quiet ? .deferred : .full
     }
 
     static func target(_ row: Row) -> DeliveryTarget {

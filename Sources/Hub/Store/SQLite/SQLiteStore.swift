@@ -58,9 +58,23 @@ package final class SQLiteStore: HubStore {
 
     // MARK: Plumbing
 
-    func write<T: Sendable>(_ operation: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(
+        _ operation: String, sync: CommitSync = .full, _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws(StoreError) -> T {
         do {
-            let result = try await pool.write(body)
+            let result = try await pool.writeWithoutTransaction { db in
+                // SQLite applies `PRAGMA synchronous` while preparing it, so it is executed afresh
+                // (not from the statement cache), and before every transaction: a full commit never
+                // depends on a deferred one having put the setting back.
+                try db.execute(sql: sync.pragma)
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError(operation, kind: .permanent, underlying: OtherFailure(description: "the transaction returned nothing")) }
+                return result
+            }
             changes.bump()
             return result
         } catch {
