@@ -36,12 +36,19 @@ extension SQLiteStore {
         }
     }
 
+    /// A message's history: `accepted` at its `accepted_at`, then what `status` holds. Stores
+    /// written before that entry was taken from the row have an `accepted` row too; it is
+    /// skipped, since it says the same.
     static func history(of id: Int64, db: Database) throws -> [StatusEntry] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT status, at, detail FROM status WHERE message = ? ORDER BY at, rowid"),
-                         arguments: [id]
-        ).compactMap { entry in
+        guard let acceptedAt = try Double.fetchOne(db.cachedStatement(sql: "SELECT accepted_at FROM message WHERE id = ?"),
+                                                   arguments: [id]) else { return [] }
+        let later = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT status, at, detail FROM status WHERE message = ? AND status != 'accepted' ORDER BY at, rowid
+            """), arguments: [id]
+        ).compactMap { entry -> StatusEntry? in
             guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
             return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
         }
+        return [StatusEntry(status: .accepted, at: Date(timeIntervalSince1970: acceptedAt), detail: nil)] + later
     }
 }
