@@ -221,6 +221,27 @@ import Testing
         #expect(try await sqlite.pool.writeWithoutTransaction(level) == 2)
     }
 
+    /// `accepted` comes from the message's row; a store written before that keeps an `accepted`
+    /// row in `status` as well, and its history still says it once.
+    @Test(arguments: [StoreBackend.sqlite])
+    static func acceptedIsTakenFromTheRowAndSaidOnce(_ backend: StoreBackend) async throws { try await Self(backend).acceptedIsTakenFromTheRowAndSaidOnce() }
+    func acceptedIsTakenFromTheRowAndSaidOnce() async throws {
+        let sqlite = try #require(store as? SQLiteStore)
+        let outcomes = try await store.commitIngress([.accept(message("m1")), .accept(message("m2", key: "msg-2", msgId: "msg-2"))], now: now)
+        let ids = outcomes.compactMap { outcome -> Int64? in if case .accepted(let id, _) = outcome { id } else { nil } }
+        #expect(ids.count == 2)
+        #expect(try await sqlite.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM status") } == 0)
+        try await sqlite.pool.write { db in
+            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'accepted', ?)",
+                           arguments: [ids[1], now.timeIntervalSince1970])
+        }
+        try await store.recordDispatch([.sent(id: ids[1], restSender: false)], now: now.addingTimeInterval(1))
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted])
+        let history = try #require(try await store.reports(for: "m2").first?.history)
+        #expect(history.map(\.status) == [.accepted, .sent])
+        #expect(history.map(\.at) == [now, now.addingTimeInterval(1)])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func lanesSeparateTargets(_ backend: StoreBackend) async throws { try await Self(backend).lanesSeparateTargets() }
     func lanesSeparateTargets() async throws {
