@@ -326,6 +326,24 @@ import Testing
     }
 }
 
+extension ConversationLookupPlanTests {
+    /// A party's conversations are found by index from both sides, as sender through
+    /// `conversation_by_id`'s first column, as receiver through `conversation_by_receiver`.
+    @Test func aPartysConversationsAreSearchedByIndexFromBothSides() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT * FROM conversation
+                WHERE (sender_her_id IN (?, ?) OR receiver_her_id IN (?, ?)) ORDER BY opened_at, id
+                """, arguments: [1, 2, 1, 2]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX conversation_by_id (sender_her_id=?)") }, "\(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX conversation_by_receiver (receiver_her_id=?)") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

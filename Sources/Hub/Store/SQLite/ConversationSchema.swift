@@ -55,6 +55,14 @@ enum ConversationSchema {
             """)
     }
 
+    /// Migration `v12-conversation-sender-index`: one index fewer to write for every
+    /// conversation opened. `conversation_by_id` begins with the sender's HER-id, so it finds a
+    /// party's conversations as their sender just as well (the listing sorts by opening time
+    /// either way).
+    static func dropSenderIndex(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX conversation_by_sender")
+    }
+
     /// A notification is about a message, a PROMs order or, now, a conversation: an overdue
     /// conversation's request may have been pruned already (retention and deadline are both 30
     /// days by default). SQLite cannot change a CHECK constraint, so the table is rebuilt with its

@@ -206,6 +206,9 @@ enum StoreSchema {
         migrator.registerMigration("v11-conversation-lookups") { db in
             try ConversationSchema.narrowIndexes(db)
         }
+        migrator.registerMigration("v12-conversation-sender-index") { db in
+            try ConversationSchema.dropSenderIndex(db)
+        }
         return migrator
     }
 }
