@@ -342,6 +342,27 @@ extension ConversationLookupPlanTests {
         #expect(plan.contains { $0.contains("USING INDEX conversation_by_receiver (receiver_her_id=?)") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
     }
+
+    /// Opening a conversation builds no temporary B-tree (as an `IN` list in a partial index's
+    /// condition did), and pruning still finds finished conversations by their index.
+    @Test func openingBuildsNoTemporaryTableAndPruningUsesItsIndex() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        let (program, plan) = try await store.pool.read { db in
+            let program = try Row.fetchAll(db, sql: """
+                EXPLAIN INSERT INTO conversation (conversation_id, request_message, request_message_id, request_msg_id,
+                    function, sender_her_id, receiver_her_id, opened_at, deadline, state, updated_at)
+                VALUES ('c', NULL, 'm', 'c', 'F', 1, 2, 0, 1, 'open', 0)
+                """).map { $0["opcode"] as String }
+            let plan = try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id FROM conversation WHERE \(ConversationSchema.finishedStates) AND updated_at < ?
+                """, arguments: [0]).map { $0["detail"] as String }
+            return (program, plan)
+        }
+        #expect(program.contains("IdxInsert"), "\(program)")
+        #expect(!program.contains("OpenEphemeral"), "\(program)")
+        #expect(plan.contains { $0.contains("USING INDEX conversation_finished (updated_at<?)") }, "\(plan)")
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

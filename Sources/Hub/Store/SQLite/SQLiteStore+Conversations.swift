@@ -110,7 +110,7 @@ extension SQLiteStore {
         try await deleteInSlices("prune conversations") { db in
             try db.execute(sql: """
                 DELETE FROM conversation WHERE id IN (
-                    SELECT id FROM conversation WHERE state IN ('answered', 'answered-late', 'closed') AND updated_at < ?
+                    SELECT id FROM conversation WHERE \(ConversationSchema.finishedStates) AND updated_at < ?
                     LIMIT 5000)
                 """, arguments: [finishedBefore.timeIntervalSince1970])
             return db.changesCount

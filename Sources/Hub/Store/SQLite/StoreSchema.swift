@@ -206,8 +206,8 @@ enum StoreSchema {
         migrator.registerMigration("v11-conversation-lookups") { db in
             try ConversationSchema.narrowIndexes(db)
         }
-        migrator.registerMigration("v12-conversation-sender-index") { db in
-            try ConversationSchema.dropSenderIndex(db)
+        migrator.registerMigration("v12-conversation-writes") { db in
+            try ConversationSchema.cheaperWrites(db)
         }
         return migrator
     }
