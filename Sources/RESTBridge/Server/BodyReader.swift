@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -14,11 +15,23 @@ struct BodyReader: Sendable {
         let bytes = try await json(request)
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw Problem.badRequest("The body is not valid: " + Self.describe(error))
         } catch {
-            throw Problem.badRequest("The body is not valid JSON")
+            throw Problem.badRequest(Self.detail(for: error, in: bytes))
         }
+    }
+
+    /// The problem's detail for a body `JSONDecoder` refused. Foundation's decoder says only
+    /// "not valid JSON", naming no member, both for a syntax error and for a number its member
+    /// cannot take (a fraction for a whole number, say); hubd's own reader tells the two apart,
+    /// and is asked only then.
+    static func detail(for error: any Error, in bytes: [UInt8]) -> String {
+        guard let error = error as? DecodingError else { return "The body is not valid JSON" }
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+            return (try? JSONReader.read(bytes)) == nil
+                ? "The body is not valid JSON"
+                : "The body is not valid: a number in it is not one its member takes (a fraction, or out of range)"
+        }
+        return "The body is not valid: " + describe(error)
     }
 
     /// The bytes of a JSON body, for a reader of its own: 413, 408 and 415 as for `decode`.
