@@ -72,7 +72,10 @@ package final class SQLiteStore: HubStore {
                     result = try body(db)
                     return .commit
                 }
-                guard let result else { throw StoreError(operation, kind: .permanent, underlying: OtherFailure(description: "the transaction returned nothing")) }
+                // `inTransaction` runs its block once or throws; this only spares a `!`.
+                guard let result else {
+                    throw StoreError(operation, kind: .permanent, underlying: OtherFailure(description: "the transaction returned nothing"))
+                }
                 return result
             }
             changes.bump()
