@@ -165,15 +165,18 @@ struct DPoPProofTests {
         for _ in 0..<2 {
             for key in keys {
                 let expected = JWK.ecdsa(nil, identifier: nil, x: try #require(key.x), y: try #require(key.y), curve: .p256).thumbprint
-                #expect(cache.thumbprint(of: key) == expected)
-                #expect(await cache.verifier(of: key, for: "ES256") != nil)
+                #expect(cache.entry(for: key).thumbprint == expected)
+                #expect(await cache.verifier(of: cache.entry(for: key), for: "ES256") != nil)
                 // An EC key does not suit RSA, however often it is asked.
-                #expect(await cache.verifier(of: key, for: "RS256") == nil)
+                #expect(await cache.verifier(of: cache.entry(for: key), for: "RS256") == nil)
             }
         }
+        // A verifier made once is in the entry the next look-up gives.
+        _ = await cache.verifier(of: cache.entry(for: keys[2]), for: "ES256")
+        #expect(cache.entry(for: keys[2]).verifiers["ES256"] != nil)
         var rsa = keys[0]
         rsa.kty = "oct"
-        #expect(cache.thumbprint(of: rsa) == nil)
+        #expect(cache.entry(for: rsa).thumbprint == nil)
     }
 
     @Test func aTargetIsNamedByItsOwnSpellingOrAnEqualOne() {

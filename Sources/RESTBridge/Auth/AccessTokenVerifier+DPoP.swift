@@ -28,7 +28,8 @@ extension AccessTokenVerifier {
         }
         guard let key = proof.header.jwk else { throw refuse("the DPoP proof's header has no jwk") }
         guard !key.holdsPrivateMembers else { throw refuse("the DPoP proof's jwk holds a private key") }
-        guard let thumbprint = proofKeys.thumbprint(of: key) else {
+        let cachedKey = proofKeys.entry(for: key)
+        guard let thumbprint = cachedKey.thumbprint else {
             throw refuse("the DPoP proof's jwk is not an EC or RSA public key")
         }
         guard thumbprint == jkt else { throw refuse("the DPoP proof's key is not the key the token is bound to (cnf.jkt)") }
@@ -44,7 +45,7 @@ extension AccessTokenVerifier {
         guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= Self.maximumJTILength else {
             throw refuse("the DPoP proof has no jti, or one longer than \(Self.maximumJTILength) bytes")
         }
-        guard let verifier = await proofKeys.verifier(of: key, for: algorithm) else {
+        guard let verifier = await proofKeys.verifier(of: cachedKey, for: algorithm) else {
             throw refuse("the DPoP proof's jwk does not suit its algorithm")
         }
         return CheckedProof(jws: proof, key: verifier, jti: jti, issuedAt: issuedAt)

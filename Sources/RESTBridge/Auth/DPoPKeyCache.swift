@@ -9,11 +9,15 @@ import Synchronization
 /// entry holds nothing secret. Memory is bounded by `capacity`: when that many keys are held,
 /// the cache starts again empty, which costs only the work it saves.
 final class DPoPKeyCache: Sendable {
-    private struct Entry: Sendable {
+    /// What the cache holds for one key. A proof's checks look its key up once and ask this
+    /// for both the thumbprint and the verifier.
+    struct Entry: Sendable {
+        let key: DPoPProofKey
         let jwk: JWK?
+        /// Nil when the key is not an EC or RSA public key.
         let thumbprint: String?
         /// By algorithm; nil where the key does not suit it.
-        var verifiers: [String: (any JWTAlgorithm)?] = [:]
+        fileprivate(set) var verifiers: [String: (any JWTAlgorithm)?] = [:]
     }
 
     let capacity: Int
@@ -23,32 +27,27 @@ final class DPoPKeyCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The key's thumbprint; nil when it is not an EC or RSA public key.
-    func thumbprint(of key: DPoPProofKey) -> String? {
-        entry(for: key).thumbprint
-    }
-
-    /// jwt-kit's verifier for the key with `algorithm`, or nil when the key does not suit it
-    /// (`JWK.verifier(for:)`).
-    func verifier(of key: DPoPProofKey, for algorithm: String) async -> (any JWTAlgorithm)? {
-        let entry = entry(for: key)
-        if let known = entry.verifiers[algorithm] { return known }
-        let verifier = await entry.jwk?.verifier(for: algorithm)
-        entries.withLock { entries in
-            entries[key]?.verifiers[algorithm] = .some(verifier)
-        }
-        return verifier
-    }
-
-    private func entry(for key: DPoPProofKey) -> Entry {
+    /// The key's entry, made (and kept) the first time the key is seen.
+    func entry(for key: DPoPProofKey) -> Entry {
         if let known = entries.withLock({ $0[key] }) { return known }
         let jwk = Self.publicKey(key)
-        let entry = Entry(jwk: jwk, thumbprint: jwk?.thumbprint)
+        let entry = Entry(key: key, jwk: jwk, thumbprint: jwk?.thumbprint)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
         }
         return entry
+    }
+
+    /// jwt-kit's verifier for the entry's key with `algorithm`, or nil when the key does not
+    /// suit it (`JWK.verifier(for:)`); made once per key and algorithm.
+    func verifier(of entry: Entry, for algorithm: String) async -> (any JWTAlgorithm)? {
+        if let known = entry.verifiers[algorithm] { return known }
+        let verifier = await entry.jwk?.verifier(for: algorithm)
+        entries.withLock { entries in
+            entries[entry.key]?.verifiers[algorithm] = .some(verifier)
+        }
+        return verifier
     }
 
     /// The public key a proof's `jwk` describes, from its public members only.
