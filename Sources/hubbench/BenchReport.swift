@@ -45,6 +45,9 @@ struct BenchReport: Codable {
         }
     }
 
+    /// Whether the submissions had random (UUID) MsgIds (`--random-msg-ids`); nil in reports
+    /// written before the option.
+    var randomMsgIds: Bool?
     var steady: [Steady] = []
     var rate: Rate?
     var backlog: [Scenarios.BacklogResult] = []

@@ -35,6 +35,7 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
     @Option(help: "Write the results as JSON to this file.") var json: String?
     @Option(help: "The example messages and registry.") var examples = "deploy/examples"
+    @Flag(help: "Random (UUID) MsgIds, as senders make them, instead of <run>-<n> ones, nearly in order.") var randomMsgIds = false
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -44,7 +45,8 @@ struct Hubbench: AsyncParsableCommand {
         let environment = BenchEnvironment(
             amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd), crelay: URL(fileURLWithPath: crelay),
             restload: URL(fileURLWithPath: restload),
-            examples: root.appendingPathComponent("messages"), registry: root.appendingPathComponent("registry.json"),
+            examples: root.appendingPathComponent("messages"), randomMsgIds: randomMsgIds,
+            registry: root.appendingPathComponent("registry.json"),
             logger: logger)
         guard FileManager.default.isExecutableFile(atPath: hubd) else {
             throw BenchError("no hubd executable at \(hubd); build it with `swift build -c release`")
@@ -62,6 +64,7 @@ struct Hubbench: AsyncParsableCommand {
             throw BenchError("the fleet scenario needs --postgres URL (scripts/cluster start-postgres; scripts/cluster pg-url)")
         }
         var report = BenchReport()
+        report.randomMsgIds = randomMsgIds
         var steadyTwoKiB: Double?
 
         if wanted.contains("steady") {
