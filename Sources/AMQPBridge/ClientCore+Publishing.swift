@@ -134,16 +134,20 @@ extension ClientCore {
         }
 
         // Plain TCP: frames are written in batches (see `PublishFrames`), and flushed before
-        // every call into rabbitmq-c.
+        // every call into rabbitmq-c: `nextEvent` below, and `publishOne`.
         let frames = c.settings.useTLS ? nil : PublishFrames(socket: c.socketFD, timeout: policy.confirmTimeout)
 
-        func waitForProgress() throws(AMQPError) {
+        func nextEvent(timeout: Duration) throws(AMQPError) -> InboundEvent? {
             try frames?.flush()
+            return try c.nextEvent(timeout: timeout)
+        }
+
+        func waitForProgress() throws(AMQPError) {
             let remaining = lastProgress + policy.confirmTimeout - .now
             if remaining <= .zero {
                 throw .timeout("no publisher confirm from \(c.settings.address) for \(policy.confirmTimeout)")
             }
-            if let ev = try c.nextEvent(timeout: min(remaining, .seconds(1))) {
+            if let ev = try nextEvent(timeout: min(remaining, .seconds(1))) {
                 try handle(ev)
                 c.releaseBuffers()
             }
@@ -152,13 +156,12 @@ extension ClientCore {
         for (n, idx) in todo.enumerated() {
             while c.blockedReason != nil || pipe.outstanding >= policy.maxOutstanding
                     || (pipe.outstandingBytes >= policy.maxOutstandingBytes && pipe.outstanding > 0) {
-                try frames?.flush()
                 if c.blockedReason != nil && pipe.outstanding == 0 {
                     // Blocked by a resource alarm: nothing will be confirmed; wait for unblock.
                     if (ContinuousClock.now - lastProgress) > policy.confirmTimeout {
                         throw .timeout("broker blocks publishing: \(c.blockedReason ?? "")")
                     }
-                    if let ev = try c.nextEvent(timeout: .seconds(1)) { try handle(ev) }
+                    if let ev = try nextEvent(timeout: .seconds(1)) { try handle(ev) }
                     continue
                 }
                 try waitForProgress()
@@ -172,8 +175,7 @@ extension ClientCore {
             publishSeq += 1
             pipe.published(index: idx, bytes: batch[idx].body.count)
             if n % 32 == 31 {
-                try frames?.flush()
-                while let ev = try c.nextEvent(timeout: .zero) { try handle(ev) }
+                while let ev = try nextEvent(timeout: .zero) { try handle(ev) }
             }
         }
         try frames?.flush()

@@ -28,6 +28,11 @@ struct BenchEnvironment: Sendable {
         var database: String { directory.appendingPathComponent("hub.sqlite").path }
     }
 
+    /// The submissions of a run, `size` bytes each, with the MsgIds the command line asked for.
+    func messages(size: Int) throws -> BenchMessages {
+        try BenchMessages(exampleDirectory: examples, size: size, randomMsgIds: randomMsgIds)
+    }
+
     func makeRun(amqpURL: String, batch: Int) throws -> Run {
         // What earlier runs left for the disk (stores, removed run directories, the broker's
         // message store) is written out first: the kernel's writeback otherwise competes with

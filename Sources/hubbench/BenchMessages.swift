@@ -12,7 +12,7 @@ struct BenchMessages: Sendable {
     private let tail: String
     private let padding: String
 
-    init(exampleDirectory: URL, size: Int, randomMsgIds: Bool = false) throws {
+    init(exampleDirectory: URL, size: Int, randomMsgIds: Bool) throws {
         self.size = size
         self.randomMsgIds = randomMsgIds
         let template = try String(contentsOf: exampleDirectory.appendingPathComponent("innsyn_bruk.xml"), encoding: .utf8)

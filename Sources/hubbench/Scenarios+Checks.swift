@@ -18,7 +18,7 @@ extension Scenarios {
     /// Parses, then parses and validates, `count` bench messages of `size` bytes: 1,000 distinct
     /// ones (each with its own MsgId, as the other scenarios send them), taken in turn.
     func checks(size: Int, count: Int) throws -> ChecksResult {
-        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size, randomMsgIds: environment.randomMsgIds)
+        let messages = try environment.messages(size: size)
         let bodies = (0..<min(count, 1000)).map { messages.body($0, run: "checks") }
         let schemas = try DialogSchemas.loadBundled()
         let parser = DialogParser(maxBytes: 64 << 20)

@@ -52,7 +52,7 @@ extension Scenarios {
         // On a failed run; a finished one stops hubd below and fails when it did not exit cleanly.
         defer { try? hubd.stop() }
         let base = "http://127.0.0.1:\(port)"
-        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size, randomMsgIds: environment.randomMsgIds)
+        let messages = try environment.messages(size: size)
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
 
         func body(_ index: Int) -> [UInt8] {

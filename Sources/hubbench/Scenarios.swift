@@ -57,7 +57,7 @@ struct Scenarios: Sendable {
         let sink = Sink(settings: environment.amqp, queue: target, logger: environment.logger)
         let result: RunResult
         do {
-            let messages = try BenchMessages(exampleDirectory: environment.examples, size: size, randomMsgIds: environment.randomMsgIds)
+            let messages = try environment.messages(size: size)
             try await warmUp(client: client, queue: source, run: run, messages: messages, sink: sink)
             let cpuBefore = relay.cpu()
             let started = ContinuousClock.now
@@ -109,7 +109,7 @@ struct Scenarios: Sendable {
         // Every instance consuming before the clock starts, or the first would take the start alone.
         for url in readiness { try await Self.waitUntilReady(url, log: run.directory) }
         let sink = Sink(settings: environment.amqp, queue: run.receiverQueue, logger: environment.logger)
-        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size, randomMsgIds: environment.randomMsgIds)
+        let messages = try environment.messages(size: size)
         try await warmUp(client: client, queue: run.submitQueue, run: run, messages: messages, sink: sink)
         let cpuBefore = instances.cpuSeconds
         let databaseBefore = database.map { _ in ProcessCPU.postgres() }
@@ -164,7 +164,7 @@ struct Scenarios: Sendable {
         let first = ChildProcess(
             executable: environment.hubd, arguments: ["serve"], environment: run.environment, log: log)
         try first.start()
-        let messages = try BenchMessages(exampleDirectory: environment.examples, size: size, randomMsgIds: environment.randomMsgIds)
+        let messages = try environment.messages(size: size)
         let acceptStart = ContinuousClock.now
         try await Producer(client: client, queue: run.submitQueue).publish(count: count, rate: nil) { messages.body($0, run: run.prefix) }
         let store = try SQLiteStore(path: run.database)

@@ -67,9 +67,9 @@ import Testing
         #expect(readerProblem(json) == expected)
     }
 
-    /// Where `JSONDecoder` names no member (its text is "the body is not valid"), the reader
-    /// says what is wrong. A syntax error is named by both (every other route reads its body
-    /// with `JSONDecoder`).
+    /// A syntax error is named by both readers (every other route reads its body with
+    /// `JSONDecoder`). For a fraction `JSONDecoder` names no member, so the other routes say
+    /// what kind of value is wrong; the reader names the member.
     @Test func aSyntaxErrorOrAFractionIsNamed() {
         for json in ["", "{", #"{"senderHerId": 1"#, "senderHerId=1"] {
             #expect(readerProblem(json) == "The body is not valid JSON", "\(json)")
