@@ -254,8 +254,8 @@ import Testing
     }
 
     /// An answer that comes after its request's message was pruned still finds the conversation,
-    /// by `RefToParent` or by `RefToConversation`: a conversation is found by its own ids, never
-    /// through the request's message.
+    /// by `RefToParent` or by `RefToConversation`: SQLite finds a conversation through its
+    /// request's message while it keeps it, by the conversation's own ids after.
     @Test(arguments: StoreBackend.allCases)
     static func anAnswerFindsAConversationWhoseRequestWasPruned(_ backend: StoreBackend) async throws { try await Self(backend).anAnswerFindsAConversationWhoseRequestWasPruned() }
     func anAnswerFindsAConversationWhoseRequestWasPruned() async throws {
@@ -275,6 +275,31 @@ import Testing
         let all = try await store.conversations(involving: nil, state: nil)
         #expect(all.map(\.requestMsgId) == [Self.requestMsgId, "second"])
         #expect(all.map(\.state) == [.answered, .answered])
+    }
+
+    /// A conversation whose id is its request's MsgId is found through the request (with random
+    /// MsgIds an index keyed by that id cost a page written per conversation):
+    /// `conversation_by_own_id` holds only the conversations with an id of their own, and those
+    /// whose request was pruned.
+    @Test(arguments: [StoreBackend.sqlite])
+    static func onlyConversationsNotFoundThroughTheirRequestAreIndexedByTheirId(_ backend: StoreBackend) async throws { try await Self(backend).onlyConversationsNotFoundThroughTheirRequestAreIndexedByTheirId() }
+    func onlyConversationsNotFoundThroughTheirRequestAreIndexedByTheirId() async throws {
+        let sqlite = try #require(store as? SQLiteStore)
+        func indexed() async throws -> [String] {
+            try await sqlite.pool.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT request_msg_id FROM conversation INDEXED BY conversation_by_own_id
+                    WHERE \(ConversationSchema.notFoundByRequest) ORDER BY id
+                    """)
+            }
+        }
+        try await openRequestAndFollowUp()
+        // The follow-up's conversation has the first request's MsgId as its id.
+        #expect(try await indexed() == ["follow-up"])
+        let request = try #require(try await store.reports(for: Self.requestMsgId).first)
+        try await store.recordDispatch([.sent(id: request.id)], now: start)
+        #expect(try await store.prune(duplicateKeysBefore: start, messagesBefore: start.addingTimeInterval(30)) == 1)
+        #expect(try await indexed() == [Self.requestMsgId, "follow-up"])
     }
 
     /// `v9-conversations` rebuilds the notification table (a notification may now be about a
@@ -323,16 +348,19 @@ import Testing
                 "sender": 1, "receiver": 2, "parent": "p", "conversation": "c",
             ]).map { $0["detail"] as String }
         }
-        let searches = plan.filter { $0.contains("conversation") }
-        #expect(searches.count == 3, "\(plan)")
-        #expect(searches.allSatisfy { $0.contains("conversation_id=?") || $0.contains("request_msg_id=?") }, "\(plan)")
+        let searches = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
+        #expect(searches.count == 5, "\(plan)")
+        #expect(searches.allSatisfy { $0.hasPrefix("SEARCH") }, "\(plan)")
+        #expect(searches.contains { $0.contains("message_by_msg_id (msg_id=?)") }, "\(plan)")
+        #expect(searches.contains { $0.contains("conversation_by_request_message (request_message=?)") }, "\(plan)")
+        #expect(searches.filter { $0.contains("conversation_by_own_id (sender_her_id=? AND receiver_her_id=? AND conversation_id=?)") }.count == 2, "\(plan)")
         #expect(searches.contains { $0.contains("conversation_by_other_request") }, "\(plan)")
     }
 }
 
 extension ConversationLookupPlanTests {
     /// A party's conversations are found by index from both sides, as sender through
-    /// `conversation_by_id`'s first column, as receiver through `conversation_by_receiver`.
+    /// `conversation_by_sender`, as receiver through `conversation_by_receiver`.
     @Test func aPartysConversationsAreSearchedByIndexFromBothSides() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
         let store = try SQLiteStore(path: path)
@@ -342,7 +370,7 @@ extension ConversationLookupPlanTests {
                 WHERE (sender_her_id IN (?, ?) OR receiver_her_id IN (?, ?)) ORDER BY opened_at, id
                 """, arguments: [1, 2, 1, 2]).map { $0["detail"] as String }
         }
-        #expect(plan.contains { $0.contains("USING INDEX conversation_by_id (sender_her_id=?)") }, "\(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX conversation_by_sender (sender_her_id=?)") }, "\(plan)")
         #expect(plan.contains { $0.contains("USING INDEX conversation_by_receiver (receiver_her_id=?)") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
     }

@@ -89,6 +89,40 @@ import Testing
         #expect(try await store.reports(for: "m2").isEmpty)
     }
 
+    /// An accepted MsgHead's key counts while its message is kept, and for its duplicate window
+    /// in any case (SQLite keeps no separate key while the message row holds it; a row pruned
+    /// inside the window leaves its key behind).
+    @Test(arguments: StoreBackend.allCases)
+    static func anAcceptedMessageIsADuplicateWhileKeptAndWithinItsWindow(_ backend: StoreBackend) async throws { try await Self(backend).anAcceptedMessageIsADuplicateWhileKeptAndWithinItsWindow() }
+    func anAcceptedMessageIsADuplicateWhileKeptAndWithinItsWindow() async throws {
+        func accepted(_ messageId: String, _ msgId: String) -> NewMessage {
+            var accepted = message(messageId, key: nil, msgId: msgId)
+            accepted.duplicateKey = .accepted(senderHerId: 1, msgId: msgId)
+            return accepted
+        }
+        func sendAll() async throws {
+            let due = try await store.dueMessages(for: .partyAsync(herId: 2), now: now.addingTimeInterval(1000), limit: 10)
+            try await store.recordDispatch(due.map { .sent(id: $0.id) }, now: now)
+        }
+        #expect(try await store.commitIngress([.accept(accepted("m1", "early"))], now: now).first != .duplicate)
+        #expect(try await store.commitIngress([.accept(accepted("m2", "late"))], now: now.addingTimeInterval(100)).first != .duplicate)
+        try await sendAll()
+        if let sqlite = store as? SQLiteStore {
+            #expect(try await sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duplicate_key") } == 0)
+        }
+        // The earlier one's window is over, but its message is kept: still a duplicate.
+        try await store.prune(duplicateKeysBefore: now.addingTimeInterval(50), messagesBefore: now)
+        #expect(try await store.commitIngress([.accept(accepted("m3", "early")), .accept(accepted("m4", "late"))], now: now.addingTimeInterval(300))
+            == [.duplicate, .duplicate])
+        // Both messages pruned; the later one's window is still open.
+        try await store.prune(duplicateKeysBefore: now.addingTimeInterval(50), messagesBefore: now.addingTimeInterval(200))
+        #expect(try await store.reports(for: "m2").isEmpty)
+        let again = try await store.commitIngress(
+            [.accept(accepted("m5", "early")), .accept(accepted("m6", "late"))], now: now.addingTimeInterval(300))
+        #expect(again.first != .duplicate)
+        #expect(again.last == .duplicate)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func dispatchOutcomesMoveStateAndHistory(_ backend: StoreBackend) async throws { try await Self(backend).dispatchOutcomesMoveStateAndHistory() }
     func dispatchOutcomesMoveStateAndHistory() async throws {

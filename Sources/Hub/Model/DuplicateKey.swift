@@ -13,8 +13,17 @@ package struct DuplicateKey: Sendable, Hashable {
 
     /// An accepted MsgHead or AppRec: its sender and its `MsgId` (AppRec `Id`). Every kind of
     /// key has its own prefix, so that no `MsgId` can pass for another kind's key.
-    static func accepted(senderHerId: Int, msgId: String) -> DuplicateKey {
-        DuplicateKey(senderHerId: senderHerId, key: "msg:" + msgId)
+    package static func accepted(senderHerId: Int, msgId: String) -> DuplicateKey {
+        DuplicateKey(senderHerId: senderHerId, key: acceptedPrefix + msgId)
+    }
+
+    /// The prefix of an accepted message's key.
+    package static let acceptedPrefix = "msg:"
+
+    /// The `MsgId` (AppRec `Id`) of an accepted message's key; nil for every other kind. A store
+    /// may find such a key in the message's own row while it keeps that row.
+    package var acceptedMsgId: Substring? {
+        key.hasPrefix(Self.acceptedPrefix) ? key.dropFirst(Self.acceptedPrefix.count) : nil
     }
 
     /// A refused submission: answered once, however often it is redelivered.

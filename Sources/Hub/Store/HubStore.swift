@@ -151,7 +151,8 @@ package protocol HubStore: AnyObject, Sendable {
     /// Writes a batch of ingress decisions in one transaction: accepted messages with their
     /// `accepted` status, duplicate keys and conversations, error messages for senders, dead
     /// letters, events. A submission whose key was accepted before is dropped as a duplicate
-    /// whatever else was decided about it.
+    /// whatever else was decided about it. A key counts while its message is kept, and for
+    /// its duplicate window (`prune`) in any case.
     func commitIngress(_ decisions: [IngressDecision], now: Date) async throws(StoreError) -> [IngressOutcome]
 
     // MARK: Messages
@@ -268,7 +269,8 @@ package protocol HubStore: AnyObject, Sendable {
     /// Forgets what can no longer matter, so the store does not grow without bound: duplicate
     /// keys accepted before `duplicateKeysBefore`; dead letters (replayed or not) and finished
     /// messages (sent, expired, failed) from before `messagesBefore`, a message only once no
-    /// dead letter of it waits for replay. Returns the rows removed.
+    /// dead letter of it waits for replay. A message pruned while its key is younger than
+    /// `duplicateKeysBefore` stays a duplicate until then. Returns the rows removed.
     @discardableResult
     func prune(duplicateKeysBefore: Date, messagesBefore: Date) async throws(StoreError) -> Int
 

@@ -71,6 +71,25 @@ enum ConversationSchema {
             """)
     }
 
+    /// Migration `v13-msg-id-keys`: a conversation opened with the request's MsgId as its id (the
+    /// usual case) is found through its request, by `message_by_msg_id` and
+    /// `conversation_by_request_message` (`SQLiteStore.namedConversations`), while the store
+    /// keeps the request; `conversation_by_own_id` holds only the others. That index was keyed by
+    /// the MsgId as well: with random MsgIds every conversation opened dirtied a leaf page of its
+    /// own. `conversation_by_sender` comes back for the listings, whose `conversation_by_id` it was.
+    static func requestKeyedLookups(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX conversation_by_id;
+            CREATE INDEX conversation_by_own_id ON conversation(sender_her_id, receiver_her_id, conversation_id)
+                WHERE \(notFoundByRequest);
+            CREATE INDEX conversation_by_sender ON conversation(sender_her_id, opened_at);
+            """)
+    }
+
+    /// The conversations `conversation_by_own_id` holds: those not found through their request
+    /// message, because their id is another, or because retention pruned the request.
+    static let notFoundByRequest = "(conversation_id != request_msg_id OR request_message IS NULL)"
+
     /// The finished states, as `conversation_finished` is defined with them.
     static let finishedStates = "(state = 'answered' OR state = 'answered-late' OR state = 'closed')"
 

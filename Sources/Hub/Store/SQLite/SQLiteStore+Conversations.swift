@@ -45,13 +45,20 @@ extension SQLiteStore {
     /// (`:conversation`), or by its `RefToParent` (`:parent`) as the request's MsgId, which is the
     /// conversation's id too unless the request named one. Each part is one index look-up; a
     /// single `OR` over both columns made SQLite read every conversation between the two parties.
+    /// A conversation whose id is its request's MsgId is found through the request while the
+    /// store keeps it (migration `v13-msg-id-keys`), through `conversation_by_own_id` after.
     static let namedConversations = """
+        SELECT c.id FROM message m JOIN conversation c ON c.request_message = m.id
+        WHERE m.msg_id IN (:conversation, :parent) AND m.from_her_id = :sender AND m.to_her_id = :receiver
+          AND c.conversation_id = c.request_msg_id
+        UNION ALL
         SELECT id FROM conversation
         WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND conversation_id = :conversation
+          AND \(ConversationSchema.notFoundByRequest)
         UNION ALL
         SELECT id FROM conversation
         WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND conversation_id = :parent
-          AND request_msg_id = conversation_id
+          AND \(ConversationSchema.notFoundByRequest) AND request_msg_id = conversation_id
         UNION ALL
         SELECT id FROM conversation
         WHERE sender_her_id = :sender AND receiver_her_id = :receiver AND request_msg_id = :parent

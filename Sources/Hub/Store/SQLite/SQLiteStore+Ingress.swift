@@ -9,7 +9,7 @@ extension SQLiteStore {
                 switch decision {
                 case .accept(let message):
                     if let key = message.duplicateKey {
-                        guard try Self.claim(key, now: now, db: db) else {
+                        guard try Self.claim(key, heldBy: message, now: now, db: db) else {
                             if message.origin == .gateway { try Self.takeBack(message, now: now, db: db) }
                             return .duplicate
                         }
@@ -56,19 +56,38 @@ extension SQLiteStore {
             """).execute(arguments: [now.timeIntervalSince1970, message.expiresAt.timeIntervalSince1970, msgId, message.fromHerId, to])
     }
 
-    /// Whether a message with this key was accepted before.
+    /// Whether a message with this key was accepted before: its row is still in the store, or
+    /// its key is in `duplicate_key` (every other kind of key, an accepted message's key from
+    /// before migration `v13-msg-id-keys`, or one retention moved there with its message).
     static func isClaimed(_ key: DuplicateKey, db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
+        if let msgId = key.acceptedMsgId, try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = ? AND from_her_id = ? AND kind IN ('dialog', 'apprec'))
+            """), arguments: [String(msgId), key.senderHerId]) == true {
+            return true
+        }
+        return try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
             """), arguments: [key.senderHerId, key.key]) ?? false
     }
 
     /// Records a duplicate key; false when it was there already. The one check of §2's last
     /// step: inside the batch's transaction, so a key seen twice in one batch counts too.
-    static func claim(_ key: DuplicateKey, now: Date, db: Database) throws -> Bool {
+    ///
+    /// The key of an accepted MsgHead or AppRec is not written when `holder`, which the caller
+    /// inserts next, carries it (its sender and `msg_id`): `message_by_msg_id` then holds it.
+    /// With the random MsgIds senders make, each key written was a leaf page of its own dirtied
+    /// in every commit; retention moves the key to `duplicate_key` if it prunes the row first.
+    static func claim(_ key: DuplicateKey, heldBy holder: NewMessage? = nil, now: Date, db: Database) throws -> Bool {
+        if let holder, holds(key, holder) { return try !isClaimed(key, db: db) }
         try db.cachedStatement(sql: """
             INSERT INTO duplicate_key (from_her_id, key, accepted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [key.senderHerId, key.key, now.timeIntervalSince1970])
         return db.changesCount > 0
+    }
+
+    /// Whether `message`'s row, once inserted, is found by `isClaimed(key)`.
+    private static func holds(_ key: DuplicateKey, _ message: NewMessage) -> Bool {
+        guard let msgId = key.acceptedMsgId, message.kind == .dialog || message.kind == .appRec else { return false }
+        return message.fromHerId == key.senderHerId && message.msgId.map { $0[...] == msgId } == true
     }
 }

@@ -209,6 +209,9 @@ enum StoreSchema {
         migrator.registerMigration("v12-conversation-writes") { db in
             try ConversationSchema.cheaperWrites(db)
         }
+        migrator.registerMigration("v13-msg-id-keys") { db in
+            try ConversationSchema.requestKeyedLookups(db)
+        }
         return migrator
     }
 }
