@@ -351,8 +351,12 @@ import Testing
         let searches = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
         #expect(searches.count == 5, "\(plan)")
         #expect(searches.allSatisfy { $0.hasPrefix("SEARCH") }, "\(plan)")
-        #expect(searches.contains { $0.contains("message_by_msg_id (msg_id=?)") }, "\(plan)")
-        #expect(searches.contains { $0.contains("conversation_by_request_message (request_message=?)") }, "\(plan)")
+        // The request's message first, then its conversation: the other way round starts at
+        // every conversation of the sender.
+        let request = try #require(searches.firstIndex { $0.contains("message_by_msg_id (msg_id=?)") }, "\(plan)")
+        let throughRequest = try #require(
+            searches.firstIndex { $0.contains("conversation_by_request_message (request_message=?)") }, "\(plan)")
+        #expect(request < throughRequest, "\(plan)")
         #expect(searches.filter { $0.contains("conversation_by_own_id (sender_her_id=? AND receiver_her_id=? AND conversation_id=?)") }.count == 2, "\(plan)")
         #expect(searches.contains { $0.contains("conversation_by_other_request") }, "\(plan)")
     }

@@ -47,8 +47,10 @@ extension SQLiteStore {
     /// single `OR` over both columns made SQLite read every conversation between the two parties.
     /// A conversation whose id is its request's MsgId is found through the request while the
     /// store keeps it (migration `v13-msg-id-keys`), through `conversation_by_own_id` after.
+    /// `CROSS JOIN` keeps the message outermost: without statistics SQLite would otherwise start
+    /// at every conversation of the sender.
     static let namedConversations = """
-        SELECT c.id FROM message m JOIN conversation c ON c.request_message = m.id
+        SELECT c.id FROM message m CROSS JOIN conversation c ON c.request_message = m.id
         WHERE m.msg_id IN (:conversation, :parent) AND m.from_her_id = :sender AND m.to_her_id = :receiver
           AND c.conversation_id = c.request_msg_id
         UNION ALL
