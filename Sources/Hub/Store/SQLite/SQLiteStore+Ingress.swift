@@ -60,14 +60,15 @@ extension SQLiteStore {
     /// its key is in `duplicate_key` (every other kind of key, an accepted message's key from
     /// before migration `v13-msg-id-keys`, or one retention moved there with its message).
     static func isClaimed(_ key: DuplicateKey, db: Database) throws -> Bool {
-        if let msgId = key.acceptedMsgId, try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = ? AND from_her_id = ? AND kind IN ('dialog', 'apprec'))
-            """), arguments: [String(msgId), key.senderHerId]) == true {
-            return true
+        guard let msgId = key.acceptedMsgId else {
+            return try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
+                """), arguments: [key.senderHerId, key.key]) ?? false
         }
         return try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
-            """), arguments: [key.senderHerId, key.key]) ?? false
+            SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = :msgId AND from_her_id = :sender AND kind IN ('dialog', 'apprec'))
+                OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = :sender AND key = :key)
+            """), arguments: ["msgId": String(msgId), "sender": key.senderHerId, "key": key.key]) ?? false
     }
 
     /// Records a duplicate key; false when it was there already. The one check of §2's last
