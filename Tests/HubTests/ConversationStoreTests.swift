@@ -336,7 +336,13 @@ import Testing
 /// `v11-conversation-lookups`: by index, never by reading every conversation between the two
 /// parties (what one `OR` over both ids did).
 @Suite(.timeLimit(.minutes(1))) struct ConversationLookupPlanTests {
-    @Test func everyPartOfTheLookupSearchesAnIndexByItsId() async throws {
+    /// Checked in the forms ingress runs: the answer's update, and the check whether it names
+    /// any conversation at all.
+    @Test(arguments: [
+        SQLiteStore.answerNamedConversations,
+        "SELECT EXISTS (\(SQLiteStore.namedConversations))",
+    ])
+    func everyPartOfTheLookupSearchesAnIndexByItsId(_ statement: String) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-v10-\(UUID().uuidString).sqlite").path
         do {
             let pool = try DatabasePool(path: path)
@@ -344,21 +350,38 @@ import Testing
         }
         let store = try SQLiteStore(path: path)
         let plan = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.namedConversations)", arguments: [
-                "sender": 1, "receiver": 2, "parent": "p", "conversation": "c",
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(statement)", arguments: [
+                "sender": 1, "receiver": 2, "parent": "p", "conversation": "c", "now": 0, "answer": 1, "answerId": "a",
             ]).map { $0["detail"] as String }
         }
-        let searches = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
-        #expect(searches.count == 5, "\(plan)")
+        // The EXISTS form's one constant row is no table read.
+        let searches = plan.filter { ($0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN")) && $0 != "SCAN CONSTANT ROW" }
+        #expect(searches.filter { !$0.contains("USING INTEGER PRIMARY KEY") }.count == 5, "\(plan)")
         #expect(searches.allSatisfy { $0.hasPrefix("SEARCH") }, "\(plan)")
         // The request's message first, then its conversation: the other way round starts at
         // every conversation of the sender.
-        let request = try #require(searches.firstIndex { $0.contains("message_by_msg_id (msg_id=?)") }, "\(plan)")
+        let request = try #require(
+            searches.firstIndex { $0.contains("message_by_msg_id (msg_id=? AND from_her_id=?)") }, "\(plan)")
         let throughRequest = try #require(
             searches.firstIndex { $0.contains("conversation_by_request_message (request_message=?)") }, "\(plan)")
         #expect(request < throughRequest, "\(plan)")
         #expect(searches.filter { $0.contains("conversation_by_own_id (sender_her_id=? AND receiver_her_id=? AND conversation_id=?)") }.count == 2, "\(plan)")
         #expect(searches.contains { $0.contains("conversation_by_other_request") }, "\(plan)")
+    }
+
+    /// The duplicate check of an accepted message is one index search for its row (by MsgId and
+    /// sender, so a MsgId many senders use costs no row reads) and one for a key row.
+    @Test func theDuplicateCheckSearchesByMsgIdAndSender() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.acceptedKeyIsClaimed)", arguments: [
+                "msgId": "m", "sender": 1, "key": "msg:m",
+            ]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("SEARCH message USING INDEX message_by_msg_id (msg_id=? AND from_her_id=?)") }, "\(plan)")
+        #expect(plan.contains { $0.contains("SEARCH duplicate_key USING PRIMARY KEY (from_her_id=? AND key=?)") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("SCAN message") || $0.contains("SCAN duplicate_key") }, "\(plan)")
     }
 }
 

@@ -17,12 +17,8 @@ extension SQLiteStore {
             let named: StatementArguments = [
                 "sender": to, "receiver": from, "parent": link.refToParent, "conversation": link.refToConversation,
             ]
-            try db.cachedStatement(sql: """
-                UPDATE conversation
-                SET state = CASE WHEN state = 'overdue' OR deadline < :now THEN 'answered-late' ELSE 'answered' END,
-                    answer_message = :answer, answer_message_id = :answerId, answered_at = :now, updated_at = :now
-                WHERE id IN (\(namedConversations)) AND state IN ('open', 'overdue')
-                """).execute(arguments: named + ["now": stamp, "answer": id, "answerId": message.messageId])
+            try db.cachedStatement(sql: answerNamedConversations)
+                .execute(arguments: named + ["now": stamp, "answer": id, "answerId": message.messageId])
             // An answer to an open request (the usual case) was just recorded; one that names a
             // conversation answered or closed already opens none either.
             if db.changesCount > 0 { return }
@@ -40,6 +36,15 @@ extension SQLiteStore {
                 stamp + opening.answerWithin, stamp,
             ])
     }
+
+    /// Records the answer `:answer` (`:answerId`) at `:now` in the open or overdue conversations
+    /// it names (`namedConversations`).
+    static let answerNamedConversations = """
+        UPDATE conversation
+        SET state = CASE WHEN state = 'overdue' OR deadline < :now THEN 'answered-late' ELSE 'answered' END,
+            answer_message = :answer, answer_message_id = :answerId, answered_at = :now, updated_at = :now
+        WHERE id IN (\(namedConversations)) AND state IN ('open', 'overdue')
+        """
 
     /// The conversations from `:sender` to `:receiver` an answer names: by its `RefToConversation`
     /// (`:conversation`), or by its `RefToParent` (`:parent`) as the request's MsgId, which is the

@@ -65,11 +65,16 @@ extension SQLiteStore {
                 SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
                 """), arguments: [key.senderHerId, key.key]) ?? false
         }
-        return try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = :msgId AND from_her_id = :sender AND kind IN ('dialog', 'apprec'))
-                OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = :sender AND key = :key)
-            """), arguments: ["msgId": String(msgId), "sender": key.senderHerId, "key": key.key]) ?? false
+        return try Bool.fetchOne(db.cachedStatement(sql: acceptedKeyIsClaimed),
+                                 arguments: ["msgId": String(msgId), "sender": key.senderHerId, "key": key.key]) ?? false
     }
+
+    /// Whether an accepted message's key (`:sender`, `:msgId`; `:key` as `duplicate_key` has it)
+    /// was claimed: by a kept message, or by a key row.
+    static let acceptedKeyIsClaimed = """
+        SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = :msgId AND from_her_id = :sender AND kind IN ('dialog', 'apprec'))
+            OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = :sender AND key = :key)
+        """
 
     /// Records a duplicate key; false when it was there already. The one check of §2's last
     /// step: inside the batch's transaction, so a key seen twice in one batch counts too.

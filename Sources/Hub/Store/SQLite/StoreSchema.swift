@@ -210,6 +210,13 @@ enum StoreSchema {
             try ConversationSchema.cheaperWrites(db)
         }
         migrator.registerMigration("v13-msg-id-keys") { db in
+            // An accepted message is its own duplicate key (`SQLiteStore.claim`), looked up by its
+            // MsgId and sender: with the sender in the index, MsgIds many senders share (counters)
+            // cost no row reads.
+            try db.execute(sql: """
+                DROP INDEX message_by_msg_id;
+                CREATE INDEX message_by_msg_id ON message(msg_id, from_her_id) WHERE msg_id IS NOT NULL;
+                """)
             try ConversationSchema.requestKeyedLookups(db)
         }
         return migrator
