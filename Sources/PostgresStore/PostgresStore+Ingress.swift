@@ -49,15 +49,14 @@ extension PostgresStore {
         if !keys.isEmpty {
             // An accepted message still kept is a duplicate after its key was pruned (as in
             // SQLite, where the row is the key): no key is written for it, so none is re-armed.
-            let prefix = DuplicateKey.acceptedPrefix
             for row in try await db.records("""
                 INSERT INTO duplicate_key (from_her_id, key, accepted_at)
                 SELECT sender, key, \(now.timeIntervalSince1970)
-                FROM unnest(\(keys.map(\.senderHerId))::BIGINT[], \(keys.map(\.key))::TEXT[]) AS k(sender, key)
-                WHERE NOT (starts_with(k.key, \(prefix)) AND EXISTS (
-                    SELECT 1 FROM message m
-                    WHERE m.msg_id = substr(k.key, \(prefix.count + 1)::INT) AND m.from_her_id = k.sender
-                      AND m.kind IN ('dialog', 'apprec')))
+                FROM unnest(\(keys.map(\.senderHerId))::BIGINT[], \(keys.map(\.key))::TEXT[],
+                            \(keys.map { $0.acceptedMsgId != nil })::BOOLEAN[],
+                            \(keys.map { $0.acceptedMsgId ?? "" })::TEXT[]) AS k(sender, key, accepted, msg_id)
+                WHERE NOT (k.accepted AND EXISTS (SELECT 1 FROM message m WHERE m.msg_id = k.msg_id AND m.from_her_id = k.sender
+                                                                         AND m.kind IN ('dialog', 'apprec')))
                 ON CONFLICT DO NOTHING RETURNING from_her_id, key
                 """, logger) {
                 fresh.insert(DuplicateKey(senderHerId: try row["from_her_id"], key: try row["key"]))
@@ -139,10 +138,9 @@ extension PostgresStore {
     /// Whether a message with this key was accepted before: its key is there, or the message is
     /// still kept after its key was pruned (as in SQLite, where the row is the key).
     private func isClaimed(_ key: DuplicateKey, db: PostgresConnection) async throws -> Bool {
-        let msgId = key.acceptedMsgId.map(String.init)
-        return try await db.value("""
+        try await db.value("""
             SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = \(key.senderHerId) AND key = \(key.key))
-                OR EXISTS (SELECT 1 FROM message WHERE msg_id = \(msgId) AND from_her_id = \(key.senderHerId)
+                OR EXISTS (SELECT 1 FROM message WHERE msg_id = \(key.acceptedMsgId) AND from_her_id = \(key.senderHerId)
                                                    AND kind IN ('dialog', 'apprec'))
             """, logger, as: Bool.self) ?? false
     }

@@ -3,8 +3,8 @@ import Foundation
 /// Realistic submissions: the example innsyn dialog, its question padded to the wanted size,
 /// each with its own MsgId: `<run>-<n>` (nearly in order, the default, which the reports
 /// until 2026-12-05 used), or a random UUID as senders make them (`randomMsgIds`). A random
-/// MsgId is a random key in three of the store's indexes, which costs hubd about a tenth more
-/// CPU per message (docs/performance.md).
+/// MsgId is a random key in the store's MsgId index, which costs hubd more CPU per message the
+/// larger the store (docs/performance.md, "Random MsgIds").
 struct BenchMessages: Sendable {
     let size: Int
     let randomMsgIds: Bool

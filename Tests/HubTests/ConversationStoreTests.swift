@@ -375,7 +375,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
         let store = try SQLiteStore(path: path)
         let plan = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.acceptedKeyIsClaimed)", arguments: [
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.keyIsClaimed)", arguments: [
                 "msgId": "m", "sender": 1, "key": "msg:m",
             ]).map { $0["detail"] as String }
         }

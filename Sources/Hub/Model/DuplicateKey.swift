@@ -18,12 +18,12 @@ package struct DuplicateKey: Sendable, Hashable {
     }
 
     /// The prefix of an accepted message's key.
-    package static let acceptedPrefix = "msg:"
+    private static let acceptedPrefix = "msg:"
 
     /// The `MsgId` (AppRec `Id`) of an accepted message's key; nil for every other kind. A store
     /// may find such a key in the message's own row while it keeps that row.
-    package var acceptedMsgId: Substring? {
-        key.hasPrefix(Self.acceptedPrefix) ? key.dropFirst(Self.acceptedPrefix.count) : nil
+    package var acceptedMsgId: String? {
+        key.hasPrefix(Self.acceptedPrefix) ? String(key.dropFirst(Self.acceptedPrefix.count)) : nil
     }
 
     /// A refused submission: answered once, however often it is redelivered.

@@ -56,22 +56,18 @@ extension SQLiteStore {
             """).execute(arguments: [now.timeIntervalSince1970, message.expiresAt.timeIntervalSince1970, msgId, message.fromHerId, to])
     }
 
-    /// Whether a message with this key was accepted before: its row is still in the store, or
-    /// its key is in `duplicate_key` (every other kind of key, an accepted message's key from
-    /// before migration `v13-msg-id-keys`, or one retention moved there with its message).
+    /// Whether a message with this key was accepted before: the message holding it is still in
+    /// the store (`heldKey`), or the key is in `duplicate_key` (every other kind of key, an
+    /// accepted message's key from before migration `v13-msg-id-keys`, or one retention moved
+    /// there with its message).
     static func isClaimed(_ key: DuplicateKey, db: Database) throws -> Bool {
-        guard let msgId = key.acceptedMsgId else {
-            return try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ? AND key = ?)
-                """), arguments: [key.senderHerId, key.key]) ?? false
-        }
-        return try Bool.fetchOne(db.cachedStatement(sql: acceptedKeyIsClaimed),
-                                 arguments: ["msgId": String(msgId), "sender": key.senderHerId, "key": key.key]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: keyIsClaimed),
+                          arguments: ["msgId": key.acceptedMsgId, "sender": key.senderHerId, "key": key.key]) ?? false
     }
 
-    /// Whether an accepted message's key (`:sender`, `:msgId`; `:key` as `duplicate_key` has it)
-    /// was claimed: by a kept message, or by a key row.
-    static let acceptedKeyIsClaimed = """
+    /// Whether the key `:sender`, `:key` was claimed: by a kept message with the MsgId `:msgId`
+    /// (NULL for keys no message holds), or by a key row.
+    static let keyIsClaimed = """
         SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = :msgId AND from_her_id = :sender AND kind IN ('dialog', 'apprec'))
             OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = :sender AND key = :key)
         """
@@ -79,21 +75,24 @@ extension SQLiteStore {
     /// Records a duplicate key; false when it was there already. The one check of §2's last
     /// step: inside the batch's transaction, so a key seen twice in one batch counts too.
     ///
-    /// The key of an accepted MsgHead or AppRec is not written when `holder`, which the caller
-    /// inserts next, carries it (its sender and `msg_id`): `message_by_msg_id` then holds it.
-    /// With the random MsgIds senders make, each key written was a leaf page of its own dirtied
-    /// in every commit; retention moves the key to `duplicate_key` if it prunes the row first.
+    /// A key that `holder`, which the caller inserts next, holds (`heldKey`) is not written:
+    /// `message_by_msg_id` holds it. With the random MsgIds senders make, each key written was a
+    /// leaf page of its own dirtied in every commit; retention writes the key to `duplicate_key`
+    /// if it prunes the row first.
     static func claim(_ key: DuplicateKey, heldBy holder: NewMessage? = nil, now: Date, db: Database) throws -> Bool {
-        if let holder, holds(key, holder) { return try !isClaimed(key, db: db) }
+        if let holder, heldKey(kind: holder.kind, fromHerId: holder.fromHerId, msgId: holder.msgId) == key {
+            return try !isClaimed(key, db: db)
+        }
         try db.cachedStatement(sql: """
             INSERT INTO duplicate_key (from_her_id, key, accepted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [key.senderHerId, key.key, now.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
-    /// Whether `message`'s row, once inserted, is found by `isClaimed(key)`.
-    private static func holds(_ key: DuplicateKey, _ message: NewMessage) -> Bool {
-        guard let msgId = key.acceptedMsgId, message.kind == .dialog || message.kind == .appRec else { return false }
-        return message.fromHerId == key.senderHerId && message.msgId.map { $0[...] == msgId } == true
+    /// The duplicate key a message row holds, which `keyIsClaimed` finds by the row: a MsgHead's
+    /// or AppRec's, by its sender and MsgId. Nil for every other row.
+    static func heldKey(kind: MessageKind?, fromHerId: Int?, msgId: String?) -> DuplicateKey? {
+        guard kind == .dialog || kind == .appRec, let fromHerId, let msgId else { return nil }
+        return .accepted(senderHerId: fromHerId, msgId: msgId)
     }
 }

@@ -15,22 +15,22 @@ extension SQLiteStore {
                 DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter WHERE at < ? LIMIT 5000)
                 """, arguments: [messagesBefore.timeIntervalSince1970])
             changes += db.changesCount
-            let doomed = try Int64.fetchAll(db, sql: """
-                SELECT id FROM message WHERE state != 'pending' AND accepted_at < ?
+            let doomed = try Row.fetchAll(db, sql: """
+                SELECT id, kind, from_her_id, msg_id, accepted_at FROM message WHERE state != 'pending' AND accepted_at < ?
                 AND id NOT IN (SELECT message FROM dead_letter WHERE message IS NOT NULL AND replayed_at IS NULL)
                 LIMIT 5000
                 """, arguments: [messagesBefore.timeIntervalSince1970])
             guard !doomed.isEmpty else { return changes }
-            let marks = databaseQuestionMarks(count: doomed.count)
-            // An accepted message's row is its duplicate key (`claim`): one pruned inside the
-            // duplicate window (message retention set shorter than it) leaves its key behind.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO duplicate_key (from_her_id, key, accepted_at)
-                SELECT from_her_id, ? || msg_id, accepted_at FROM message
-                WHERE id IN (\(marks)) AND accepted_at >= ? AND kind IN ('dialog', 'apprec')
-                  AND msg_id IS NOT NULL AND from_her_id IS NOT NULL
-                """, arguments: [DuplicateKey.acceptedPrefix] + StatementArguments(doomed) + [duplicateKeysBefore.timeIntervalSince1970])
-            try db.execute(sql: "DELETE FROM message WHERE id IN (\(marks))", arguments: StatementArguments(doomed))
+            // A row that holds its duplicate key (`claim`) and is pruned inside the duplicate
+            // window (message retention set shorter than it) leaves the key behind.
+            for row in doomed where (row["accepted_at"] as Double) >= duplicateKeysBefore.timeIntervalSince1970 {
+                let kind = (row["kind"] as String?).flatMap(MessageKind.init(rawValue:))
+                guard let key = Self.heldKey(kind: kind, fromHerId: row["from_her_id"], msgId: row["msg_id"]) else { continue }
+                _ = try Self.claim(key, now: Date(timeIntervalSince1970: row["accepted_at"]), db: db)
+            }
+            let ids = doomed.map { $0["id"] as Int64 }
+            try db.execute(sql: "DELETE FROM message WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                           arguments: StatementArguments(ids))
             return changes + db.changesCount
         }
     }
