@@ -165,8 +165,9 @@ enum CDecode {
         switch f.kind {
         case UInt8(ascii: "S"):
             // Kept byte for byte when it is not text (an AMQP 1.0 section from the 1.0 plugin).
-            let raw = bytes(v.bytes)
-            return String(validating: raw, as: UTF8.self).map(AMQPFieldValue.string) ?? .binaryString(raw)
+            // Text, nearly every header, is read in place rather than copied out first.
+            let raw = v.bytes.len > 0 ? UnsafeRawBufferPointer(start: v.bytes.bytes, count: v.bytes.len) : UnsafeRawBufferPointer(start: nil, count: 0)
+            return String(validating: raw, as: UTF8.self).map(AMQPFieldValue.string) ?? .binaryString(Array(raw))
         case UInt8(ascii: "x"): return .bytes(bytes(v.bytes))
         case UInt8(ascii: "t"): return .bool(v.boolean != 0)
         case UInt8(ascii: "b"): return .int(Int64(v.i8))

@@ -84,6 +84,18 @@ import Testing
         #expect(envelope.properties.headers["x-note"] == "fnr ***********")
     }
 
+    /// Two header names that differ only in a masked number become one header, and always the
+    /// same one: the first in name order, whatever order the table keeps them in.
+    @Test func namesThatMaskAlikeKeepTheFirstInNameOrder() {
+        for round in 0..<20 {
+            let names = ["n-12345678901", "n-12345678902", "n-12345678903"].shuffled()
+            var headers: [String: String] = ["plain": "19826606057"]
+            for name in names { headers[name] = name.suffix(1) + " of round \(round)" }
+            let masked = MessageProperties(headers: headers).maskingNationalIds().headers
+            #expect(masked == ["n-***********": "1 of round \(round)", "plain": "***********"])
+        }
+    }
+
     /// A stored record that no longer reads back fails on its own; the rest goes out.
     @Test func aDamagedRecordFailsAloneInsteadOfStoppingDispatch() async throws {
         _ = try await store.commitIngress([.accept(message("good")), .accept(message("damaged"))], now: now)

@@ -45,8 +45,9 @@ extension MessageProperties {
         masked.expiration = expiration.map(NationalIdMask.mask)
         if headers.contains(where: { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }) {
             masked.headers = Dictionary(
-                headers.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
-                // Two names that differ only in a masked number become one header.
+                headers.sorted { $0.key < $1.key }.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
+                // Two names that differ only in a masked number become one header: the first
+                // in name order, so the same headers always mask the same way.
                 uniquingKeysWith: { first, _ in first })
         }
         return masked

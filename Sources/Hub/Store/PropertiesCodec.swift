@@ -34,10 +34,10 @@ package enum PropertiesCodec {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> MessageProperties in
             var reader = Reader(bytes: raw)
             guard try reader.byte() == version else { throw CorruptRecord("stored properties: unknown properties format") }
-            var fields: [String?] = []
-            for _ in 0..<6 {
-                fields.append(try reader.byte() == 1 ? try reader.string() : nil)
-            }
+            // Read in the order they were written, straight into place: every dispatch decodes.
+            let messageId = try reader.optionalString(), correlationId = try reader.optionalString()
+            let replyTo = try reader.optionalString(), contentType = try reader.optionalString()
+            let type = try reader.optionalString(), expiration = try reader.optionalString()
             let count = try reader.length()
             var headers: [String: String] = [:]
             headers.reserveCapacity(count)
@@ -46,8 +46,8 @@ package enum PropertiesCodec {
                 headers[name] = try reader.string()
             }
             return MessageProperties(
-                messageId: fields[0], correlationId: fields[1], replyTo: fields[2], contentType: fields[3],
-                type: fields[4], expiration: fields[5], headers: headers)
+                messageId: messageId, correlationId: correlationId, replyTo: replyTo, contentType: contentType,
+                type: type, expiration: expiration, headers: headers)
         }
     }
 
@@ -88,6 +88,11 @@ package enum PropertiesCodec {
                 shift += 7
                 guard shift < 63 else { throw CorruptRecord("stored properties: corrupt length") }
             }
+        }
+
+        /// A presence byte and, when it is 1, a string.
+        mutating func optionalString() throws -> String? {
+            try byte() == 1 ? try string() : nil
         }
 
         mutating func string() throws -> String {
