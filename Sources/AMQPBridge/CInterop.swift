@@ -138,16 +138,17 @@ final class CArena {
 // MARK: - Decoding (copies everything out of rabbitmq-c memory)
 
 enum CDecode {
-    /// Copies bytes out. `len == 0` may come with a NULL pointer.
-    static func bytes(_ b: amqp_bytes_t) -> [UInt8] {
-        guard b.len > 0, let p = b.bytes else { return [] }
-        return Array(UnsafeRawBufferPointer(start: p, count: b.len))
+    /// The bytes in place, valid while rabbitmq-c's buffer is. `len == 0` may come with a NULL
+    /// pointer; so, read defensively, may any length.
+    static func view(_ b: amqp_bytes_t) -> UnsafeRawBufferPointer {
+        guard b.len > 0, let p = b.bytes else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: p, count: b.len)
     }
 
-    static func string(_ b: amqp_bytes_t) -> String {
-        guard b.len > 0, let p = b.bytes else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: p, count: b.len), as: UTF8.self)
-    }
+    /// Copies bytes out.
+    static func bytes(_ b: amqp_bytes_t) -> [UInt8] { Array(view(b)) }
+
+    static func string(_ b: amqp_bytes_t) -> String { String(decoding: view(b), as: UTF8.self) }
 
     static func table(_ t: amqp_table_t, depth: Int = 0) -> [String: AMQPFieldValue] {
         guard t.num_entries > 0, let entries = t.entries else { return [:] }
@@ -165,8 +166,8 @@ enum CDecode {
         switch f.kind {
         case UInt8(ascii: "S"):
             // Kept byte for byte when it is not text (an AMQP 1.0 section from the 1.0 plugin).
-            // Text, nearly every header, is read in place rather than copied out first.
-            let raw = v.bytes.len > 0 ? UnsafeRawBufferPointer(start: v.bytes.bytes, count: v.bytes.len) : UnsafeRawBufferPointer(start: nil, count: 0)
+            // Text, nearly every header, is checked in place rather than copied out first.
+            let raw = view(v.bytes)
             return String(validating: raw, as: UTF8.self).map(AMQPFieldValue.string) ?? .binaryString(Array(raw))
         case UInt8(ascii: "x"): return .bytes(bytes(v.bytes))
         case UInt8(ascii: "t"): return .bool(v.boolean != 0)

@@ -23,10 +23,12 @@ extension SQLiteStore {
             guard !doomed.isEmpty else { return changes }
             // A row that holds its duplicate key (`claim`) and is pruned inside the duplicate
             // window (message retention set shorter than it) leaves the key behind.
-            for row in doomed where (row["accepted_at"] as Double) >= duplicateKeysBefore.timeIntervalSince1970 {
+            for row in doomed {
+                let acceptedAt: Double = row["accepted_at"]
                 let kind = (row["kind"] as String?).flatMap(MessageKind.init(rawValue:))
-                guard let key = Self.heldKey(kind: kind, fromHerId: row["from_her_id"], msgId: row["msg_id"]) else { continue }
-                _ = try Self.claim(key, now: Date(timeIntervalSince1970: row["accepted_at"]), db: db)
+                guard acceptedAt >= duplicateKeysBefore.timeIntervalSince1970,
+                      let key = Self.heldKey(kind: kind, fromHerId: row["from_her_id"], msgId: row["msg_id"]) else { continue }
+                _ = try Self.claim(key, now: Date(timeIntervalSince1970: acceptedAt), db: db)
             }
             let ids = doomed.map { $0["id"] as Int64 }
             try db.execute(sql: "DELETE FROM message WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
