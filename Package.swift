@@ -106,9 +106,11 @@ let package = Package(
             ]),
 
         // hubbench's baseline: the plainest confirmed relay rabbitmq-c allows, in C.
+        // Its durable mode (hubbench's floor) validates with libxml2 and stores with SQLite.
         .executableTarget(
             name: "crelay",
-            linkerSettings: [.linkedLibrary("rabbitmq")]),
+            dependencies: ["CLibXML2"],
+            linkerSettings: [.linkedLibrary("rabbitmq"), .linkedLibrary("sqlite3")]),
         // hubbench's REST client: prepared requests over keep-alive connections, in C.
         .executableTarget(name: "restload"),
 

@@ -6,7 +6,10 @@
  * so it batches the way hubd does; while it waits for confirms it keeps reading the next batch
  * from the consumer socket. One thread, no copies beyond rabbitmq-c's own.
  *
- * Usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH]
+ * With STORE and SCHEMA it is durable (durable.h): each batch is validated and stored before it
+ * is published, and recorded as sent before it is acknowledged.
+ *
+ * Usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH [STORE SCHEMA]]
  * Runs until SIGTERM or SIGINT, then prints "relayed N" and exits 0; exits 1 on any error.
  */
 #include <errno.h>
@@ -17,6 +20,8 @@
 #include <string.h>
 #include <sys/time.h>
 #include <poll.h>
+
+#include "durable.h"
 
 #if __has_include(<rabbitmq-c/amqp.h>)
 #include <rabbitmq-c/amqp.h>
@@ -73,11 +78,13 @@ static int take(amqp_connection_state_t in, amqp_envelope_t *batch, int *count, 
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH]\n");
+    fprintf(stderr, "usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH [STORE SCHEMA]]\n");
     return 2;
   }
   int batch = argc > 4 ? atoi(argv[4]) : 1000;
   if (batch < 1) batch = 1;
+  struct durable *durable = NULL;
+  if (argc > 6 && !(durable = durable_open(argv[5], argv[6]))) return 1;
   struct amqp_connection_info info;
   char *url = strdup(argv[1]);
   amqp_default_connection_info(&info);
@@ -110,6 +117,7 @@ int main(int argc, char **argv) {
   amqp_envelope_t *current = calloc((size_t)batch, sizeof(amqp_envelope_t));
   amqp_envelope_t *next = calloc((size_t)batch, sizeof(amqp_envelope_t));
   unsigned char *confirmed = calloc((size_t)batch, 1);
+  sqlite3_int64 *ids = calloc((size_t)batch, sizeof(sqlite3_int64));
   amqp_bytes_t target = amqp_cstring_bytes(argv[3]);
   uint64_t published = 0, relayed = 0;
   int waiting = 0; /* messages already read into next */
@@ -121,7 +129,12 @@ int main(int argc, char **argv) {
     waiting = 0;
     if (take(in, current, &count, batch, count == 0 ? 100000 : 0) < 0) return 1;
     if (count == 0) continue;
+    if (durable && durable_accept(durable, current, count, ids) < 0) return 1;
+    /* Only what is sent is confirmed: a duplicate the store refused is acknowledged unsent. */
+    int sending = 0;
     for (int i = 0; i < count; i++) {
+      if (durable && ids[i] == 0) continue;
+      sending++;
       amqp_basic_properties_t properties = current[i].message.properties;
       properties._flags |= AMQP_BASIC_DELIVERY_MODE_FLAG;
       properties.delivery_mode = 2;
@@ -133,7 +146,7 @@ int main(int argc, char **argv) {
     /* Confirms may come singly, out of order, or as multiple-acks that cover earlier singles:
        each tag of the batch is marked once. */
     memset(confirmed, 0, (size_t)batch);
-    int outstanding = count;
+    int outstanding = sending;
     while (outstanding > 0) {
       amqp_frame_t frame;
       struct timeval none = {0, 0};
@@ -165,13 +178,14 @@ int main(int argc, char **argv) {
       }
       amqp_basic_ack_t *ack = frame.payload.method.decoded;
       uint64_t first = ack->multiple ? published + 1 : ack->delivery_tag;
-      for (uint64_t tag = first; tag <= ack->delivery_tag && tag <= published + (uint64_t)count; tag++) {
+      for (uint64_t tag = first; tag <= ack->delivery_tag && tag <= published + (uint64_t)sending; tag++) {
         if (tag <= published || confirmed[tag - published - 1]) continue;
         confirmed[tag - published - 1] = 1;
         outstanding--;
       }
     }
-    published += (uint64_t)count;
+    published += (uint64_t)sending;
+    if (durable && durable_sent(durable, ids, count) < 0) return 1;
     amqp_maybe_release_buffers(out);
     amqp_basic_ack(in, 1, current[count - 1].delivery_tag, 1);
     for (int i = 0; i < count; i++) amqp_destroy_envelope(&current[i]);
@@ -186,6 +200,8 @@ int main(int argc, char **argv) {
   free(current);
   free(next);
   free(confirmed);
+  free(ids);
   free(url);
+  durable_close(durable);
   return 0;
 }

@@ -13,6 +13,8 @@ struct BenchEnvironment: Sendable {
     /// The REST scenario's HTTP client in C.
     let restload: URL
     let examples: URL
+    /// hubd's XSDs, which the C relay's durable mode validates against.
+    let schemas: URL
     /// Random (UUID) MsgIds instead of `<run>-<n>` (`BenchMessages`).
     let randomMsgIds: Bool
     let registry: URL

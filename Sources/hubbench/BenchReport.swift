@@ -32,6 +32,26 @@ struct BenchReport: Codable {
         enum CodingKeys: String, CodingKey { case size, cRelay, relay, hub }
     }
 
+    /// hubd beside the least its guarantees cost: the C relay's durable mode validates every
+    /// body against hubd's schemas and stores it in SQLite (hubd's settings) before publishing,
+    /// and records it as sent before acknowledging, and does nothing else hubd does.
+    struct Floor: Codable {
+        var size: Int
+        var cRelay: [RunResult]
+        var durable: [RunResult]
+        var hub: [RunResult]
+
+        var summary: String {
+            let hubCPU = Statistics(hub.compactMap(\.cpuMicrosecondsPerMessage)).median
+            let durableCPU = Statistics(durable.compactMap(\.cpuMicrosecondsPerMessage)).median
+            return "floor \(size) B: C relay \(describe(Statistics(cRelay.map(\.throughput)))) msg/s, \(cpu(cRelay)) µs CPU/msg; " +
+                "durable C relay \(describe(Statistics(durable.map(\.throughput)))) msg/s, \(cpu(durable)) µs CPU/msg; " +
+                "hub \(describe(Statistics(hub.map(\.throughput)))) msg/s, \(cpu(hub)) µs CPU/msg; " +
+                "hub/durable C relay CPU per message \(String(format: "%.2f", durableCPU > 0 ? hubCPU / durableCPU : 0)); " +
+                "missing \((cRelay + durable + hub).missing)"
+        }
+    }
+
     struct Rate: Codable {
         var rate: Double
         var runs: [RunResult]
@@ -49,6 +69,7 @@ struct BenchReport: Codable {
     /// written before the option.
     var randomMsgIds: Bool?
     var steady: [Steady] = []
+    var floor: Floor?
     var rate: Rate?
     var backlog: [Scenarios.BacklogResult] = []
     var rest: [Scenarios.RESTResult] = []
@@ -65,6 +86,11 @@ struct BenchReport: Codable {
             for (name, runs) in [("C relay", entry.cRelay), ("AMQPBridge relay", entry.relay), ("hub", entry.hub)] {
                 let missing = runs.missing
                 if missing > 0 { lost.append("steady \(entry.size) B, \(name): \(missing) missing") }
+            }
+        }
+        if let floor {
+            for (name, runs) in [("C relay", floor.cRelay), ("durable C relay", floor.durable), ("hub", floor.hub)] where runs.missing > 0 {
+                lost.append("floor, \(name): \(runs.missing) missing")
             }
         }
         if let rate {

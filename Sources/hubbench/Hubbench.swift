@@ -14,8 +14,8 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "The hubd executable (a release build).") var hubd = ".build/release/hubd"
     @Option(help: "The C relay, the headline baseline (a release build of the crelay product).") var crelay = ".build/release/crelay"
     @Option(help: "The REST scenario's HTTP client (a release build of the restload product).") var restload = ".build/release/restload"
-    @Option(help: "Scenarios, comma-separated: steady, rate, backlog, rest, events, fleet, checks (the ingress checks alone, in process).")
-    var scenarios = "steady,rate,backlog,rest,events,fleet,checks"
+    @Option(help: "Scenarios, comma-separated: steady, floor (2 KiB, beside the C relay's durable mode), rate, backlog, rest, events, fleet, checks (the ingress checks alone, in process).")
+    var scenarios = "steady,floor,rate,backlog,rest,events,fleet,checks"
     @Option(help: "Message sizes in bytes for the steady state, comma-separated.") var sizes = "2048,65536"
     @Option(help: "Messages per steady-state run.") var count = 20_000
     @Option(help: "Messages per fixed-rate run.") var rateCount = 5_000
@@ -35,6 +35,7 @@ struct Hubbench: AsyncParsableCommand {
     @Option(help: "Repetitions of each measurement (the median and spread are reported).") var repeats = 3
     @Option(help: "Write the results as JSON to this file.") var json: String?
     @Option(help: "The example messages and registry.") var examples = "deploy/examples"
+    @Option(help: "hubd's XSDs, for the floor scenario.") var schemas = "Sources/Dialogs/Schemas"
     @Flag(help: "Random (UUID) MsgIds, as senders make them, instead of <run>-<n> ones, nearly in order.") var randomMsgIds = false
 
     func run() async throws {
@@ -45,7 +46,7 @@ struct Hubbench: AsyncParsableCommand {
         let environment = BenchEnvironment(
             amqp: try AMQPSettings(url: amqp), hubd: URL(fileURLWithPath: hubd), crelay: URL(fileURLWithPath: crelay),
             restload: URL(fileURLWithPath: restload),
-            examples: root.appendingPathComponent("messages"), randomMsgIds: randomMsgIds,
+            examples: root.appendingPathComponent("messages"), schemas: URL(fileURLWithPath: schemas), randomMsgIds: randomMsgIds,
             registry: root.appendingPathComponent("registry.json"),
             logger: logger)
         guard FileManager.default.isExecutableFile(atPath: hubd) else {
@@ -53,8 +54,8 @@ struct Hubbench: AsyncParsableCommand {
         }
         let bench = Scenarios(environment: environment, amqpURL: amqp, batch: batch, relayCount: relays)
         let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        // Only the steady state and the fleet run the C relay.
-        guard wanted.isDisjoint(with: ["steady", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
+        // Only the steady state, the floor and the fleet run the C relay.
+        guard wanted.isDisjoint(with: ["steady", "floor", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
             throw BenchError("no C relay at \(crelay); build it with `swift build -c release --product crelay`")
         }
         guard !wanted.contains("rest") || FileManager.default.isExecutableFile(atPath: restload) else {
@@ -85,6 +86,19 @@ struct Hubbench: AsyncParsableCommand {
                 if size == 2048 { steadyTwoKiB = entry.hubThroughput.median }
                 print(entry.summary)
             }
+        }
+        if wanted.contains("floor") {
+            var entry = BenchReport.Floor(size: 2048, cRelay: [], durable: [], hub: [])
+            for attempt in 1...repeats {
+                // Alternate, as in the steady state, so drift in the machine's speed touches all alike.
+                entry.cRelay.append(try await bench.cRelay(size: 2048, count: count))
+                entry.durable.append(try await bench.cRelay(size: 2048, count: count, durable: true))
+                entry.hub.append(try await bench.hub(size: 2048, count: count))
+                print("  floor run \(attempt): C relay \(Self.line(entry.cRelay.last)), " +
+                      "durable C relay \(Self.line(entry.durable.last)), hub \(Self.line(entry.hub.last))")
+            }
+            report.floor = entry
+            print(entry.summary)
         }
         if wanted.contains("rate") {
             let rate: Double

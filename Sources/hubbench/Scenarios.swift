@@ -13,11 +13,14 @@ struct Scenarios: Sendable {
     let relayCount: Int
 
     /// The headline baseline: producer → queue → the C relay on rabbitmq-c (a process of its
-    /// own, confirm then ack) → queue → sink.
-    func cRelay(size: Int, count: Int, rate: Double? = nil) async throws -> RunResult {
+    /// own, confirm then ack) → queue → sink. `durable` runs it in its durable mode (the floor
+    /// scenario): each batch validated against hubd's schemas and stored in SQLite before it is
+    /// published, and recorded as sent before it is acknowledged.
+    func cRelay(size: Int, count: Int, rate: Double? = nil, durable: Bool = false) async throws -> RunResult {
         try await hop(size: size, count: count, rate: rate) { source, target, run in
+            let store = durable ? [run.database, environment.schemas.appendingPathComponent("all-messages.xsd").path] : []
             let relay = ChildProcess(
-                executable: environment.crelay, arguments: [amqpURL, source, target, String(batch)],
+                executable: environment.crelay, arguments: [amqpURL, source, target, String(batch)] + store,
                 environment: ProcessInfo.processInfo.environment, log: run.directory.appendingPathComponent("crelay.log"))
             try relay.start()
             return (cpu: { relay.cpuSeconds }, stop: { try relay.stop() })
