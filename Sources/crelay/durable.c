@@ -78,6 +78,16 @@ struct durable *durable_open(const char *store_path, const char *schema_path) {
   return durable;
 }
 
+/* Runs a bound statement once; -1 after saying why and rolling the transaction back. */
+static int step(struct durable *durable, sqlite3_stmt *statement) {
+  int status = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  if (status == SQLITE_DONE) return 0;
+  fprintf(stderr, "crelay: store: %s\n", sqlite3_errmsg(durable->db));
+  exec(durable, "ROLLBACK");
+  return -1;
+}
+
 /* Whether the body is a well-formed document that the schemas accept. */
 static int valid(struct durable *durable, amqp_bytes_t body) {
   xmlDocPtr document = xmlCtxtReadMemory(durable->parser, body.bytes, (int)body.len, NULL, NULL, parse_options);
@@ -108,13 +118,7 @@ int durable_accept(struct durable *durable, const amqp_envelope_t *batch, int co
     sqlite3_bind_text(durable->insert, 1, properties->message_id.bytes, (int)properties->message_id.len, SQLITE_STATIC);
     sqlite3_bind_blob(durable->insert, 2, batch[i].message.body.bytes, (int)batch[i].message.body.len, SQLITE_STATIC);
     sqlite3_bind_double(durable->insert, 3, stamp);
-    int status = sqlite3_step(durable->insert);
-    sqlite3_reset(durable->insert);
-    if (status != SQLITE_DONE) {
-      fprintf(stderr, "crelay: store: %s\n", sqlite3_errmsg(durable->db));
-      exec(durable, "ROLLBACK");
-      return -1;
-    }
+    if (step(durable, durable->insert) < 0) return -1;
     ids[i] = sqlite3_changes(durable->db) > 0 ? sqlite3_last_insert_rowid(durable->db) : 0;
   }
   return exec(durable, "COMMIT");
@@ -125,13 +129,7 @@ int durable_sent(struct durable *durable, const sqlite3_int64 *ids, int count) {
   for (int i = 0; i < count; i++) {
     if (ids[i] == 0) continue;
     sqlite3_bind_int64(durable->mark_sent, 1, ids[i]);
-    int status = sqlite3_step(durable->mark_sent);
-    sqlite3_reset(durable->mark_sent);
-    if (status != SQLITE_DONE) {
-      fprintf(stderr, "crelay: store: %s\n", sqlite3_errmsg(durable->db));
-      exec(durable, "ROLLBACK");
-      return -1;
-    }
+    if (step(durable, durable->mark_sent) < 0) return -1;
   }
   return exec(durable, "COMMIT");
 }
