@@ -30,13 +30,90 @@ import Testing
         store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
-    func dispatcher(_ transport: RecordingTransport) async throws -> Dispatcher {
+    func dispatcher(_ transport: some OutboundTransport, handOff: CommitHandOff? = nil) async throws -> Dispatcher {
         let registry = try await Examples.registryCache(importedInto: store, now: now)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return Dispatcher(
             store: store, transport: transport, registry: registry, settings: HubSettings(herId: Examples.hub), logger: logger,
-            clock: { [now] in now }, random: { 0.5 })
+            clock: { [now] in now }, random: { 0.5 }, handOff: handOff)
+    }
+
+    /// Sends everything and tells the test each message id it sent, in order.
+    final class AnnouncingTransport: OutboundTransport {
+        let sent: AsyncStream<String?>.Continuation
+
+        init(_ sent: AsyncStream<String?>.Continuation) {
+            self.sent = sent
+        }
+
+        func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
+            for envelope in batch { sent.yield(envelope.properties.messageId) }
+            return batch.map { _ in .sent }
+        }
+    }
+
+    /// Commits `messages` as ingress does with a hand-off, under `ticket` or a new one.
+    func commit(_ messages: [NewMessage], handOff: CommitHandOff, ticket: CommitHandOff.Ticket? = nil) async throws {
+        let ticket = ticket ?? handOff.open()
+        let decisions = messages.map(IngressDecision.accept)
+        let outcomes = try await store.commitIngress(decisions, now: now)
+        handOff.close(ticket, decisions: decisions, outcomes: outcomes, acceptedAt: now)
+    }
+
+    /// Runs the dispatcher's loop for `body`, then stops it.
+    func running(_ dispatcher: Dispatcher, wake: WakeSignal, _ body: () async throws -> Void) async throws {
+        let stop = Mutex(false)
+        let loop = Task { await dispatcher.run(wake: wake, shouldStop: { stop.withLock { $0 } }) }
+        defer {
+            stop.withLock { $0 = true }
+            wake.signal()
+        }
+        try await body()
+        stop.withLock { $0 = true }
+        wake.signal()
+        await loop.value
+    }
+
+    /// Messages handed over are sent from memory even while a look at the store, which passes
+    /// over them, finds nothing else due (the loop once looked at the store again and again then).
+    @Test func handedOverMessagesAreSentWhenTheStoreLookFindsNothingElse() async throws {
+        let wake = WakeSignal()
+        let handOff = CommitHandOff(wake: wake, capacity: 100, maxBytes: 1 << 20)
+        let (stream, sent) = AsyncStream<String?>.makeStream()
+        let dispatcher = try await dispatcher(AnnouncingTransport(sent), handOff: handOff)
+        try await commit([message("m1")], handOff: handOff)
+        wake.signal()
+        try await running(dispatcher, wake: wake) {
+            var arrivals = stream.makeAsyncIterator()
+            #expect(await arrivals.next() == "m1")
+        }
+        #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+    }
+
+    /// A look at the store that reads a commit's rows before their hand-over sends them; the
+    /// hand-over then leaves them out, and what comes next is sent once.
+    @Test func messagesALookSentBeforeTheirHandOverAreNotSentAgain() async throws {
+        let wake = WakeSignal()
+        let handOff = CommitHandOff(wake: wake, capacity: 100, maxBytes: 1 << 20)
+        let (stream, sent) = AsyncStream<String?>.makeStream()
+        let dispatcher = try await dispatcher(AnnouncingTransport(sent), handOff: handOff)
+        let early = handOff.open()
+        let decisions: [IngressDecision] = [.accept(message("m1")), .accept(message("m2"))]
+        let outcomes = try await store.commitIngress(decisions, now: now)
+        try await running(dispatcher, wake: wake) {
+            var arrivals = stream.makeAsyncIterator()
+            // The loop's first look at the store finds both, before ingress hands them over.
+            #expect(await arrivals.next() == "m1")
+            #expect(await arrivals.next() == "m2")
+            handOff.close(early, decisions: decisions, outcomes: outcomes, acceptedAt: now)
+            try await commit([message("m3")], handOff: handOff)
+            // Had the hand-over kept m1 and m2, they would come before m3.
+            #expect(await arrivals.next() == "m3")
+        }
+        for id in ["m1", "m2", "m3"] {
+            #expect(try await store.reports(for: id).first?.history.map(\.status) == [.accepted, .sent])
+        }
     }
 
     func message(_ messageId: String, headers: [String: String] = [:]) -> NewMessage {

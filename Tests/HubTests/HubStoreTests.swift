@@ -78,6 +78,55 @@ import Testing
         #expect(try await store.commitIngress([.accept(toError), .accept(plain)], now: now) == [.duplicate, .duplicate])
     }
 
+    /// What ingress hands to the dispatcher in memory (`CommitHandOff`) is the message as the
+    /// store reads it back.
+    @Test(arguments: StoreBackend.allCases)
+    static func aCommittedMessageInMemoryIsWhatTheStoreReadsBack(_ backend: StoreBackend) async throws { try await Self(backend).aCommittedMessageInMemoryIsWhatTheStoreReadsBack() }
+    func aCommittedMessageInMemoryIsWhatTheStoreReadsBack() async throws {
+        let sent = NewMessage(
+            messageId: "m1", kind: .appRec, fromHerId: 7, toHerId: 8, messageFunction: "APPREC", msgId: "a-1",
+            target: .partyError(herId: 8), properties: MessageProperties(messageId: "m1", type: "t", headers: ["x": "y"]),
+            body: Array("<a/>".utf8), expiresAt: now.addingTimeInterval(30), origin: .rest)
+        guard case .accepted(let id, _) = try await store.commitIngress([.accept(sent)], now: now).first else {
+            Issue.record("not accepted")
+            return
+        }
+        let held = DueMessage(committed: sent, id: id, acceptedAt: now)
+        let read = try #require(try await store.dueMessages(for: sent.target, now: now, limit: 10).first)
+        #expect(held.id == read.id)
+        #expect(held.messageId == read.messageId)
+        #expect(held.kind == read.kind)
+        #expect(held.fromHerId == read.fromHerId)
+        #expect(held.toHerId == read.toHerId)
+        #expect(held.messageFunction == read.messageFunction)
+        #expect(held.target == read.target)
+        #expect(held.properties == read.properties)
+        #expect(held.body == read.body)
+        #expect(held.attempts == read.attempts)
+        #expect(held.acceptedAt == read.acceptedAt)
+        #expect(held.expiresAt == read.expiresAt)
+        #expect(held.origin == read.origin)
+        #expect(read.damage == nil)
+    }
+
+    /// A look for work passes over the messages the dispatcher holds in memory, and fills its
+    /// batch from the others.
+    @Test(arguments: StoreBackend.allCases)
+    static func aLookForWorkPassesOverTheMessagesHeldInMemory(_ backend: StoreBackend) async throws { try await Self(backend).aLookForWorkPassesOverTheMessagesHeldInMemory() }
+    func aLookForWorkPassesOverTheMessagesHeldInMemory() async throws {
+        let outcomes = try await store.commitIngress([
+            .accept(message("a1", key: "k1")), .accept(message("a2", key: "k2")), .accept(message("a3", key: "k3")),
+        ], now: now)
+        let ids = outcomes.compactMap { outcome -> Int64? in
+            if case .accepted(let id, _) = outcome { id } else { nil }
+        }
+        #expect(ids.count == 3)
+        let batch = try await store.collectDue(afterId: 0, now: now, limit: 2, maxBytes: .max, skipping: [ids[0]]) { targets, _ in
+            Array(targets)
+        }
+        #expect(batch.messages.map(\.id) == [ids[1], ids[2]])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func duplicatesAreDroppedEvenWithinOneBatch(_ backend: StoreBackend) async throws { try await Self(backend).duplicatesAreDroppedEvenWithinOneBatch() }
     func duplicatesAreDroppedEvenWithinOneBatch() async throws {

@@ -11,6 +11,10 @@ import Synchronization
 /// Messages are taken target by target (a lane per receiver queue), starting with a different
 /// lane each batch, and a lane whose queue refuses messages is skipped while it backs off, so
 /// one receiver's backlog or failure never holds back another's messages.
+///
+/// With a `CommitHandOff`, what ingress has just committed is sent from memory; the store is
+/// looked at when a commit stored something it could not hand over, when signalled, when a
+/// look left more behind, and at least once a second for retries that fall due.
 package final class Dispatcher: Sendable {
     private let store: any HubStore
     private let transport: any OutboundTransport
@@ -21,6 +25,7 @@ package final class Dispatcher: Sendable {
     private let metrics: HubMetrics
     private let clock: @Sendable () -> Date
     private let random: @Sendable () -> Double
+    private let handOff: CommitHandOff?
     private let holds = Mutex(QueueHolds())
     private let lanes = Mutex(Lanes())
     /// Outcomes the store could not record yet. Recorded before anything else is sent, so a
@@ -28,6 +33,8 @@ package final class Dispatcher: Sendable {
     private let unrecorded = Mutex<(results: [DispatchResult], at: Date)?>(nil)
     /// Bodies in flight per batch, at most: large messages make smaller batches, which bounds memory.
     static let batchBytes = 32 * 1024 * 1024
+    /// How often the store is looked at, at least, while messages are sent from memory.
+    static let storeLookInterval: TimeInterval = 1
 
     /// The targets that have pending messages, as far as the dispatcher knows.
     private struct Lanes {
@@ -45,8 +52,9 @@ package final class Dispatcher: Sendable {
         store: any HubStore, transport: any OutboundTransport, registry: RegistryCache, channels: ChannelCache = ChannelCache(),
         settings: HubSettings,
         logger: Logger, metrics: HubMetrics = HubMetrics(), clock: @escaping @Sendable () -> Date = Date.init,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, handOff: CommitHandOff? = nil
     ) {
+        self.handOff = handOff
         self.store = store
         self.transport = transport
         self.registry = registry
@@ -61,18 +69,35 @@ package final class Dispatcher: Sendable {
     /// Dispatches until `shouldStop` says so; sleeps while nothing is due, waking on `wake`.
     func run(wake: WakeSignal, shouldStop: @Sendable () -> Bool) async {
         var failingSince: Date?
+        // What was accepted before a restart is only in the store.
+        var lookAtStore = true
+        var lastLook = Date.distantPast
         while !shouldStop() {
             do {
-                let batch = try await dispatchBatch()
+                var handled = 0
+                if lookAtStore || wake.takePending() || clock().timeIntervalSince(lastLook) >= Self.storeLookInterval {
+                    lastLook = clock()
+                    let batch = try await dispatchBatch(handedOver: nil)
+                    lookAtStore = batch.more
+                    handled = batch.handled
+                } else if let handedOver = handOff?.take(limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes),
+                          !handedOver.isEmpty {
+                    handled = try await dispatchBatch(handedOver: handedOver).handled
+                }
                 if failingSince != nil {
                     logger.notice("dispatch works again")
                     failingSince = nil
                 }
-                // A batch that took everything due leaves nothing to look for until ingress
-                // signals (it did, if it committed meanwhile) or a retry falls due.
-                if batch.more || wake.takePending() { continue }
+                // Go on at once while there is work: a batch was sent, a look left more due in
+                // the store, or messages wait in memory (which the store look passes over, and
+                // which make the store's next due time now).
+                if handled > 0 || lookAtStore || handOff?.holdsMessages == true { continue }
+                // Nothing due until ingress signals or hands over (it did, if it committed
+                // meanwhile), or a retry falls due.
                 let wait = max(0, min(1, try await nextWake().timeIntervalSince(clock())))
-                if wait > 0 { await wake.wait(timeout: .milliseconds(Int(wait * 1000) + 1)) }
+                // A poke means messages in memory; a signal or the time running out, the store.
+                if wait > 0, await wake.wait(timeout: .milliseconds(Int(wait * 1000) + 1)) == .poked { continue }
+                lookAtStore = true
             } catch {
                 if failingSince == nil {
                     logger.error("dispatch cannot use the store; retrying", metadata: ["error": "\(error)"])
@@ -83,14 +108,16 @@ package final class Dispatcher: Sendable {
         }
     }
 
-    /// Sends one batch of due messages and records the outcomes. Returns how many it handled.
+    /// Sends one batch of due messages from the store and records the outcomes. Returns how
+    /// many it handled.
     @discardableResult
     package func dispatchOnce() async throws(StoreError) -> Int {
-        try await dispatchBatch().handled
+        try await dispatchBatch(handedOver: nil).handled
     }
 
-    /// Sends one batch; `more` when it stopped at its count or size, so more may be due already.
-    private func dispatchBatch() async throws(StoreError) -> (handled: Int, more: Bool) {
+    /// Sends one batch, of `handedOver` or else from the store; `more` when a look at the store
+    /// stopped at its count or size, so more may be due already.
+    private func dispatchBatch(handedOver: [DueMessage]?) async throws(StoreError) -> (handled: Int, more: Bool) {
         if let pending = unrecorded.withLock({ $0 }) {
             try await store.recordDispatch(pending.results, now: pending.at)
             unrecorded.withLock { $0 = nil }
@@ -98,8 +125,22 @@ package final class Dispatcher: Sendable {
         let now = clock()
         let routes = registry.current
         let held = holds.withLock { $0 }
-        let (due, more) = try await collectDue(now: now, routes: routes, held: held)
-        guard !due.isEmpty else { return (0, false) }
+        let due: [DueMessage]
+        let more: Bool
+        if let handedOver {
+            // Their lanes become known, for a retry's look at the store; a lane that is backing
+            // off keeps its messages in the store until the look after its hold.
+            lanes.withLock { $0.targets.formUnion(handedOver.lazy.map(\.target)) }
+            due = handedOver.filter { message in
+                guard case .success(.destination(let destination)) = resolve(message.target, in: routes) else { return true }
+                return held.hold(on: destination.name, at: now) == nil
+            }
+            more = false
+        } else {
+            (due, more) = try await collectDue(now: now, routes: routes, held: held)
+            handOff?.tookFromStore(due.map(\.id))
+        }
+        guard !due.isEmpty else { return (handedOver?.count ?? 0, false) }
         var results: [DispatchResult] = []
         var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
         for message in due {
@@ -206,7 +247,8 @@ package final class Dispatcher: Sendable {
         // The lanes are planned inside the store's read, so that finding them and reading their
         // due rows is one read.
         let batch = try await store.collectDue(
-            afterId: fullScan ? 0 : known, now: now, limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes
+            afterId: fullScan ? 0 : known, now: now, limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes,
+            skipping: handOff?.heldIds ?? []
         ) { [self] found, highestId in
             let (ordered, start) = lanes.withLock { state -> ([DeliveryTarget], Int) in
                 if fullScan {

@@ -19,6 +19,8 @@ package final class HubService: Sendable {
     package let channels: ChannelCache
     private let validator: IngressValidator
     private let dispatcher: Dispatcher
+    /// What ingress commits goes to the dispatcher in memory; nil for a fleet's store.
+    private let handOff: CommitHandOff?
     private let events: EventDispatcher
     private let conversations: ConversationWatch
     /// One instance of a fleet prunes; its hold outlasts three rounds of ten minutes.
@@ -54,9 +56,12 @@ package final class HubService: Sendable {
         self.settings = settings
         self.clock = clock
         validator = IngressValidator(settings: settings, schemas: schemas)
+        let handOff = store.handsOffCommits
+            ? CommitHandOff(wake: wake, capacity: 2 * settings.dispatchBatchSize, maxBytes: Dispatcher.batchBytes) : nil
+        self.handOff = handOff
         dispatcher = Dispatcher(
             store: store, transport: transport, registry: registry, channels: channels, settings: settings,
-            logger: logger, metrics: metrics, clock: clock)
+            logger: logger, metrics: metrics, clock: clock, handOff: handOff)
         events = EventDispatcher(
             store: store, transport: transport, topology: eventTopology, retry: settings.retry,
             batchSize: settings.dispatchBatchSize, logger: logger, clock: clock)
@@ -84,9 +89,10 @@ package final class HubService: Sendable {
             }
             await withTaskGroup(of: Void.self) { ingress in
                 for await pipeline in attached.stream {
-                    ingress.addTask { [self, wake, eventWake, webhookEventWake] in
+                    ingress.addTask { [self, wake, eventWake, webhookEventWake, handOff] in
                         await pipeline.run(committed: { outcomes in
-                            wake.signal()
+                            // A hand-off wakes dispatch itself, and says whether the store holds more.
+                            if handOff == nil { wake.signal() }
                             // Event delivery looks for work only when the log grew: a batch of
                             // messages would wake its two loops to find nothing, every time.
                             if outcomes.contains(where: \.appendedEvent) {
@@ -112,7 +118,7 @@ package final class HubService: Sendable {
     package func attach(_ source: any SubmissionSource) {
         let pipeline = IngressPipeline(
             source: source, store: store, validator: validator, registry: registry, logger: logger,
-            batchLimit: settings.ingressBatchLimit, metrics: metrics, clock: clock)
+            batchLimit: settings.ingressBatchLimit, metrics: metrics, clock: clock, handOff: handOff)
         let accepted = pipelines.withLock { pipelines -> Bool in
             guard !stopping.withLock({ $0 }) else { return false }
             pipelines.append((source, pipeline))

@@ -2,15 +2,25 @@ import Synchronization
 
 /// Wakes one waiting loop early: the dispatcher sleeps until work is due or until ingress
 /// signals that it committed new messages. A signal with nobody waiting is kept for the next wait.
+/// A poke wakes the same way but says less: there is work in memory (`CommitHandOff`), not
+/// necessarily in the store, so the loop can tell the two apart.
 ///
 /// The timeouts share one sleeping task: a loop that is woken by signals many times a second
 /// would otherwise start a task and a timer for every wait, each waking a thread once more
 /// when it ran out, long after its wait had ended.
 final class WakeSignal: Sendable {
+    /// Why a wait ended.
+    enum Wakening: Equatable {
+        case signalled
+        case poked
+        case timedOut
+    }
+
     private struct State {
         var pending = false
+        var poked = false
         /// The waiting loop, and when its timeout ends.
-        var waiter: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
+        var waiter: (continuation: CheckedContinuation<Wakening, Never>, deadline: ContinuousClock.Instant)?
         /// When the sleeping task wakes next, if one sleeps; a wait that ends earlier starts another.
         var sleeperWakes: ContinuousClock.Instant?
         /// The sleeper that counts; one superseded by an earlier deadline ends when it wakes.
@@ -29,26 +39,41 @@ final class WakeSignal: Sendable {
     }
 
     func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        wake(.signalled)
+    }
+
+    /// Wakes the waiting loop, or the next wait, as a signal does, but without leaving a signal
+    /// for `takePending()`.
+    func poke() {
+        wake(.poked)
+    }
+
+    private func wake(_ reason: Wakening) {
+        let waiter = state.withLock { state -> CheckedContinuation<Wakening, Never>? in
             guard let waiter = state.waiter else {
-                state.pending = true
+                if reason == .signalled { state.pending = true } else { state.poked = true }
                 return nil
             }
             state.waiter = nil
             return waiter.continuation
         }
-        waiter?.resume()
+        waiter?.resume(returning: reason)
     }
 
-    /// Returns on a signal or after `timeout`, whichever comes first.
-    func wait(timeout: Duration) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    /// Returns on a signal or a poke, or after `timeout`, whichever comes first, and says which.
+    @discardableResult
+    func wait(timeout: Duration) async -> Wakening {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Wakening, Never>) in
             let deadline = ContinuousClock.now + timeout
-            enum Next { case resume, sleep(UInt64), nothing }
+            enum Next { case resume(Wakening), sleep(UInt64), nothing }
             let next = state.withLock { state -> Next in
                 if state.pending {
                     state.pending = false
-                    return .resume
+                    return .resume(.signalled)
+                }
+                if state.poked {
+                    state.poked = false
+                    return .resume(.poked)
                 }
                 state.waiter = (continuation, deadline)
                 if let wakes = state.sleeperWakes, wakes <= deadline { return .nothing }
@@ -57,7 +82,7 @@ final class WakeSignal: Sendable {
                 return .sleep(state.sleeper)
             }
             switch next {
-            case .resume: continuation.resume()
+            case .resume(let reason): continuation.resume(returning: reason)
             case .sleep(let sleeper): Task { await self.sleep(sleeper, until: deadline) }
             case .nothing: break
             }
@@ -70,7 +95,7 @@ final class WakeSignal: Sendable {
         var until = first
         while true {
             try? await Task.sleep(until: until, clock: .continuous)
-            let (timedOut, next) = state.withLock { state -> (CheckedContinuation<Void, Never>?, ContinuousClock.Instant?) in
+            let (timedOut, next) = state.withLock { state -> (CheckedContinuation<Wakening, Never>?, ContinuousClock.Instant?) in
                 guard state.sleeper == sleeper else { return (nil, nil) }
                 guard let waiter = state.waiter else {
                     state.sleeperWakes = nil
@@ -85,7 +110,7 @@ final class WakeSignal: Sendable {
                 return (waiter.continuation, nil)
             }
             if let timedOut {
-                timedOut.resume()
+                timedOut.resume(returning: .timedOut)
                 return
             }
             guard let next else { return }

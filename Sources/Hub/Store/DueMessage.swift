@@ -41,3 +41,13 @@ package struct DueMessage: Sendable {
         self.damage = damage
     }
 }
+
+extension DueMessage {
+    /// The message ingress has just committed as row `id`, as the store would read it back.
+    init(committed message: NewMessage, id: Int64, acceptedAt: Date) {
+        self.init(
+            id: id, messageId: message.messageId, kind: message.kind, fromHerId: message.fromHerId, toHerId: message.toHerId,
+            messageFunction: message.messageFunction, target: message.target, properties: message.properties,
+            body: message.body, attempts: 0, acceptedAt: acceptedAt, expiresAt: message.expiresAt, origin: message.origin)
+    }
+}

@@ -90,13 +90,20 @@ package protocol HubStore: AnyObject, Sendable {
 
     /// The dispatcher's look for work: `pendingTargets(afterId:)`, then `dueMessages` for the
     /// lanes `plan` picks from what that found, in its order, until `limit` messages or
-    /// `maxBytes` of bodies. A backend may answer it in one read (SQLite does: one transaction
-    /// and one hand-off to a reader instead of two or more per batch); the default makes the
-    /// separate calls.
+    /// `maxBytes` of bodies, leaving out the ids in `skipping` (messages the dispatcher holds in
+    /// memory already, `CommitHandOff`). A backend may answer it in one read (SQLite does: one
+    /// transaction and one hand-off to a reader instead of two or more per batch); the default
+    /// makes the separate calls.
     func collectDue(
-        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int, skipping: Set<Int64>,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
     ) async throws(StoreError) -> DueBatch
+
+    /// Whether the messages this process commits may be sent from memory, before a look at the
+    /// store finds them (`CommitHandOff`): true when this process alone dispatches from the store.
+    /// The default is false, as a fleet's store needs it: its instances claim each message in
+    /// the store before they send it.
+    var handsOffCommits: Bool { get }
 
     /// When the next pending message of `target` falls due; nil when it has none pending.
     func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date?
@@ -308,16 +315,20 @@ extension HubStore {
     }
 
     package func collectDue(
-        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int, skipping: Set<Int64>,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
     ) async throws(StoreError) -> DueBatch {
         let found = try await pendingTargets(afterId: afterId)
         var batch = DueBatch(limit: limit, maxBytes: maxBytes)
         for target in plan(found.targets, found.highestId) where batch.hasRoom {
-            batch.add(try await dueMessages(for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes))
+            let lane = try await dueMessages(
+                for: target, now: now, limit: batch.remainingCount + skipping.count, maxBytes: batch.remainingBytes)
+            batch.add(Array(lane.lazy.filter { !skipping.contains($0.id) }.prefix(batch.remainingCount)))
         }
         return batch
     }
+
+    package var handsOffCommits: Bool { false }
 
     /// Pending messages of one target due by `now`, however large their bodies.
     package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int) async throws(StoreError) -> [DueMessage] {

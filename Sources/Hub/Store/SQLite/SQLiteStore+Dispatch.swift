@@ -8,12 +8,12 @@ extension SQLiteStore {
 
     package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int) async throws(StoreError) -> [DueMessage] {
         try await read("read due messages") { db in
-            try Self.dueMessages(for: target, now: now, limit: limit, maxBytes: maxBytes, db: db)
+            try Self.dueMessages(for: target, now: now, limit: limit, maxBytes: maxBytes, skipping: [], db: db)
         }
     }
 
     package func collectDue(
-        afterId: Int64, now: Date, limit: Int, maxBytes: Int,
+        afterId: Int64, now: Date, limit: Int, maxBytes: Int, skipping: Set<Int64>,
         plan: @escaping @Sendable (_ targets: Set<DeliveryTarget>, _ highestId: Int64) -> [DeliveryTarget]
     ) async throws(StoreError) -> DueBatch {
         try await read("read due messages") { db in
@@ -21,11 +21,14 @@ extension SQLiteStore {
             var batch = DueBatch(limit: limit, maxBytes: maxBytes)
             for target in plan(found.targets, found.highestId) where batch.hasRoom {
                 batch.add(try Self.dueMessages(
-                    for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes, db: db))
+                    for: target, now: now, limit: batch.remainingCount, maxBytes: batch.remainingBytes, skipping: skipping, db: db))
             }
             return batch
         }
     }
+
+    /// Only the serving hubd dispatches from an SQLite store.
+    package var handsOffCommits: Bool { true }
 
     /// With `afterId` 0, from the lane index alone.
     private static func pendingTargets(afterId: Int64, db: Database) throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
@@ -39,19 +42,22 @@ extension SQLiteStore {
             let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
             return (targets, highest)
         }
-        var highest = afterId
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, target_kind, target_her_id, target_queue FROM message
+            SELECT target_kind, target_her_id, target_queue FROM message
             WHERE id > ? AND state = 'pending'
             """), arguments: [afterId])
-        while let row = try rows.next() {
-            highest = max(highest, row["id"])
-            targets.insert(Self.target(row))
-        }
-        return (targets, highest)
+        while let row = try rows.next() { targets.insert(Self.target(row)) }
+        // Every row up to the newest in this read was looked at, pending or not: messages sent
+        // from memory (`CommitHandOff`) are never pending when a look comes by, and the next
+        // look must not read them again.
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM message")) ?? afterId
+        return (targets, max(highest, afterId))
     }
 
-    private static func dueMessages(for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int, db: Database) throws -> [DueMessage] {
+    /// Rows in `skipping` are passed over before their columns are read.
+    private static func dueMessages(
+        for target: DeliveryTarget, now: Date, limit: Int, maxBytes: Int, skipping: Set<Int64>, db: Database
+    ) throws -> [DueMessage] {
         let (condition, argument) = Self.laneCondition(target)
         let rows = try Row.fetchCursor(
             db.cachedStatement(sql: """
@@ -61,10 +67,11 @@ extension SQLiteStore {
                 WHERE \(condition) AND state = 'pending' AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, id LIMIT ?
                 """),
-            arguments: [argument, now.timeIntervalSince1970, limit])
+            arguments: [argument, now.timeIntervalSince1970, limit + skipping.count])
         var due: [DueMessage] = []
         var bytes = 0
-        while bytes < maxBytes, let row = try rows.next() {
+        while due.count < limit, bytes < maxBytes, let row = try rows.next() {
+            if !skipping.isEmpty, skipping.contains(row["id"]) { continue }
             let message = Self.dueMessage(row)
             bytes += message.body.count
             due.append(message)
