@@ -53,6 +53,26 @@ import Testing
         await expectFullWait(WakeSignal(), .milliseconds(20))
     }
 
+    /// A wait says what ended it; a poke wakes like a signal but leaves none to take.
+    @Test func aWaitSaysWhetherASignalAPokeOrItsTimeoutEndedIt() async {
+        let wake = WakeSignal()
+        #expect(await wake.wait(timeout: .milliseconds(20)) == .timedOut)
+        wake.poke()
+        #expect(!wake.takePending())
+        #expect(await wake.wait(timeout: .seconds(30)) == .poked)
+        wake.signal()
+        #expect(await wake.wait(timeout: .seconds(30)) == .signalled)
+        let (running, started) = AsyncStream<Void>.makeStream()
+        let waiter = Task {
+            started.yield()
+            return await wake.wait(timeout: .seconds(60))
+        }
+        for await _ in running { break }
+        wake.poke()
+        #expect(await waiter.value == .poked)
+        #expect(!wake.takePending())
+    }
+
     /// The sleeper of a long wait that a signal ended is still asleep: a shorter wait after it
     /// must not wait for that sleeper.
     @Test func aShortTimeoutAfterALongWaitIsKept() async {
