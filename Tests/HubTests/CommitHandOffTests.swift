@@ -83,6 +83,31 @@ import Testing
         #expect(handOff.take(limit: 10, maxBytes: .max).map(\.id) == [1])
     }
 
+    /// A refusal that stored no error message (its sender hears of it over REST) gives the store
+    /// nothing new to send.
+    @Test func aRefusalWithoutAnErrorMessageAsksForNoLook() {
+        let handOff = handOff()
+        let ticket = handOff.open()
+        close(handOff, ticket, [accepted(1), (.reject(Rejection(.notWellFormedXML, "bad"), notice: nil, acceptedKey: nil), .rejected)])
+        #expect(!wake.takePending())
+        #expect(handOff.take(limit: 10, maxBytes: .max).map(\.id) == [1])
+    }
+
+    /// A commit that stays open while looks take more ids than are kept hands over nothing: its
+    /// messages are left to the store, which asks for a look.
+    @Test func aCommitOpenWhileLooksTookTooManyIdsLeavesItsMessagesToTheStore() {
+        let handOff = handOff(capacity: 1)
+        let ticket = handOff.open()
+        handOff.tookFromStore(Array(1...9))
+        close(handOff, ticket, [accepted(10)])
+        #expect(wake.takePending())
+        #expect(!handOff.holdsMessages)
+        let later = handOff.open()
+        close(handOff, later, [accepted(11)])
+        #expect(!wake.takePending())
+        #expect(handOff.take(limit: 10, maxBytes: .max).map(\.id) == [11])
+    }
+
     @Test func whatDoesNotFitIsLeftToTheStoreLook() {
         let handOff = handOff(capacity: 2)
         let ticket = handOff.open()

@@ -91,6 +91,32 @@ import Testing
         #expect(try await store.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
     }
 
+    /// A backlog in the store does not hold back what waits in memory: each round sends from both.
+    @Test func aBacklogInTheStoreDoesNotHoldBackWhatWaitsInMemory() async throws {
+        let wake = WakeSignal()
+        let handOff = CommitHandOff(wake: wake, capacity: 100, maxBytes: 1 << 20)
+        let (stream, sent) = AsyncStream<String?>.makeStream()
+        let registry = try await Examples.registryCache(importedInto: store, now: now)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let dispatcher = Dispatcher(
+            store: store, transport: AnnouncingTransport(sent), registry: registry,
+            settings: HubSettings(herId: Examples.hub, dispatchBatchSize: 2), logger: logger,
+            clock: { [now] in now }, random: { 0.5 }, handOff: handOff)
+        _ = try await store.commitIngress((1...6).map { .accept(message("backlog-\($0)")) }, now: now)
+        var other = message("other")
+        other.target = .queue("other.queue")
+        try await commit([other], handOff: handOff)
+        try await running(dispatcher, wake: wake) {
+            var arrivals = stream.makeAsyncIterator()
+            var first: [String?] = []
+            for _ in 0..<3 { first.append(await arrivals.next() ?? nil) }
+            // The first round's look takes two of the backlog, then the message in memory goes.
+            #expect(first == ["backlog-1", "backlog-2", "other"])
+            for _ in 0..<4 { _ = await arrivals.next() }
+        }
+    }
+
     /// A look at the store that reads a commit's rows before their hand-over sends them; the
     /// hand-over then leaves them out, and what comes next is sent once.
     @Test func messagesALookSentBeforeTheirHandOverAreNotSentAgain() async throws {

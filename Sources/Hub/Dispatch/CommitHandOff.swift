@@ -28,6 +28,9 @@ package final class CommitHandOff: Sendable {
         var open: Set<UInt64> = []
         /// Ids a store look took while tickets were open: id → the newest ticket open then.
         var taken: [Int64: UInt64] = [:]
+        /// Tickets up to this one hand over nothing: `taken` grew past its bound while they
+        /// were open (a commit retried for long beside many looks), and was given up.
+        var handsOverAfter: UInt64 = 0
 
         /// Forgets the ids no open ticket can hand over any more.
         mutating func closeTicket(_ number: UInt64) {
@@ -47,6 +50,8 @@ package final class CommitHandOff: Sendable {
     /// dispatcher that falls behind does not make ingress hold more and more in memory.
     private let capacity: Int
     private let maxBytes: Int
+    /// Ids remembered from store looks, at most.
+    private var takenLimit: Int { 8 * capacity }
 
     /// Hands messages to the dispatcher that waits on `wake`: a poke for messages handed over,
     /// a signal when a commit stored something for dispatch that it could not hand over.
@@ -77,7 +82,7 @@ package final class CommitHandOff: Sendable {
             case (.accept(let message), .duplicate) where message.origin == .gateway:
                 // The store may have put the earlier message back to be sent again.
                 complete = false
-            case (_, .duplicate), (.event, .eventRecorded):
+            case (_, .duplicate), (.event, .eventRecorded), (.reject(_, nil, _), .rejected):
                 break
             default:
                 // An error message to a sender or a dead letter's copy was stored for dispatch.
@@ -88,6 +93,10 @@ package final class CommitHandOff: Sendable {
             // The ticket closes after its rows are checked against what looks took: closing
             // the last one forgets them.
             defer { state.closeTicket(ticket.number) }
+            guard ticket.number > state.handsOverAfter else {
+                complete = messages.isEmpty && complete
+                return 0
+            }
             var added = 0
             for message in messages where state.taken.removeValue(forKey: message.id) == nil {
                 guard state.fresh.count < capacity, state.freshBytes + message.body.count <= maxBytes || state.fresh.isEmpty else {
@@ -150,6 +159,11 @@ package final class CommitHandOff: Sendable {
             }
             guard let newest = state.open.max() else { return }
             for id in ids { state.taken[id] = newest }
+            if state.taken.count > takenLimit {
+                // What the open tickets would hand over is left to the store instead.
+                state.taken.removeAll()
+                state.handsOverAfter = newest
+            }
         }
     }
 }

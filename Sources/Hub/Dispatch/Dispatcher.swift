@@ -80,9 +80,12 @@ package final class Dispatcher: Sendable {
                     let batch = try await dispatchBatch(handedOver: nil)
                     lookAtStore = batch.more
                     handled = batch.handled
-                } else if let handedOver = handOff?.take(limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes),
-                          !handedOver.isEmpty {
-                    handled = try await dispatchBatch(handedOver: handedOver).handled
+                }
+                // Every round, not only when the store has nothing: a backlog in the store
+                // (which its looks pass over these for) must not hold back what waits in memory.
+                if let handedOver = handOff?.take(limit: settings.dispatchBatchSize, maxBytes: Self.batchBytes),
+                   !handedOver.isEmpty {
+                    handled += try await dispatchBatch(handedOver: handedOver).handled
                 }
                 if failingSince != nil {
                     logger.notice("dispatch works again")
