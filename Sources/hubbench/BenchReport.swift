@@ -57,11 +57,15 @@ struct BenchReport: Codable {
         var runs: [RunResult]
         /// The C relay paced the same way: the latency the broker's two hops cost at that rate.
         var cRelay: [RunResult]
+        /// Its durable mode paced the same way: the latency a commit to disk per batch adds at
+        /// the least. Nil in reports written before it was measured.
+        var durable: [RunResult]?
 
         var summary: String {
             "fixed rate \(Int(rate)) msg/s (2048 B): p50/p95/p99 \(latency(runs)) ms (median of \(runs.count) runs), " +
                 "\(cpu(runs)) µs CPU/msg, missing \(runs.missing); C relay at that rate \(latency(cRelay)) ms, " +
-                "\(cpu(cRelay)) µs CPU/msg, missing \(cRelay.missing)"
+                "\(cpu(cRelay)) µs CPU/msg, missing \(cRelay.missing)" +
+                (durable.map { "; durable C relay \(latency($0)) ms, \(cpu($0)) µs CPU/msg, missing \($0.missing)" } ?? "")
         }
     }
 
@@ -94,7 +98,7 @@ struct BenchReport: Codable {
             }
         }
         if let rate {
-            for (name, runs) in [("hub", rate.runs), ("C relay", rate.cRelay)] where runs.missing > 0 {
+            for (name, runs) in [("hub", rate.runs), ("C relay", rate.cRelay), ("durable C relay", rate.durable ?? [])] where runs.missing > 0 {
                 lost.append("fixed rate, \(name): \(runs.missing) missing")
             }
         }

@@ -111,13 +111,15 @@ struct Hubbench: AsyncParsableCommand {
             }
             var runs: [RunResult] = []
             var cRelay: [RunResult] = []
+            var durable: [RunResult] = []
             for attempt in 1...repeats {
                 cRelay.append(try await bench.cRelay(size: 2048, count: rateCount, rate: rate))
+                durable.append(try await bench.cRelay(size: 2048, count: rateCount, rate: rate, durable: true))
                 runs.append(try await bench.hub(size: 2048, count: rateCount, rate: rate))
                 print("  rate \(Int(rate)) msg/s, run \(attempt): p99 \(Self.format(runs.last?.p99 ?? 0)) ms, \(Self.line(runs.last)); " +
-                      "C relay p99 \(Self.format(cRelay.last?.p99 ?? 0)) ms")
+                      "C relay p99 \(Self.format(cRelay.last?.p99 ?? 0)) ms; durable C relay p99 \(Self.format(durable.last?.p99 ?? 0)) ms")
             }
-            let entry = BenchReport.Rate(rate: rate, runs: runs, cRelay: cRelay)
+            let entry = BenchReport.Rate(rate: rate, runs: runs, cRelay: cRelay, durable: durable)
             report.rate = entry
             print(entry.summary)
         }
