@@ -77,7 +77,7 @@ static int take(amqp_connection_state_t in, amqp_envelope_t *batch, int *count, 
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4) {
+  if (argc < 4 || argc == 6) {
     fprintf(stderr, "usage: crelay AMQP-URL FROM-QUEUE TO-QUEUE [BATCH [STORE SCHEMA]]\n");
     return 2;
   }

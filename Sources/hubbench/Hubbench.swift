@@ -54,9 +54,14 @@ struct Hubbench: AsyncParsableCommand {
         }
         let bench = Scenarios(environment: environment, amqpURL: amqp, batch: batch, relayCount: relays)
         let wanted = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        // Only the steady state, the floor and the fleet run the C relay.
-        guard wanted.isDisjoint(with: ["steady", "floor", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
+        // The steady state, the floor, the fixed rate and the fleet run the C relay; the floor
+        // and the fixed rate its durable mode, which compiles hubd's XSDs.
+        guard wanted.isDisjoint(with: ["steady", "floor", "rate", "fleet"]) || FileManager.default.isExecutableFile(atPath: crelay) else {
             throw BenchError("no C relay at \(crelay); build it with `swift build -c release --product crelay`")
+        }
+        guard wanted.isDisjoint(with: ["floor", "rate"])
+            || FileManager.default.fileExists(atPath: environment.schemas.appendingPathComponent("all-messages.xsd").path) else {
+            throw BenchError("no XSDs at \(schemas) (all-messages.xsd); run from the package's root or pass --schemas")
         }
         guard !wanted.contains("rest") || FileManager.default.isExecutableFile(atPath: restload) else {
             throw BenchError("no REST client at \(restload); build it with `swift build -c release --product restload`")

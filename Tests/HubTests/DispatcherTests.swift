@@ -30,12 +30,14 @@ import Testing
         store = try SQLiteStore(path: path, deadLetterQueue: "test.dead")
     }
 
-    func dispatcher(_ transport: some OutboundTransport, handOff: CommitHandOff? = nil) async throws -> Dispatcher {
+    func dispatcher(
+        _ transport: some OutboundTransport, handOff: CommitHandOff? = nil, settings: HubSettings = HubSettings(herId: Examples.hub)
+    ) async throws -> Dispatcher {
         let registry = try await Examples.registryCache(importedInto: store, now: now)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return Dispatcher(
-            store: store, transport: transport, registry: registry, settings: HubSettings(herId: Examples.hub), logger: logger,
+            store: store, transport: transport, registry: registry, settings: settings, logger: logger,
             clock: { [now] in now }, random: { 0.5 }, handOff: handOff)
     }
 
@@ -61,18 +63,21 @@ import Testing
         handOff.close(ticket, decisions: decisions, outcomes: outcomes, acceptedAt: now)
     }
 
-    /// Runs the dispatcher's loop for `body`, then stops it.
+    /// Runs the dispatcher's loop for `body`, then stops it and waits for it to end.
     func running(_ dispatcher: Dispatcher, wake: WakeSignal, _ body: () async throws -> Void) async throws {
         let stop = Mutex(false)
         let loop = Task { await dispatcher.run(wake: wake, shouldStop: { stop.withLock { $0 } }) }
-        defer {
-            stop.withLock { $0 = true }
-            wake.signal()
+        let outcome: Result<Void, any Error>
+        do {
+            try await body()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
-        try await body()
         stop.withLock { $0 = true }
         wake.signal()
         await loop.value
+        try outcome.get()
     }
 
     /// Messages handed over are sent from memory even while a look at the store, which passes
@@ -96,13 +101,8 @@ import Testing
         let wake = WakeSignal()
         let handOff = CommitHandOff(wake: wake, capacity: 100, maxBytes: 1 << 20)
         let (stream, sent) = AsyncStream<String?>.makeStream()
-        let registry = try await Examples.registryCache(importedInto: store, now: now)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let dispatcher = Dispatcher(
-            store: store, transport: AnnouncingTransport(sent), registry: registry,
-            settings: HubSettings(herId: Examples.hub, dispatchBatchSize: 2), logger: logger,
-            clock: { [now] in now }, random: { 0.5 }, handOff: handOff)
+        let dispatcher = try await dispatcher(
+            AnnouncingTransport(sent), handOff: handOff, settings: HubSettings(herId: Examples.hub, dispatchBatchSize: 2))
         _ = try await store.commitIngress((1...6).map { .accept(message("backlog-\($0)")) }, now: now)
         var other = message("other")
         other.target = .queue("other.queue")

@@ -134,10 +134,7 @@ package final class Dispatcher: Sendable {
             // Their lanes become known, for a retry's look at the store; a lane that is backing
             // off keeps its messages in the store until the look after its hold.
             lanes.withLock { $0.targets.formUnion(handedOver.lazy.map(\.target)) }
-            due = handedOver.filter { message in
-                guard case .success(.destination(let destination)) = resolve(message.target, in: routes) else { return true }
-                return held.hold(on: destination.name, at: now) == nil
-            }
+            due = handedOver.filter { hold(on: $0.target, routes: routes, held: held, now: now) == nil }
             more = false
         } else {
             (due, more) = try await collectDue(now: now, routes: routes, held: held)
@@ -265,9 +262,8 @@ package final class Dispatcher: Sendable {
                 return (state.ordered, state.rotation)
             }
             metrics.lanesWaiting(ordered.count)
-            return ordered.indices.map { ordered[(start + $0) % ordered.count] }.filter { target in
-                guard case .success(.destination(let destination)) = resolve(target, in: routes) else { return true }
-                return held.hold(on: destination.name, at: now) == nil
+            return ordered.indices.map { ordered[(start + $0) % ordered.count] }.filter {
+                hold(on: $0, routes: routes, held: held, now: now) == nil
             }
         }
         return (batch.messages, !batch.hasRoom)
@@ -281,14 +277,20 @@ package final class Dispatcher: Sendable {
         let held = holds.withLock { $0 }
         var earliest = now.addingTimeInterval(1)
         for target in lanes.withLock({ $0.targets }) {
-            if case .success(.destination(let destination)) = resolve(target, in: routes),
-               let hold = held.hold(on: destination.name, at: now) {
+            if let hold = hold(on: target, routes: routes, held: held, now: now) {
                 earliest = min(earliest, hold.until)
             } else if let next = try await store.nextDueTime(for: target) {
                 earliest = min(earliest, next)
             }
         }
         return earliest
+    }
+
+    /// The back-off of the queue `target`'s messages go to, if it is backing off; nil for a
+    /// target that is not a queue now (the inbox) or cannot be routed (dispatch says why).
+    private func hold(on target: DeliveryTarget, routes: AddressRegistry, held: QueueHolds, now: Date) -> QueueHolds.Hold? {
+        guard case .success(.destination(let destination)) = resolve(target, in: routes) else { return nil }
+        return held.hold(on: destination.name, at: now)
     }
 
     /// Updates the per-queue back-off from a batch's outcomes.

@@ -32,25 +32,20 @@ extension SQLiteStore {
 
     /// With `afterId` 0, from the lane index alone.
     private static func pendingTargets(afterId: Int64, db: Database) throws -> (targets: Set<DeliveryTarget>, highestId: Int64) {
-        var targets: Set<DeliveryTarget> = []
-        guard afterId > 0 else {
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+        let rows = try Row.fetchCursor(afterId > 0
+            ? db.cachedStatement(sql: """
+                SELECT target_kind, target_her_id, target_queue FROM message WHERE id > ? AND state = 'pending'
+                """)
+            : db.cachedStatement(sql: """
                 SELECT DISTINCT target_kind, target_her_id, target_queue FROM message INDEXED BY message_lane
                 WHERE state = 'pending'
-                """))
-            while let row = try rows.next() { targets.insert(Self.target(row)) }
-            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM message") ?? 0
-            return (targets, highest)
-        }
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT target_kind, target_her_id, target_queue FROM message
-            WHERE id > ? AND state = 'pending'
-            """), arguments: [afterId])
+                """), arguments: afterId > 0 ? [afterId] : [])
+        var targets: Set<DeliveryTarget> = []
         while let row = try rows.next() { targets.insert(Self.target(row)) }
         // Every row up to the newest in this read was looked at, pending or not: messages sent
         // from memory (`CommitHandOff`) are never pending when a look comes by, and the next
         // look must not read them again.
-        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM message")) ?? afterId
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM message")) ?? 0
         return (targets, max(highest, afterId))
     }
 
