@@ -325,6 +325,42 @@ import Testing
         #expect(history.map(\.at) == [now, now.addingTimeInterval(1)])
     }
 
+    /// `sent` is kept in the message's row, at the time it was first sent, and takes its place
+    /// in time order (after an entry of the same instant); a message first sent before that
+    /// keeps its `sent` row in `status`, and its history still says it once.
+    @Test(arguments: [StoreBackend.sqlite])
+    static func sentIsTakenFromTheRowAndSaidOnce(_ backend: StoreBackend) async throws { try await Self(backend).sentIsTakenFromTheRowAndSaidOnce() }
+    func sentIsTakenFromTheRowAndSaidOnce() async throws {
+        let sqlite = try #require(store as? SQLiteStore)
+        let outcomes = try await store.commitIngress([.accept(message("m1")), .accept(message("m2", key: "msg-2", msgId: "msg-2"))], now: now)
+        let ids = outcomes.compactMap { outcome -> Int64? in if case .accepted(let id, _) = outcome { id } else { nil } }
+        #expect(ids.count == 2)
+        let later: @Sendable (Double) -> Date = { [now] seconds in now.addingTimeInterval(seconds) }
+        try await store.recordDispatch([.sent(id: ids[0], restSender: false)], now: later(2))
+        #expect(try await sqlite.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM status") } == 0)
+        try await sqlite.pool.write { db in
+            // m1 had expired before it was sent, and was delivered after; m2 was sent before the migration.
+            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'delivered', ?)",
+                           arguments: [ids[0], later(3).timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'expired', ?)",
+                           arguments: [ids[0], later(1).timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'rejected', ?)",
+                           arguments: [ids[0], later(2).timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'sent', ?)",
+                           arguments: [ids[1], later(1).timeIntervalSince1970])
+            try db.execute(sql: "UPDATE message SET state = 'pending' WHERE id IN (?, ?)", arguments: [ids[0], ids[1]])
+        }
+        // Both sent again (as after a return through gateway mode): the first time stays.
+        try await store.recordDispatch([.sent(id: ids[0], restSender: false), .sent(id: ids[1], restSender: false)], now: later(5))
+        let first = try #require(try await store.reports(for: "m1").first?.history)
+        #expect(first.map(\.status) == [.accepted, .expired, .rejected, .sent, .delivered])
+        #expect(first.map(\.at) == [now, later(1), later(2), later(2), later(3)])
+        let second = try #require(try await store.reports(for: "m2").first?.history)
+        #expect(second.map(\.status) == [.accepted, .sent])
+        #expect(second.map(\.at) == [now, later(1)])
+        #expect(try await store.storedMessages(messageId: "m2").first?.history == second)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     static func lanesSeparateTargets(_ backend: StoreBackend) async throws { try await Self(backend).lanesSeparateTargets() }
     func lanesSeparateTargets() async throws {

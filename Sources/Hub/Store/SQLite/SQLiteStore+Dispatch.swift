@@ -101,11 +101,13 @@ extension SQLiteStore {
             for result in results {
                 switch result {
                 case .sent(let id, let announced, let restSender):
+                    // Only a sender following the message over REST hears of it, the first time.
+                    let tell = try restSender != false && Self.isFirstSending(id, db: db)
                     try db.cachedStatement(sql: """
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
-                               last_error = NULL WHERE id = ?
-                        """).execute(arguments: [id])
-                    try Self.appendStatus(.sent, to: id, at: stamp, detail: nil, restSender: restSender, db: db)
+                               last_error = NULL, sent_at = COALESCE(sent_at, ?) WHERE id = ?
+                        """).execute(arguments: [stamp, id])
+                    if tell { try Self.announce(.sent, of: id, at: stamp, db: db) }
                     if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .madeAvailable(let id):
                     try db.cachedStatement(sql: """
@@ -127,6 +129,16 @@ extension SQLiteStore {
                 }
             }
         }
+    }
+
+    /// Whether recording `sent` for message `id` now is its first: a message sent again (one
+    /// that came back through gateway mode) keeps the time it was first sent, in `sent_at`
+    /// or, when it was first sent before migration `v14-sent-in-row`, in a `status` row.
+    static func isFirstSending(_ id: Int64, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM status WHERE message = :id AND status = 'sent')
+            FROM message WHERE id = :id
+            """), arguments: ["id": id]) ?? false
     }
 
     /// Deferred when the outcomes only say that messages went out to a queue (or will be tried

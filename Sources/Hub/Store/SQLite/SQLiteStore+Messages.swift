@@ -6,7 +6,7 @@ extension SQLiteStore {
         try await read("read message") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT m.id, m.message_id, m.kind, m.from_her_id, m.to_her_id, m.function, m.msg_id, m.properties,
-                       m.body, m.origin, m.accepted_at, a.message_id AS apprec_message_id, a.body AS apprec_body
+                       m.body, m.origin, m.accepted_at, m.sent_at, a.message_id AS apprec_message_id, a.body AS apprec_body
                 FROM message m LEFT JOIN apprec_link l ON l.message = m.id LEFT JOIN message a ON a.id = l.apprec
                 WHERE m.message_id = ? AND m.kind IN ('dialog', 'apprec') ORDER BY m.id DESC
                 """), arguments: [messageId]
@@ -21,7 +21,7 @@ extension SQLiteStore {
                     fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],
                     msgId: row["msg_id"], contentType: properties?.contentType, body: [UInt8](row["body"] as Data),
                     origin: SubmissionOrigin(rawValue: row["origin"]) ?? .amqp,
-                    history: try Self.history(of: id, acceptedAt: row["accepted_at"], db: db), appRec: appRec)
+                    history: try Self.history(of: id, acceptedAt: row["accepted_at"], sentAt: row["sent_at"], db: db), appRec: appRec)
             }
         }
     }
@@ -36,16 +36,22 @@ extension SQLiteStore {
         }
     }
 
-    /// A message's history: `accepted` at its `accepted_at` (which the caller has read with the
-    /// row), then what `status` holds. Stores written before that entry was taken from the row
-    /// have an `accepted` row too; it is skipped, since it says the same.
-    static func history(of id: Int64, acceptedAt: Double, db: Database) throws -> [StatusEntry] {
-        let later = try Row.fetchAll(db.cachedStatement(sql: """
+    /// A message's history from its row, which the caller has read: `accepted` at its
+    /// `accepted_at`, `sent` at its `sent_at` in time order among the rest (after those of the
+    /// same instant, as if recorded last), which `status` holds. Rows written before those entries were taken from the row may have an `accepted`
+    /// or a `sent` row in `status` too: an `accepted` row is skipped, since it says the same,
+    /// and a `sent` row is what was recorded first.
+    static func history(of id: Int64, acceptedAt: Double, sentAt: Double?, db: Database) throws -> [StatusEntry] {
+        var later = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT status, at, detail FROM status WHERE message = ? AND status != 'accepted' ORDER BY at, rowid
             """), arguments: [id]
         ).compactMap { entry -> StatusEntry? in
             guard let status = MessageStatus(rawValue: entry["status"]) else { return nil }
             return StatusEntry(status: status, at: Date(timeIntervalSince1970: entry["at"]), detail: entry["detail"])
+        }
+        if let sentAt, !later.contains(where: { $0.status == .sent }) {
+            let at = Date(timeIntervalSince1970: sentAt)
+            later.insert(StatusEntry(status: .sent, at: at, detail: nil), at: later.firstIndex { $0.at > at } ?? later.endIndex)
         }
         return [StatusEntry(status: .accepted, at: Date(timeIntervalSince1970: acceptedAt), detail: nil)] + later
     }

@@ -75,8 +75,10 @@ extension SQLiteStore {
         case .sent, .delivered:
             // Handed over once: a download after a push changes nothing the sender sees.
             let handedOver = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM status WHERE message = ? AND status IN ('sent', 'delivered')
-                """), arguments: [id]) ?? 0
+                SELECT (SELECT COUNT(*) FROM status WHERE message = :id AND status IN ('sent', 'delivered'))
+                     + (SELECT COUNT(*) FROM message WHERE id = :id AND sent_at IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM status WHERE message = :id AND status = 'sent'))
+                """), arguments: ["id": id]) ?? 0
             if handedOver == 1 { try stateChanged(.acknowledged) }
         case .acknowledged, .acknowledgedWithErrors:
             try tell(.messageApprecInfoUpdated, "Application receipt: \(status.rawValue)")

@@ -10,7 +10,7 @@ extension SQLiteStore {
             }
             return try rows.map { row in
                 let id: Int64 = row["id"]
-                let history = try Self.history(of: id, acceptedAt: row["accepted_at"], db: db)
+                let history = try Self.history(of: id, acceptedAt: row["accepted_at"], sentAt: row["sent_at"], db: db)
                 return MessageReport(
                     id: id, messageId: row["message_id"], kind: MessageKind(rawValue: row["kind"]) ?? .dialog,
                     fromHerId: row["from_her_id"], toHerId: row["to_her_id"], messageFunction: row["function"],

@@ -23,7 +23,7 @@ extension SQLiteStore {
                 message.expiresAt.timeIntervalSince1970, message.origin.rawValue,
             ])
         // No `accepted` row in `status`: the message's own `accepted_at` is that entry of its
-        // history (`history(of:acceptedAt:db:)`), which spares every acceptance an insert into two B-trees.
+        // history (`history(of:acceptedAt:sentAt:db:)`), which spares every acceptance an insert into two B-trees.
         return db.lastInsertedRowID
     }
 
