@@ -326,7 +326,7 @@ import Testing
     }
 
     /// `sent` is kept in the message's row, at the time it was first sent, and takes its place
-    /// in time order (after an entry of the same instant); a message first sent before that
+    /// in time order (after `expired` of the same instant, before the rest); a message first sent before that
     /// keeps its `sent` row in `status`, and its history still says it once.
     @Test(arguments: [StoreBackend.sqlite])
     static func sentIsTakenFromTheRowAndSaidOnce(_ backend: StoreBackend) async throws { try await Self(backend).sentIsTakenFromTheRowAndSaidOnce() }
@@ -339,13 +339,12 @@ import Testing
         try await store.recordDispatch([.sent(id: ids[0], restSender: false)], now: later(2))
         #expect(try await sqlite.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM status") } == 0)
         try await sqlite.pool.write { db in
-            // m1 had expired before it was sent, and was delivered after; m2 was sent before the migration.
-            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'delivered', ?)",
-                           arguments: [ids[0], later(3).timeIntervalSince1970])
-            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'expired', ?)",
-                           arguments: [ids[0], later(1).timeIntervalSince1970])
-            try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'rejected', ?)",
-                           arguments: [ids[0], later(2).timeIntervalSince1970])
+            // m1 had expired (at the instant it was then sent: a replay), and was delivered at
+            // that instant and acknowledged after; m2 was sent before the migration.
+            for (status, seconds) in [("rejected", 1.0), ("expired", 2), ("delivered", 2), ("acknowledged", 3)] {
+                try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, ?, ?)",
+                               arguments: [ids[0], status, later(seconds).timeIntervalSince1970])
+            }
             try db.execute(sql: "INSERT INTO status (message, status, at) VALUES (?, 'sent', ?)",
                            arguments: [ids[1], later(1).timeIntervalSince1970])
             try db.execute(sql: "UPDATE message SET state = 'pending' WHERE id IN (?, ?)", arguments: [ids[0], ids[1]])
@@ -353,8 +352,8 @@ import Testing
         // Both sent again (as after a return through gateway mode): the first time stays.
         try await store.recordDispatch([.sent(id: ids[0], restSender: false), .sent(id: ids[1], restSender: false)], now: later(5))
         let first = try #require(try await store.reports(for: "m1").first?.history)
-        #expect(first.map(\.status) == [.accepted, .expired, .rejected, .sent, .delivered])
-        #expect(first.map(\.at) == [now, later(1), later(2), later(2), later(3)])
+        #expect(first.map(\.status) == [.accepted, .rejected, .expired, .sent, .delivered, .acknowledged])
+        #expect(first.map(\.at) == [now, later(1), later(2), later(2), later(2), later(3)])
         let second = try #require(try await store.reports(for: "m2").first?.history)
         #expect(second.map(\.status) == [.accepted, .sent])
         #expect(second.map(\.at) == [now, later(1)])

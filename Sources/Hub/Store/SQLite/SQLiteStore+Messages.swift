@@ -37,8 +37,10 @@ extension SQLiteStore {
     }
 
     /// A message's history from its row, which the caller has read: `accepted` at its
-    /// `accepted_at`, `sent` at its `sent_at` in time order among the rest (after those of the
-    /// same instant, as if recorded last), which `status` holds. Rows written before those entries were taken from the row may have an `accepted`
+    /// `accepted_at`, `sent` at its `sent_at` in time order among the rest, which `status`
+    /// holds. Of entries at the same instant (one clock reading, or a clock in a test), `sent`
+    /// follows `expired` and `failed`, which can precede a send (a replayed dead letter), and
+    /// precedes the rest, which follow one. Rows written before those entries were taken from the row may have an `accepted`
     /// or a `sent` row in `status` too: an `accepted` row is skipped, since it says the same,
     /// and a `sent` row is what was recorded first.
     static func history(of id: Int64, acceptedAt: Double, sentAt: Double?, db: Database) throws -> [StatusEntry] {
@@ -51,7 +53,8 @@ extension SQLiteStore {
         }
         if let sentAt, !later.contains(where: { $0.status == .sent }) {
             let at = Date(timeIntervalSince1970: sentAt)
-            later.insert(StatusEntry(status: .sent, at: at, detail: nil), at: later.firstIndex { $0.at > at } ?? later.endIndex)
+            let next = later.firstIndex { $0.at > at || ($0.at == at && $0.status != .expired && $0.status != .failed) }
+            later.insert(StatusEntry(status: .sent, at: at, detail: nil), at: next ?? later.endIndex)
         }
         return [StatusEntry(status: .accepted, at: Date(timeIntervalSince1970: acceptedAt), detail: nil)] + later
     }
