@@ -68,8 +68,9 @@ extension ClientCore {
         // 1. Declare queues (once per connection).
         if declaring != nil || !knownQueues.isEmpty {
             var seen = Set<String>()
-            for (i, m) in batch.enumerated() where outcomes[i] == nil && m.exchange.isEmpty {
-                let q = m.routingKey
+            // By index: a loop variable would copy every message, headers and all.
+            for i in batch.indices where outcomes[i] == nil && batch[i].exchange.isEmpty {
+                let q = batch[i].routingKey
                 guard !q.isEmpty, !q.hasPrefix("amq."), !declared.contains(q), seen.insert(q).inserted else { continue }
                 guard let opts = knownQueues[q] ?? declaring else { continue }
                 do {
@@ -78,7 +79,7 @@ extension ClientCore {
                     guard error.isChannelLevel else { throw error }
                     try ready(c)
                     logger.warning("AMQP cannot declare queue", metadata: ["amqp.queue": "\(q)", "error": "\(error)"])
-                    for (j, m2) in batch.enumerated() where outcomes[j] == nil && m2.exchange.isEmpty && m2.routingKey == q {
+                    for j in batch.indices where outcomes[j] == nil && batch[j].exchange.isEmpty && batch[j].routingKey == q {
                         outcomes[j] = .failed("cannot declare queue '\(q)': \(error)")
                     }
                 }
@@ -87,8 +88,8 @@ extension ClientCore {
         // 2. Check named exchanges (a publish to a missing exchange would close the channel
         //    without telling which message caused it).
         var seenEx = Set<String>()
-        for (i, m) in batch.enumerated() where outcomes[i] == nil && !m.exchange.isEmpty {
-            let ex = m.exchange
+        for i in batch.indices where outcomes[i] == nil && !batch[i].exchange.isEmpty {
+            let ex = batch[i].exchange
             guard !exchangesOK.contains(ex), seenEx.insert(ex).inserted else { continue }
             guard let st = c.state else { throw .closed }
             let arena = CArena()
@@ -99,7 +100,7 @@ extension ClientCore {
             } catch {
                 guard error.isChannelLevel else { throw error }
                 try ready(c)
-                for (j, m2) in batch.enumerated() where outcomes[j] == nil && m2.exchange == ex {
+                for j in batch.indices where outcomes[j] == nil && batch[j].exchange == ex {
                     outcomes[j] = .failed("exchange '\(ex)' is not usable: \(error)")
                 }
             }

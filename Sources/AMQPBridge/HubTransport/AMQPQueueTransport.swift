@@ -28,14 +28,16 @@ package final class AMQPQueueTransport: OutboundTransport {
         var outcomes = [SendOutcome](repeating: .permanentFailure("not a queue: AMQP cannot deliver it"), count: batch.count)
         var positions: [Int] = []
         var messages: [AMQPOutboundMessage] = []
-        for (index, envelope) in batch.enumerated() {
+        messages.reserveCapacity(batch.count)
+        // By index: a loop variable would copy every envelope, headers and all.
+        for index in batch.indices {
             let exchange: String, routingKey: String, queue: String?
-            switch envelope.destination {
+            switch batch[index].destination {
             case .queue(let name): (exchange, routingKey, queue) = ("", name, name)
             case .exchange(let name, let key): (exchange, routingKey, queue) = (name, key, nil)
             case .endpoint: continue
             }
-            let properties = envelope.properties
+            let properties = batch[index].properties
             // Everything hubd publishes is readable by AMQP 1.0 consumers too (AMQP10Egress).
             var headers = properties.headers.mapValues { AMQPFieldValue.string($0) }
             headers.merge(AMQP10Egress.headers(for: properties, to: queue)) { _, sections in sections }
@@ -49,7 +51,7 @@ package final class AMQPQueueTransport: OutboundTransport {
                     replyTo: properties.replyTo, contentType: properties.contentType, type: properties.type,
                     expiration: properties.expiration, deliveryMode: AMQPProperties.persistentDeliveryMode,
                     headers: headers),
-                body: envelope.body))
+                body: batch[index].body))
         }
         let published = await client.publish(messages, declaring: declaring).map { outcome -> SendOutcome in
             switch outcome {

@@ -75,17 +75,26 @@ package final class CommitHandOff: Sendable {
     func close(_ ticket: Ticket, decisions: [IngressDecision], outcomes: [IngressOutcome], acceptedAt: Date) {
         var complete = true
         var messages: [DueMessage] = []
-        for (decision, outcome) in zip(decisions, outcomes) {
-            switch (decision, outcome) {
-            case (.accept(let message), .accepted(let id, _)):
-                messages.append(DueMessage(committed: message, id: id, acceptedAt: acceptedAt))
-            case (.accept(let message), .duplicate) where message.origin == .gateway:
+        messages.reserveCapacity(decisions.count)
+        // By index, each switch on one value: a pair of them, or a loop variable, would copy
+        // every decision, message and all.
+        for index in decisions.indices {
+            switch outcomes[index] {
+            case .accepted(let id, _):
+                if case .accept(let message) = decisions[index] {
+                    messages.append(DueMessage(committed: message, id: id, acceptedAt: acceptedAt))
+                } else {
+                    // An error message to a sender or a dead letter's copy was stored for dispatch.
+                    complete = false
+                }
+            case .duplicate:
                 // The store may have put the earlier message back to be sent again.
-                complete = false
-            case (_, .duplicate), (.event, .eventRecorded), (.reject(_, nil, _), .rejected):
-                break
-            default:
-                // An error message to a sender or a dead letter's copy was stored for dispatch.
+                if case .accept(let message) = decisions[index], message.origin == .gateway { complete = false }
+            case .eventRecorded:
+                if case .event = decisions[index] {} else { complete = false }
+            case .rejected:
+                if case .reject(_, nil, _) = decisions[index] {} else { complete = false }
+            case .deadLettered, .eventRefused:
                 complete = false
             }
         }

@@ -142,8 +142,15 @@ package final class Dispatcher: Sendable {
         }
         guard !due.isEmpty else { return (handedOver?.count ?? 0, false) }
         var results: [DispatchResult] = []
-        var sending: [(message: DueMessage, envelope: OutboundEnvelope)] = []
-        for message in due {
+        // Envelopes, and the index in `due` of the message each is for: kept apart, and read by
+        // index, because every copy of a message or an envelope retains each of its strings and
+        // arrays.
+        var envelopes: [OutboundEnvelope] = []
+        var sending: [Int] = []
+        envelopes.reserveCapacity(due.count)
+        sending.reserveCapacity(due.count)
+        for position in due.indices {
+            let message = due[position]
             if let damage = message.damage {
                 results.append(giveUp(message, .failed, reason: "its stored record is damaged (\(damage))", now: now))
                 continue
@@ -168,17 +175,18 @@ package final class Dispatcher: Sendable {
                     envelope.webhook = message.kind == .promsUpdate
                         ? .document(idempotencyKey: message.messageId) : .message(MessageSummary(message))
                 }
-                sending.append((message, envelope))
+                envelopes.append(envelope)
+                sending.append(position)
             case .failure(let problem):
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
         }
-        let outcomes = sending.isEmpty ? [] : await transport.send(sending.map(\.envelope))
+        let outcomes = envelopes.isEmpty ? [] : await transport.send(envelopes)
         var queueOutcomes: [String: (succeeded: Bool, failure: String?)] = [:]
-        for (index, item) in sending.enumerated() {
+        for (index, position) in sending.enumerated() {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
-            let message = item.message
-            let queue = item.envelope.destination.name
+            let message = due[position]
+            let queue = envelopes[index].destination.name
             // Built inside the log calls (autoclosures): a sent message at the usual levels builds none.
             func metadata(_ more: Logger.Metadata = [:]) -> Logger.Metadata {
                 var metadata = Self.metadata(message).merging(more) { _, added in added }
@@ -189,7 +197,7 @@ package final class Dispatcher: Sendable {
             switch outcome {
             case .sent:
                 // A message pushed to a webhook is announced to its receiver, who follows it over REST.
-                let pushed = if case .message = item.envelope.webhook { true } else { false }
+                let pushed = if case .message = envelopes[index].webhook { true } else { false }
                 results.append(.sent(id: message.id, announced: pushed, restSender: message.origin == .rest))
                 metrics.dispatched(after: now.timeIntervalSince(message.acceptedAt))
                 summary.succeeded = true

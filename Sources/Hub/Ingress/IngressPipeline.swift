@@ -79,7 +79,7 @@ package final class IngressPipeline: Sendable {
                 try await commit(&decisions, into: &outcomes, batch, now: now)
                 let committed = outcomes.map { $0 ?? .duplicate }
                 if let ticket { handOff?.close(ticket, decisions: decisions, outcomes: committed, acceptedAt: now) }
-                await source.settle(batch, outcomes: zip(decisions, committed).map(Self.outcome))
+                await source.settle(batch, outcomes: decisions.indices.map { Self.outcome(decisions[$0], committed[$0]) })
                 if failures > 0 {
                     writable.withLock { $0 = true }
                     logger.notice("store writes again; taking submissions")
@@ -117,7 +117,10 @@ package final class IngressPipeline: Sendable {
     ) async throws(StoreError) {
         let pending = outcomes.indices.filter { outcomes[$0] == nil }
         do {
-            let committed = try await store.commitIngress(pending.map { decisions[$0] }, now: now)
+            // The decisions themselves when none is committed yet (the usual case): a new array
+            // would copy each, message and all.
+            let committed = try await store.commitIngress(
+                pending.count == decisions.count ? decisions : pending.map { decisions[$0] }, now: now)
             for (index, outcome) in zip(pending, committed) { outcomes[index] = outcome }
             return
         } catch where error.isTransient {
@@ -178,8 +181,15 @@ package final class IngressPipeline: Sendable {
         let chunk = (batch.count + workers - 1) / workers
         return await withTaskGroup(of: (Int, [IngressDecision]).self) { group in
             for start in stride(from: 0, to: batch.count, by: chunk) {
-                let slice = Array(batch[start..<min(start + chunk, batch.count)])
-                group.addTask { (start, slice.map { validator.evaluate($0, registry: registry, now: now) }) }
+                // The batch is shared and read by index: a slice copied into an array, or a loop
+                // variable, would copy every submission.
+                let range = start..<min(start + chunk, batch.count)
+                group.addTask {
+                    var decisions: [IngressDecision] = []
+                    decisions.reserveCapacity(range.count)
+                    for index in range { decisions.append(validator.evaluate(batch[index], registry: registry, now: now)) }
+                    return (start, decisions)
+                }
             }
             var parts: [(Int, [IngressDecision])] = []
             for await part in group { parts.append(part) }
@@ -187,15 +197,16 @@ package final class IngressPipeline: Sendable {
         }
     }
 
-    /// What the source hears about a submission.
+    /// What the source hears about a submission. One switch per value: a switch over the pair
+    /// would copy the decision, message and all.
     static func outcome(_ decision: IngressDecision, _ committed: IngressOutcome) -> SubmissionOutcome {
-        switch (committed, decision) {
-        case (.duplicate, _): .duplicate
-        case (.accepted, .accept(let message)): .accepted(messageId: message.messageId)
-        case (.eventRecorded(let sequence, _), _): .recorded(sequence: sequence)
-        case (.eventRefused(let rejection), _): .refused(rejection)
-        case (.rejected, .reject(let rejection, _, _)): .refused(rejection)
-        case (.deadLettered, _), (.accepted, _), (.rejected, _): .deadLettered
+        switch committed {
+        case .duplicate: .duplicate
+        case .eventRecorded(let sequence, _): .recorded(sequence: sequence)
+        case .eventRefused(let rejection): .refused(rejection)
+        case .accepted: if case .accept(let message) = decision { .accepted(messageId: message.messageId) } else { .deadLettered }
+        case .rejected: if case .reject(let rejection, _, _) = decision { .refused(rejection) } else { .deadLettered }
+        case .deadLettered: .deadLettered
         }
     }
 
@@ -209,41 +220,48 @@ package final class IngressPipeline: Sendable {
     }
 
     /// Metadata is built inside each log call (swift-log takes it as an autoclosure), so that a
-    /// batch at the usual levels builds none for the messages it does not log.
+    /// batch at the usual levels builds none for the messages it does not log. By index, one
+    /// switch per value: a loop variable or a switch over a pair would copy every decision and
+    /// submission, message and all.
     private func log(_ batch: [Submission], _ decisions: [IngressDecision], _ outcomes: [IngressOutcome]) {
         var accepted = 0
-        for (index, decision) in decisions.enumerated() {
-            let submission = batch[index]
-            switch (decision, outcomes[index]) {
-            case (_, .duplicate):
-                logger.info("duplicate submission dropped", metadata: Self.metadata(submission))
-            case (.reject(let rejection, _, _), _):
+        for index in decisions.indices {
+            if case .duplicate = outcomes[index] {
+                logger.info("duplicate submission dropped", metadata: Self.metadata(batch[index]))
+                continue
+            }
+            switch decisions[index] {
+            case .reject(let rejection, _, _):
                 metrics.refused(rejection.condition)
                 logger.warning(
                     "submission rejected: \(LogSafe.text(rejection.description))",
-                    metadata: Self.metadata(submission, ["errorCondition": "\(rejection.condition.rawValue)"]))
-            case (.deadLetter(let draft, _), _):
+                    metadata: Self.metadata(batch[index], ["errorCondition": "\(rejection.condition.rawValue)"]))
+            case .deadLetter(let draft, _):
                 metrics.deadLettered()
-                logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: Self.metadata(submission))
-            case (.event(let draft), .eventRecorded(let sequence, let new)):
-                logger.debug(
-                    new ? "event appended" : "event seen before; not appended again",
-                    metadata: Self.metadata(submission, ["event_id": "\(draft.event.eventId)", "sequence": "\(sequence)"]))
-            case (.event, .eventRefused(let rejection)):
-                metrics.refused(rejection.condition)
-                logger.warning(
-                    "event refused: \(LogSafe.text(rejection.description))",
-                    metadata: Self.metadata(submission, ["errorCondition": "\(rejection.condition.rawValue)"]))
-            case (.accept(let message), .accepted(_, let correlated)):
+                logger.warning("submission dead-lettered: \(LogSafe.text(draft.reason))", metadata: Self.metadata(batch[index]))
+            case .event(let draft):
+                switch outcomes[index] {
+                case .eventRecorded(let sequence, let new):
+                    logger.debug(
+                        new ? "event appended" : "event seen before; not appended again",
+                        metadata: Self.metadata(batch[index], ["event_id": "\(draft.event.eventId)", "sequence": "\(sequence)"]))
+                case .eventRefused(let rejection):
+                    metrics.refused(rejection.condition)
+                    logger.warning(
+                        "event refused: \(LogSafe.text(rejection.description))",
+                        metadata: Self.metadata(batch[index], ["errorCondition": "\(rejection.condition.rawValue)"]))
+                default:
+                    break
+                }
+            case .accept(let message):
+                guard case .accepted(_, let correlated) = outcomes[index] else { break }
                 accepted += 1
                 if correlated == true, case .appRec(_, _, _, let status) = message.correlation { metrics.reached(status) }
                 if correlated == false {
-                    logger.info("receipt for an unknown original; routed anyway", metadata: Self.metadata(submission))
+                    logger.info("receipt for an unknown original; routed anyway", metadata: Self.metadata(batch[index]))
                 } else {
-                    logger.debug("submission accepted", metadata: Self.metadata(submission))
+                    logger.debug("submission accepted", metadata: Self.metadata(batch[index]))
                 }
-            default:
-                break
             }
         }
         if accepted > 0 { metrics.reached(.accepted, count: accepted) }

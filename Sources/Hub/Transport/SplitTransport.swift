@@ -12,12 +12,16 @@ package struct SplitTransport: OutboundTransport {
     package func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
         var toQueues: [Int] = []
         var toEndpoints: [Int] = []
-        for (index, envelope) in batch.enumerated() {
-            if case .endpoint = envelope.destination { toEndpoints.append(index) } else { toQueues.append(index) }
+        // By index, and the batch itself when it goes one way: every copy of an envelope
+        // retains each of its strings and arrays.
+        for index in batch.indices {
+            if case .endpoint = batch[index].destination { toEndpoints.append(index) } else { toQueues.append(index) }
         }
+        if toEndpoints.isEmpty { return batch.isEmpty ? [] : await queues.send(batch) }
+        if toQueues.isEmpty { return await endpoints.send(batch) }
         var outcomes = [SendOutcome](repeating: .transientFailure("no outcome from the transport"), count: batch.count)
-        async let queued = toQueues.isEmpty ? [] : queues.send(toQueues.map { batch[$0] })
-        async let pushed = toEndpoints.isEmpty ? [] : endpoints.send(toEndpoints.map { batch[$0] })
+        async let queued = queues.send(toQueues.map { batch[$0] })
+        async let pushed = endpoints.send(toEndpoints.map { batch[$0] })
         for (index, outcome) in zip(toQueues, await queued) { outcomes[index] = outcome }
         for (index, outcome) in zip(toEndpoints, await pushed) { outcomes[index] = outcome }
         return outcomes
