@@ -15,13 +15,10 @@ extension AMQPOutboundMessage {
         if exchange.utf8.count > Self.shortStringLimit { return "exchange name longer than 255 bytes" }
         if routingKey.utf8.count > Self.shortStringLimit { return "routing key (queue name) longer than 255 bytes" }
         let p = properties
-        let shortStrings: [(String, String?)] = [
-            ("content_type", p.contentType), ("content_encoding", p.contentEncoding),
-            ("correlation_id", p.correlationId), ("reply_to", p.replyTo), ("expiration", p.expiration),
-            ("message_id", p.messageId), ("type", p.type), ("user_id", p.userId), ("app_id", p.appId),
-        ]
-        for case let (name, value?) in shortStrings where value.utf8.count > Self.shortStringLimit {
-            return "property \(name) is \(value.utf8.count) bytes; AMQP allows 255"
+        for field in AMQPProperties.shortStrings {
+            if let value = field.value(p), value.utf8.count > Self.shortStringLimit {
+                return "property \(field.name) is \(value.utf8.count) bytes; AMQP allows 255"
+            }
         }
         if let expiration = p.expiration,
            expiration.isEmpty || !expiration.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
@@ -80,11 +77,19 @@ extension AMQPOutboundMessage {
 }
 
 extension AMQPProperties {
+    /// The properties that are short strings, by their AMQP names. Read through this list
+    /// rather than a list of their values, which would be built for every message published.
+    static let shortStrings: [(name: String, value: @Sendable (AMQPProperties) -> String?)] = [
+        ("content_type", { $0.contentType }), ("content_encoding", { $0.contentEncoding }),
+        ("correlation_id", { $0.correlationId }), ("reply_to", { $0.replyTo }), ("expiration", { $0.expiration }),
+        ("message_id", { $0.messageId }), ("type", { $0.type }), ("user_id", { $0.userId }), ("app_id", { $0.appId }),
+    ]
+
     /// The bytes these properties take in a content header frame, as rabbitmq-c encodes them.
     var encodedSize: Int {
         var size = 0
-        for value in [contentType, contentEncoding, correlationId, replyTo, expiration, messageId, type, userId, appId] {
-            if let value { size += 1 + value.utf8.count }
+        for field in Self.shortStrings {
+            if let value = field.value(self) { size += 1 + value.utf8.count }
         }
         if !headers.isEmpty { size += Self.tableSize(headers) }
         if deliveryMode != nil { size += 1 }

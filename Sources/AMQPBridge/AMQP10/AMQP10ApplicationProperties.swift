@@ -9,9 +9,13 @@ package struct AMQP10ApplicationProperties: Sendable, Equatable {
     /// Key and value in wire order.
     package var entries: [(key: String, value: AMQP10Value)]
 
-    /// String values, keys in sorted order (so the same headers always encode the same way).
-    package init(_ strings: [String: String]) {
-        entries = strings.sorted { $0.key < $1.key }.map { (key: $0.key, value: .string($0.value)) }
+    /// String values, keys in sorted order (so the same headers always encode the same way):
+    /// those `keeping` keeps, all by default.
+    package init(_ strings: [String: String], keeping: (String) -> Bool = { _ in true }) {
+        entries = []
+        entries.reserveCapacity(strings.count)
+        for (key, value) in strings where keeping(key) { entries.append((key: key, value: .string(value))) }
+        entries.sort { $0.key < $1.key }
     }
 
     /// Reads the section from its encoding. A key that is not a string is left out (the
@@ -38,8 +42,15 @@ package struct AMQP10ApplicationProperties: Sendable, Equatable {
     }
 
     package func encoded() -> [UInt8] {
-        AMQP10Encoder.encode(AMQP10Section.applicationProperties.wrapping(
-            .map(entries.map { AMQP10Pair(.string($0.key), $0.value) })))
+        var out: [UInt8] = []
+        AMQP10Encoder.appendDescriptor(of: .applicationProperties, to: &out)
+        AMQP10Encoder.compound(count: entries.count * 2, small: 0xc1, large: 0xd1, &out) { body in
+            for entry in entries {
+                AMQP10Encoder.append(.string(entry.key), to: &body)
+                AMQP10Encoder.append(entry.value, to: &body)
+            }
+        }
+        return out
     }
 
     package static func == (a: Self, b: Self) -> Bool {

@@ -44,9 +44,19 @@ package struct AMQP10Properties: Sendable, Equatable {
     /// The section, described by its ulong code, without the trailing nulls (as 1.0 encoders
     /// write a list whose last fields are absent).
     package func encoded() -> [UInt8] {
-        var fields = [messageId, userId, to, subject, replyTo, correlationId, contentType, contentEncoding,
+        let fields = [messageId, userId, to, subject, replyTo, correlationId, contentType, contentEncoding,
                       absoluteExpiryTime, creationTime, groupId, groupSequence, replyToGroupId]
-        while fields.last == .null { fields.removeLast() }
-        return AMQP10Encoder.encode(AMQP10Section.properties.wrapping(.list(fields)))
+        var count = fields.count
+        while count > 0, fields[count - 1] == .null { count -= 1 }
+        var out: [UInt8] = []
+        AMQP10Encoder.appendDescriptor(of: .properties, to: &out)
+        guard count > 0 else {
+            out.append(0x45)  // list0
+            return out
+        }
+        AMQP10Encoder.compound(count: count, small: 0xc0, large: 0xd0, &out) { body in
+            for field in fields[..<count] { AMQP10Encoder.append(field, to: &body) }
+        }
+        return out
     }
 }

@@ -35,12 +35,14 @@ package enum AMQP10Egress {
         sections.correlationId = string(properties.correlationId)
         // content-type is a symbol in 1.0 (part 3, §3.2.4).
         sections.contentType = properties.contentType.map(AMQP10Value.symbol) ?? .null
-        // Never the 1.0 headers themselves, should a routed-on message still have them.
-        let application = properties.headers.filter { !$0.key.hasPrefix("x-amqp-1.0-") }
         var headers: [String: AMQPFieldValue] = [propertiesHeader: .binaryString(sections.encoded())]
-        let size = application.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        // Never the 1.0 headers themselves, should a routed-on message still have them.
+        let isApplication = { (name: String) in !name.hasPrefix("x-amqp-1.0-") }
+        var size = 0
+        for (name, value) in properties.headers where isApplication(name) { size += name.utf8.count + value.utf8.count }
         if size <= applicationPropertiesBudget {
-            headers[applicationPropertiesHeader] = .binaryString(AMQP10ApplicationProperties(application).encoded())
+            headers[applicationPropertiesHeader] = .binaryString(
+                AMQP10ApplicationProperties(properties.headers, keeping: isApplication).encoded())
         }
         return headers
     }
