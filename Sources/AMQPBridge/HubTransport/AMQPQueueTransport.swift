@@ -39,8 +39,12 @@ package final class AMQPQueueTransport: OutboundTransport {
             }
             let properties = batch[index].properties
             // Everything hubd publishes is readable by AMQP 1.0 consumers too (AMQP10Egress).
-            var headers = properties.headers.mapValues { AMQPFieldValue.string($0) }
-            headers.merge(AMQP10Egress.headers(for: properties, to: queue)) { _, sections in sections }
+            let sections = AMQP10Egress.headers(for: properties, to: queue)
+            // Sized for both at once: a table the size of the headers would be rehashed whole
+            // to take the two sections.
+            var headers = [String: AMQPFieldValue](minimumCapacity: properties.headers.count + sections.count)
+            for (name, value) in properties.headers { headers[name] = .string(value) }
+            headers.merge(sections) { _, section in section }
             positions.append(index)
             messages.append(AMQPOutboundMessage(
                 // A queue must exist (a return is "receiver queue missing"); an exchange may

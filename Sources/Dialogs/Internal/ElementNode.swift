@@ -37,15 +37,26 @@ struct ElementNode {
     }
 
     /// The trimmed text of the element's own text and CDATA children; nil when it is empty.
-    var text: String? { Self.trimmed(Self.textBytes(startingAt: pointer.pointee.children)) }
+    var text: String? { Self.withTextBytes(startingAt: pointer.pointee.children, Self.trimmed) }
 
     /// The trimmed value of the unqualified attribute `name`; nil when absent or empty.
     func attribute(_ name: StaticString) -> String? {
+        attributeNode(name).flatMap { Self.withTextBytes(startingAt: $0.pointee.children, Self.trimmed) }
+    }
+
+    /// Whether the trimmed value of the unqualified attribute `name` is `expected`: compared in
+    /// place, with no string made of the value.
+    func attribute(_ name: StaticString, is expected: StaticString) -> Bool {
+        guard let node = attributeNode(name) else { return false }
+        return Self.withTextBytes(startingAt: node.pointee.children) { bytes in
+            expected.withUTF8Buffer { Self.trimmedRange(bytes).elementsEqual($0) }
+        }
+    }
+
+    private func attributeNode(_ name: StaticString) -> xmlAttrPtr? {
         var attribute = pointer.pointee.properties
         while let current = attribute {
-            if current.pointee.ns == nil, Self.equals(current.pointee.name, name) {
-                return Self.trimmed(Self.textBytes(startingAt: current.pointee.children))
-            }
+            if current.pointee.ns == nil, Self.equals(current.pointee.name, name) { return current }
             attribute = current.pointee.next
         }
         return nil
@@ -62,6 +73,23 @@ struct ElementNode {
         }
         values.append(String(decoding: Self.textBytes(startingAt: pointer.pointee.children), as: UTF8.self))
         return values.filter { !$0.isEmpty }
+    }
+
+    /// Calls `body` with the content of the text and CDATA nodes in a sibling list: the one
+    /// node's own bytes when there is only one (nearly every value), else a joined copy.
+    private static func withTextBytes<T>(startingAt first: xmlNodePtr?, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        var only: UnsafeMutablePointer<xmlChar>?
+        var node = first
+        while let current = node {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+               let content = current.pointee.content {
+                guard only == nil else { return textBytes(startingAt: first).withUnsafeBufferPointer(body) }
+                only = content
+            }
+            node = current.pointee.next
+        }
+        guard let only else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: only, count: Int(xmlStrlen(only))))
     }
 
     /// The concatenated content of the text and CDATA nodes in a sibling list.
@@ -93,10 +121,16 @@ struct ElementNode {
     }
 
     /// `bytes` without leading and trailing XML whitespace; nil when nothing is left.
-    private static func trimmed(_ bytes: [UInt8]) -> String? {
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let range = trimmedRange(bytes)
+        return range.isEmpty ? nil : String(decoding: range, as: UTF8.self)
+    }
+
+    /// `bytes` without leading and trailing XML whitespace.
+    private static func trimmedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }),
-              let end = bytes.lastIndex(where: { !isSpace($0) }) else { return nil }
-        return String(decoding: bytes[start...end], as: UTF8.self)
+              let end = bytes.lastIndex(where: { !isSpace($0) }) else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[start...end]
     }
 }

@@ -27,7 +27,7 @@ extension MsgHeadInfo {
     /// numbers. Other identity types (D-numbers have their own `TypeId`, `DNR`) are not checked.
     private static func patientIdentity(_ patients: [ElementNode]) -> PatientIdentityCheck {
         let numbers = patients.flatMap { $0.children("Ident") }
-            .filter { $0.child("TypeId")?.attribute("V") == "FNR" }
+            .filter { $0.child("TypeId")?.attribute("V", is: "FNR") == true }
             .map { $0.child("Id")?.text ?? "" }
         if numbers.isEmpty { return .absent }
         return numbers.allSatisfy(NationalIdNumber.hasValidCheckDigits) ? .valid : .invalidCheckDigits

@@ -24,14 +24,14 @@ extension PartyIdent {
     /// The HER-id among an element's `Ident` children (`Ident/TypeId/@V` = `HER`).
     private static func msgHeadHerId(_ holder: ElementNode) -> Int? {
         holder.children("Ident").lazy
-            .filter { $0.child("TypeId")?.attribute("V") == "HER" }
+            .filter { $0.child("TypeId")?.attribute("V", is: "HER") == true }
             .compactMap { herId($0.child("Id")?.text) }
             .first
     }
 
     /// An AppRec unit's own `Id` when its `TypeId/@V` is `HER`.
     private static func appRecHerId(_ unit: ElementNode) -> Int? {
-        guard unit.child("TypeId")?.attribute("V") == "HER" else { return nil }
+        guard unit.child("TypeId")?.attribute("V", is: "HER") == true else { return nil }
         return herId(unit.child("Id")?.text)
     }
 
