@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [
                 "Dialogs", "AddressRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the statements run for every message (`BoundStatement`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

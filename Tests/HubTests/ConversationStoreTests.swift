@@ -375,9 +375,8 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hubd-plan-\(UUID().uuidString).sqlite").path
         let store = try SQLiteStore(path: path)
         let plan = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.keyIsClaimed)", arguments: [
-                "msgId": "m", "sender": 1, "key": "msg:m",
-            ]).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.keyIsClaimed)", arguments: ["m", 1, "msg:m"])
+                .map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("SEARCH message USING INDEX message_by_msg_id (msg_id=? AND from_her_id=?)") }, "\(plan)")
         #expect(plan.contains { $0.contains("SEARCH duplicate_key USING PRIMARY KEY (from_her_id=? AND key=?)") }, "\(plan)")

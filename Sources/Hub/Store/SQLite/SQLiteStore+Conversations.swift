@@ -27,14 +27,22 @@ extension SQLiteStore {
             }
         }
         guard let opening = link.opening, let function = message.messageFunction else { return }
-        try db.cachedStatement(sql: """
+        var insert = try BoundStatement(db.cachedStatement(sql: """
             INSERT INTO conversation (conversation_id, request_message, request_message_id, request_msg_id, function,
                                       sender_her_id, receiver_her_id, opened_at, deadline, state, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """).execute(arguments: [
-                opening.conversationId, id, message.messageId, msgId, function, from, to, stamp,
-                stamp + opening.answerWithin, stamp,
-            ])
+            """))
+        insert.bind(opening.conversationId)
+        insert.bind(id)
+        insert.bind(message.messageId)
+        insert.bind(msgId)
+        insert.bind(function)
+        insert.bind(from)
+        insert.bind(to)
+        insert.bind(stamp)
+        insert.bind(stamp + opening.answerWithin)
+        insert.bind(stamp)
+        try insert.execute()
     }
 
     /// Records the answer `:answer` (`:answerId`) at `:now` in the open or overdue conversations

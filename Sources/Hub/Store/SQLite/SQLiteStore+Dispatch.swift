@@ -103,10 +103,13 @@ extension SQLiteStore {
                 case .sent(let id, let announced, let restSender):
                     // Only a sender following the message over REST hears of it, the first time.
                     let tell = try restSender != false && Self.isFirstSending(id, db: db)
-                    try db.cachedStatement(sql: """
+                    var update = try BoundStatement(db.cachedStatement(sql: """
                         UPDATE message SET state = 'sent', attempts = attempts + 1, next_attempt_at = NULL,
                                last_error = NULL, sent_at = COALESCE(sent_at, ?) WHERE id = ?
-                        """).execute(arguments: [stamp, id])
+                        """))
+                    update.bind(stamp)
+                    update.bind(id)
+                    try update.execute()
                     if tell { try Self.announce(.sent, of: id, at: stamp, db: db) }
                     if announced { try Self.announceNewMessage(id, at: stamp, db: db) }
                 case .madeAvailable(let id):

@@ -61,15 +61,18 @@ extension SQLiteStore {
     /// accepted message's key from before migration `v13-msg-id-keys`, or one retention moved
     /// there with its message).
     static func isClaimed(_ key: DuplicateKey, db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: keyIsClaimed),
-                          arguments: ["msgId": key.acceptedMsgId, "sender": key.senderHerId, "key": key.key]) ?? false
+        var query = try BoundStatement(db.cachedStatement(sql: keyIsClaimed))
+        query.bind(key.acceptedMsgId)
+        query.bind(key.senderHerId)
+        query.bind(key.key)
+        return try query.isTrue()
     }
 
-    /// Whether the key `:sender`, `:key` was claimed: by a kept message with the MsgId `:msgId`
-    /// (NULL for keys no message holds), or by a key row.
+    /// Whether the key `?2` (the sender), `?3` was claimed: by a kept message with the MsgId
+    /// `?1` (NULL for keys no message holds), or by a key row.
     static let keyIsClaimed = """
-        SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = :msgId AND from_her_id = :sender AND kind IN ('dialog', 'apprec'))
-            OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = :sender AND key = :key)
+        SELECT EXISTS (SELECT 1 FROM message WHERE msg_id = ?1 AND from_her_id = ?2 AND kind IN ('dialog', 'apprec'))
+            OR EXISTS (SELECT 1 FROM duplicate_key WHERE from_her_id = ?2 AND key = ?3)
         """
 
     /// Records a duplicate key; false when it was there already. The one check of §2's last

@@ -11,17 +11,28 @@ extension SQLiteStore {
         case .queue(let name): ("queue", nil, name)
         }
         let stamp = now.timeIntervalSince1970
-        try db.cachedStatement(sql: """
+        var insert = try BoundStatement(db.cachedStatement(sql: """
             INSERT INTO message (message_id, kind, from_her_id, to_her_id, function, msg_id, target_kind,
                                  target_her_id, target_queue, properties, body, state, next_attempt_at,
                                  accepted_at, expires_at, origin)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-            """).execute(arguments: [
-                message.messageId, message.kind.rawValue, message.fromHerId, message.toHerId,
-                message.messageFunction, message.msgId, kind, herId, queue,
-                PropertiesCodec.encode(message.properties), Data(message.body), stamp, stamp,
-                message.expiresAt.timeIntervalSince1970, message.origin.rawValue,
-            ])
+            """))
+        insert.bind(message.messageId)
+        insert.bind(message.kind.rawValue)
+        insert.bind(message.fromHerId)
+        insert.bind(message.toHerId)
+        insert.bind(message.messageFunction)
+        insert.bind(message.msgId)
+        insert.bind(kind)
+        insert.bind(herId)
+        insert.bind(queue)
+        insert.bind(blob: PropertiesCodec.encode(message.properties))
+        insert.bind(blob: message.body)
+        insert.bind(stamp)
+        insert.bind(stamp)
+        insert.bind(message.expiresAt.timeIntervalSince1970)
+        insert.bind(message.origin.rawValue)
+        try insert.execute()
         // No `accepted` row in `status`: the message's own `accepted_at` is that entry of its
         // history (`history(of:acceptedAt:sentAt:db:)`), which spares every acceptance an insert into two B-trees.
         return db.lastInsertedRowID
