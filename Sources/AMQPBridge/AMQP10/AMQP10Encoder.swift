@@ -33,8 +33,8 @@ package enum AMQP10Encoder {
         case .timestamp(let v): out.append(0x83); big(UInt64(bitPattern: v), 8, &out)
         case .uuid(let bytes): out.append(0x98); out += bytes.prefix(16); out += [UInt8](repeating: 0, count: max(0, 16 - bytes.count))
         case .binary(let bytes): variable(bytes, small: 0xa0, large: 0xb0, &out)
-        case .string(let s): variable(s.utf8, small: 0xa1, large: 0xb1, &out)
-        case .symbol(let s): variable(s.utf8, small: 0xa3, large: 0xb3, &out)
+        case .string(let s): text(s, small: 0xa1, large: 0xb1, &out)
+        case .symbol(let s): text(s, small: 0xa3, large: 0xb3, &out)
         case .list(let items):
             if items.isEmpty {
                 out.append(0x45)
@@ -71,6 +71,13 @@ package enum AMQP10Encoder {
 
     private static func big(_ v: UInt64, _ width: Int, _ out: inout [UInt8]) {
         for i in stride(from: width - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+
+    /// A string's bytes as one copy from its storage, not appended byte by byte through its
+    /// UTF-8 view: every header of every message published goes through here.
+    private static func text(_ string: String, small: UInt8, large: UInt8, _ out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { variable($0, small: small, large: large, &out) }
     }
 
     private static func variable(_ bytes: some Collection<UInt8>, small: UInt8, large: UInt8, _ out: inout [UInt8]) {

@@ -49,6 +49,8 @@ package struct AMQP10Properties: Sendable, Equatable {
         var count = fields.count
         while count > 0, fields[count - 1] == .null { count -= 1 }
         var out: [UInt8] = []
+        // Room for the usual fields (ids, a queue, a function, a content type) at once.
+        out.reserveCapacity(256)
         AMQP10Encoder.appendDescriptor(of: .properties, to: &out)
         guard count > 0 else {
             out.append(0x45)  // list0
