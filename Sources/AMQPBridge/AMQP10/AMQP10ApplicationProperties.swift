@@ -46,7 +46,7 @@ package struct AMQP10ApplicationProperties: Sendable, Equatable {
         // Room for a message's dozen headers at once.
         out.reserveCapacity(512)
         AMQP10Encoder.appendDescriptor(of: .applicationProperties, to: &out)
-        AMQP10Encoder.compound(count: entries.count * 2, small: 0xc1, large: 0xd1, &out) { body in
+        AMQP10Encoder.map(pairs: entries.count, &out) { body in
             for entry in entries {
                 AMQP10Encoder.append(.string(entry.key), to: &body)
                 AMQP10Encoder.append(entry.value, to: &body)

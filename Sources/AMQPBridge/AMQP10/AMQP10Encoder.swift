@@ -36,15 +36,11 @@ package enum AMQP10Encoder {
         case .string(let s): text(s, small: 0xa1, large: 0xb1, &out)
         case .symbol(let s): text(s, small: 0xa3, large: 0xb3, &out)
         case .list(let items):
-            if items.isEmpty {
-                out.append(0x45)
-            } else {
-                compound(count: items.count, small: 0xc0, large: 0xd0, &out) { body in
-                    for item in items { append(item, to: &body) }
-                }
+            list(count: items.count, &out) { body in
+                for item in items { append(item, to: &body) }
             }
         case .map(let pairs):
-            compound(count: pairs.count * 2, small: 0xc1, large: 0xd1, &out) { body in
+            map(pairs: pairs.count, &out) { body in
                 for pair in pairs {
                     append(pair.key, to: &body)
                     append(pair.value, to: &body)
@@ -61,8 +57,8 @@ package enum AMQP10Encoder {
         }
     }
 
-    /// Writes the descriptor of `section`; the section's value is written next. With
-    /// `compound`, a section is written in place, without the `AMQP10Value` tree that
+    /// Writes the descriptor of `section`; the section's value is written next. With `list`
+    /// or `map`, a section is written in place, without the `AMQP10Value` tree that
     /// `encode(_:)` takes: hubd writes two on every message it publishes.
     static func appendDescriptor(of section: AMQP10Section, to out: inout [UInt8]) {
         out.append(0x00)
@@ -96,7 +92,18 @@ package enum AMQP10Encoder {
     /// for the short form's size and count, and moved along when they need the long form: every
     /// message hubd publishes carries two encoded sections, and a buffer per compound value
     /// (and an array per string) made them 3.6 % of hubd's CPU in the steady state.
-    static func compound(count: Int, small: UInt8, large: UInt8, _ out: inout [UInt8], items: (inout [UInt8]) -> Void) {
+    /// A list of `count` items that `items` writes (`list0` when there are none).
+    static func list(count: Int, _ out: inout [UInt8], items: (inout [UInt8]) -> Void) {
+        guard count > 0 else { return out.append(0x45) }
+        compound(count: count, small: 0xc0, large: 0xd0, &out, items: items)
+    }
+
+    /// A map of `pairs` keys and values that `items` writes, each key followed by its value.
+    static func map(pairs: Int, _ out: inout [UInt8], items: (inout [UInt8]) -> Void) {
+        compound(count: pairs * 2, small: 0xc1, large: 0xd1, &out, items: items)
+    }
+
+    private static func compound(count: Int, small: UInt8, large: UInt8, _ out: inout [UInt8], items: (inout [UInt8]) -> Void) {
         let start = out.count
         out.append(small)
         out.append(0)

@@ -52,11 +52,7 @@ package struct AMQP10Properties: Sendable, Equatable {
         // Room for the usual fields (ids, a queue, a function, a content type) at once.
         out.reserveCapacity(256)
         AMQP10Encoder.appendDescriptor(of: .properties, to: &out)
-        guard count > 0 else {
-            out.append(0x45)  // list0
-            return out
-        }
-        AMQP10Encoder.compound(count: count, small: 0xc0, large: 0xd0, &out) { body in
+        AMQP10Encoder.list(count: count, &out) { body in
             for field in fields[..<count] { AMQP10Encoder.append(field, to: &body) }
         }
         return out

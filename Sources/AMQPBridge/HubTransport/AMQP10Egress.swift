@@ -37,12 +37,10 @@ package enum AMQP10Egress {
         sections.contentType = properties.contentType.map(AMQP10Value.symbol) ?? .null
         var headers: [String: AMQPFieldValue] = [propertiesHeader: .binaryString(sections.encoded())]
         // Never the 1.0 headers themselves, should a routed-on message still have them.
-        let isApplication = { (name: String) in !name.hasPrefix("x-amqp-1.0-") }
-        var size = 0
-        for (name, value) in properties.headers where isApplication(name) { size += name.utf8.count + value.utf8.count }
+        let application = AMQP10ApplicationProperties(properties.headers) { !$0.hasPrefix("x-amqp-1.0-") }
+        let size = application.entries.reduce(0) { size, entry in size + entry.key.utf8.count + (entry.value.text?.utf8.count ?? 0) }
         if size <= applicationPropertiesBudget {
-            headers[applicationPropertiesHeader] = .binaryString(
-                AMQP10ApplicationProperties(properties.headers, keeping: isApplication).encoded())
+            headers[applicationPropertiesHeader] = .binaryString(application.encoded())
         }
         return headers
     }
