@@ -142,7 +142,7 @@ import Testing
         }
     }
 
-    func message(_ messageId: String, headers: [String: String] = [:]) -> NewMessage {
+    func message(_ messageId: String, headers: MessageHeaders = [:]) -> NewMessage {
         NewMessage(
             messageId: messageId, kind: .dialog, fromHerId: Examples.portal, toHerId: Examples.register,
             messageFunction: "DIALOG_INNBYGGER_HREG_INNSYN_BRUK", msgId: messageId,
@@ -192,7 +192,7 @@ import Testing
     @Test func namesThatMaskAlikeKeepTheFirstInNameOrder() {
         for round in 0..<20 {
             let names = ["n-12345678901", "n-12345678902", "n-12345678903"].shuffled()
-            var headers: [String: String] = ["plain": "19826606057"]
+            var headers: MessageHeaders = ["plain": "19826606057"]
             for name in names { headers[name] = name.suffix(1) + " of round \(round)" }
             let masked = MessageProperties(headers: headers).maskingNationalIds().headers
             #expect(masked == ["n-***********": "1 of round \(round)", "plain": "***********"])

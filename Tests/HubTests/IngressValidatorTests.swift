@@ -130,8 +130,8 @@ import Testing
     /// A receiver's error message is routed unchanged, but for what may never be sent on.
     @Test func aReceiversErrorMessageLosesAMalformedFunctionAndNeedsAUsableOriginalId() throws {
         func errorMessage(_ extra: [String: String], type: String? = nil) -> Submission {
-            var headers = [HeaderName.errorCondition: "transport:invalid-field-value", HeaderName.originalMessageId: "orig-1"]
-            headers.merge(extra) { $1 }
+            var headers: MessageHeaders = [HeaderName.errorCondition: "transport:invalid-field-value", HeaderName.originalMessageId: "orig-1"]
+            for (name, value) in extra { headers[name] = value }
             var submission = Examples.submission("", from: String(Examples.register), to: String(Examples.portal), type: type, headers: headers)
             submission.body = []
             return submission

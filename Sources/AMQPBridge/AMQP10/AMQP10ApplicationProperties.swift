@@ -10,10 +10,12 @@ package struct AMQP10ApplicationProperties: Sendable, Equatable {
     package var entries: [(key: String, value: AMQP10Value)]
 
     /// String values, keys in sorted order (so the same headers always encode the same way):
-    /// those `keeping` keeps, all by default.
-    package init(_ strings: [String: String], keeping: (String) -> Bool = { _ in true }) {
+    /// those `keeping` keeps, all by default. Strings given in key order (as `MessageHeaders`
+    /// keeps them) cost the sort one pass.
+    package init<Strings: Sequence>(_ strings: Strings, keeping: (String) -> Bool = { _ in true })
+    where Strings.Element == (key: String, value: String) {
         entries = []
-        entries.reserveCapacity(strings.count)
+        entries.reserveCapacity(strings.underestimatedCount)
         for (key, value) in strings where keeping(key) { entries.append((key: key, value: .string(value))) }
         entries.sort { $0.key < $1.key }
     }

@@ -10,7 +10,8 @@ import Hub
 /// application property. The body is left alone (the plugin wraps it in one data section).
 ///
 /// ```swift
-/// properties.headers.merge(AMQP10Egress.headers(for: envelope.properties, to: "8142987_async")) { $1 }
+/// var table: [String: AMQPFieldValue] = [:]
+/// AMQP10Egress.addHeaders(for: envelope.properties, to: "8142987_async", into: &table)
 /// ```
 package enum AMQP10Egress {
     package static let propertiesHeader = "x-amqp-1.0-properties"
@@ -22,10 +23,12 @@ package enum AMQP10Egress {
     /// publishable. Deliveries and error messages carry far less.
     package static let applicationPropertiesBudget = 32 * 1024
 
-    /// The two headers, as long strings holding the encoded sections byte for byte; the
-    /// application properties only when the headers are within `applicationPropertiesBudget`.
+    /// Sets the two headers in `table`, as long strings holding the encoded sections byte for
+    /// byte; the application properties only when the headers are within
+    /// `applicationPropertiesBudget`. Written into the publisher's table, which has room for
+    /// them, rather than a table of their own to merge.
     /// - Parameter queue: the queue published to (the 1.0 `to`); nil for an exchange.
-    package static func headers(for properties: MessageProperties, to queue: String?) -> [String: AMQPFieldValue] {
+    package static func addHeaders(for properties: MessageProperties, to queue: String?, into table: inout [String: AMQPFieldValue]) {
         var sections = AMQP10Properties()
         func string(_ value: String?) -> AMQP10Value { value.map(AMQP10Value.string) ?? .null }
         sections.messageId = string(properties.messageId)
@@ -35,13 +38,12 @@ package enum AMQP10Egress {
         sections.correlationId = string(properties.correlationId)
         // content-type is a symbol in 1.0 (part 3, §3.2.4).
         sections.contentType = properties.contentType.map(AMQP10Value.symbol) ?? .null
-        var headers: [String: AMQPFieldValue] = [propertiesHeader: .binaryString(sections.encoded())]
+        table[propertiesHeader] = .binaryString(sections.encoded())
         // Never the 1.0 headers themselves, should a routed-on message still have them.
         let application = AMQP10ApplicationProperties(properties.headers) { !$0.hasPrefix("x-amqp-1.0-") }
         let size = application.entries.reduce(0) { size, entry in size + entry.key.utf8.count + (entry.value.text?.utf8.count ?? 0) }
         if size <= applicationPropertiesBudget {
-            headers[applicationPropertiesHeader] = .binaryString(application.encoded())
+            table[applicationPropertiesHeader] = .binaryString(application.encoded())
         }
-        return headers
     }
 }

@@ -38,13 +38,12 @@ package final class AMQPQueueTransport: OutboundTransport {
             case .endpoint: continue
             }
             let properties = batch[index].properties
-            // Everything hubd publishes is readable by AMQP 1.0 consumers too (AMQP10Egress).
-            let sections = AMQP10Egress.headers(for: properties, to: queue)
-            // Sized for both at once: a table the size of the headers would be rehashed whole
-            // to take the two sections.
-            var headers = [String: AMQPFieldValue](minimumCapacity: properties.headers.count + sections.count)
+            // Sized for the headers and the two 1.0 sections: a table the size of the headers
+            // would be rehashed whole to take them.
+            var headers = [String: AMQPFieldValue](minimumCapacity: properties.headers.count + 2)
             for (name, value) in properties.headers { headers[name] = .string(value) }
-            headers.merge(sections) { _, section in section }
+            // Everything hubd publishes is readable by AMQP 1.0 consumers too (AMQP10Egress).
+            AMQP10Egress.addHeaders(for: properties, to: queue, into: &headers)
             positions.append(index)
             messages.append(AMQPOutboundMessage(
                 // A queue must exist (a return is "receiver queue missing"); an exchange may

@@ -79,7 +79,8 @@ package final class AMQPSubmissionSource: SubmissionSource {
 
     static func submission(_ delivery: AMQPDelivery, origin: SubmissionOrigin = .amqp) -> Submission {
         let properties = delivery.properties
-        var headers = [String: String](minimumCapacity: properties.headers.count)
+        var headers = MessageHeaders()
+        headers.reserveCapacity(properties.headers.count)
         for (name, value) in properties.headers {
             if let text = Self.text(value) { headers[name] = text }
         }

@@ -8,30 +8,31 @@ enum DeliveryProperties {
         submitted: MessageProperties, message: DialogMessage, sender: CommunicationParty,
         fromHerId: Int, toHerId: Int, messageId: String
     ) -> MessageProperties {
-        // Room for every header set below: growing the table on the way rehashed it twice.
-        var headers = [String: String](minimumCapacity: 16)
-        headers[HeaderName.fromHerId] = String(fromHerId)
-        headers[HeaderName.toHerId] = String(toHerId)
-        headers[HeaderName.messageType] = message.messageFunction
-        headers[HeaderName.schemaNamespace] = message.schemaNamespace
-        headers[HeaderName.applicationTimeStamp] = submitted.headers[HeaderName.applicationTimeStamp]
-        if let cpaId = submitted.headers[HeaderName.cpaId], !cpaId.isEmpty {
-            headers[HeaderName.cpaId] = cpaId
-        }
-        headers[HeaderName.senderLevel1] = message.sender.level1.map(String.init)
-        headers[HeaderName.senderLevel2] = message.sender.level2.map(String.init)
-        headers[HeaderName.receiverLevel1] = message.receiver.level1.map(String.init)
-        headers[HeaderName.receiverLevel2] = message.receiver.level2.map(String.init)
+        // Set in name order (upper case before lower), so that each is appended to the list.
+        var headers = MessageHeaders()
+        headers.reserveCapacity(16)
         switch message {
         case .msgHead(let info):
             headers[HeaderName.msgId] = info.msgId
-            headers[HeaderName.refToParent] = info.refToParent
             headers[HeaderName.refToConversation] = info.refToConversation
+            headers[HeaderName.refToParent] = info.refToParent
         case .appRec(let info):
             headers[HeaderName.msgId] = info.id
             headers[HeaderName.originalMsgId] = info.originalMsgId
             headers[HeaderName.originalMsgType] = info.originalMsgType
         }
+        headers[HeaderName.schemaNamespace] = message.schemaNamespace
+        headers[HeaderName.messageType] = message.messageFunction
+        headers[HeaderName.receiverLevel1] = message.receiver.level1.map(String.init)
+        headers[HeaderName.receiverLevel2] = message.receiver.level2.map(String.init)
+        headers[HeaderName.senderLevel1] = message.sender.level1.map(String.init)
+        headers[HeaderName.senderLevel2] = message.sender.level2.map(String.init)
+        headers[HeaderName.applicationTimeStamp] = submitted.headers[HeaderName.applicationTimeStamp]
+        if let cpaId = submitted.headers[HeaderName.cpaId], !cpaId.isEmpty {
+            headers[HeaderName.cpaId] = cpaId
+        }
+        headers[HeaderName.fromHerId] = String(fromHerId)
+        headers[HeaderName.toHerId] = String(toHerId)
         return MessageProperties(
             messageId: messageId,
             correlationId: nonEmpty(submitted.correlationId) ?? messageId,

@@ -52,7 +52,7 @@ package struct ErrorMessageFactory: Sendable {
     package func notice(for original: Original, rejection: Rejection, now: Date) -> NewMessage {
         let stamp = Timestamp.format(now)
         let messageId = RandomID.make()
-        var headers = [
+        var headers: MessageHeaders = [
             // Sent "from" the original receiver when it was named, else from the hub itself.
             HeaderName.fromHerId: original.toHerIdText ?? String(hubHerId),
             HeaderName.toHerId: original.fromHerIdText,

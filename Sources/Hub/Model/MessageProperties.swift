@@ -11,12 +11,12 @@ package struct MessageProperties: Sendable, Equatable, Codable {
     package var type: String?
     /// Milliseconds, as AMQP's `expiration` property carries it.
     package var expiration: String?
-    package var headers: [String: String]
+    package var headers: MessageHeaders
 
     package init(
         messageId: String? = nil, correlationId: String? = nil, replyTo: String? = nil,
         contentType: String? = nil, type: String? = nil, expiration: String? = nil,
-        headers: [String: String] = [:]
+        headers: MessageHeaders = [:]
     ) {
         self.messageId = messageId
         self.correlationId = correlationId
@@ -44,11 +44,13 @@ extension MessageProperties {
         masked.type = type.map(NationalIdMask.mask)
         masked.expiration = expiration.map(NationalIdMask.mask)
         if headers.contains(where: { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }) {
-            masked.headers = Dictionary(
-                headers.sorted { $0.key < $1.key }.map { (NationalIdMask.mask($0.key), NationalIdMask.mask($0.value)) },
-                // Two names that differ only in a masked number become one header: the first
-                // in name order, so the same headers always mask the same way.
-                uniquingKeysWith: { first, _ in first })
+            masked.headers = MessageHeaders()
+            // Two names that differ only in a masked number become one header: the first in
+            // name order, so the same headers always mask the same way.
+            for (name, value) in headers {
+                let maskedName = NationalIdMask.mask(name)
+                if masked.headers[maskedName] == nil { masked.headers[maskedName] = NationalIdMask.mask(value) }
+            }
         }
         return masked
     }
@@ -69,10 +71,10 @@ extension MessageProperties {
         func short(_ value: String?) -> String? {
             value.map { LogSafe.cut(LogSafe.text($0, limit: 255), toBytes: 255) }
         }
-        var copied: [String: String] = [:]
+        var copied = MessageHeaders()
         var bytes = 0
         var dropped = 0
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in headers {
             let safeName = LogSafe.cut(LogSafe.text(name, limit: 100), toBytes: 255)
             let safeValue = LogSafe.text(value, limit: Self.deadLetterCopyValueLimit)
             let size = safeName.utf8.count + safeValue.utf8.count + 6

@@ -20,8 +20,8 @@ package enum PropertiesCodec {
         appendOptional(properties.type, to: &bytes)
         appendOptional(properties.expiration, to: &bytes)
         appendLength(properties.headers.count, to: &bytes)
-        // Sorted, so equal properties always store as equal bytes.
-        for (name, value) in properties.headers.sorted(by: { $0.key < $1.key }) {
+        // In name order, as the headers keep them, so equal properties always store as equal bytes.
+        for (name, value) in properties.headers {
             append(name, to: &bytes)
             append(value, to: &bytes)
         }
@@ -37,8 +37,9 @@ package enum PropertiesCodec {
             let replyTo = try reader.optionalString(), contentType = try reader.optionalString()
             let type = try reader.optionalString(), expiration = try reader.optionalString()
             let count = try reader.length()
-            var headers: [String: String] = [:]
-            headers.reserveCapacity(count)
+            var headers = MessageHeaders()
+            // Every header takes two bytes at the least: a corrupt count asks for no more room than that.
+            headers.reserveCapacity(min(count, raw.count / 2))
             for _ in 0..<count {
                 let name = try reader.string()
                 headers[name] = try reader.string()

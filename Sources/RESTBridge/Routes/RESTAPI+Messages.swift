@@ -58,7 +58,7 @@ extension RESTAPI {
     /// again for the same document, 409 for another document with the same id, 400 for a refusal.
     func submit(_ document: [UInt8], from sender: Int, to receiver: Int, contentType: String, function: String?) async throws -> Response {
         let messageId = RandomID.make()
-        var headers = [
+        var headers: MessageHeaders = [
             HeaderName.fromHerId: String(sender), HeaderName.toHerId: String(receiver),
             HeaderName.applicationTimeStamp: Timestamp.format(Date()),
         ]

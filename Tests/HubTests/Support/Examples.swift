@@ -37,7 +37,7 @@ enum Examples {
     /// A submission as it comes off the queue.
     static func submission(
         _ body: String, from: String? = String(portal), to: String? = String(register),
-        messageId: String? = UUID().uuidString.lowercased(), type: String? = nil, headers extra: [String: String] = [:]
+        messageId: String? = UUID().uuidString.lowercased(), type: String? = nil, headers extra: MessageHeaders = [:]
     ) -> Submission {
         var headers = extra
         headers[HeaderName.fromHerId] = from
