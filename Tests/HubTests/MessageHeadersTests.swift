@@ -29,7 +29,8 @@ import Testing
         #expect(forwards.dictionary == Dictionary(uniqueKeysWithValues: pairs))
         #expect(forwards != MessageHeaders(pairs.dropLast()))
         // A name given twice keeps its last value, as a dictionary's assignment would.
-        #expect(MessageHeaders([(key: "a", value: "1"), (key: "a", value: "2")]) == ["a": "2"])
+        #expect(MessageHeaders([(key: "a", value: "1"), (key: "b", value: "x"), (key: "a", value: "2"), (key: "a", value: "3")]) == ["a": "3", "b": "x"])
+        #expect(MessageHeaders([(key: "a", value: "1"), (key: "b", value: "x"), (key: "a", value: "2")]).values == ["2", "x"])
     }
 
     @Test func codesAsTheObjectItWas() throws {

@@ -79,16 +79,16 @@ package final class AMQPSubmissionSource: SubmissionSource {
 
     static func submission(_ delivery: AMQPDelivery, origin: SubmissionOrigin = .amqp) -> Submission {
         let properties = delivery.properties
-        var headers = MessageHeaders()
+        var headers: [MessageHeaders.Element] = []
         headers.reserveCapacity(properties.headers.count)
         for (name, value) in properties.headers {
-            if let text = Self.text(value) { headers[name] = text }
+            if let text = Self.text(value) { headers.append((key: name, value: text)) }
         }
         return Submission(
             properties: MessageProperties(
                 messageId: properties.messageId, correlationId: properties.correlationId, replyTo: properties.replyTo,
                 contentType: properties.contentType, type: properties.type, expiration: properties.expiration,
-                headers: headers),
+                headers: MessageHeaders(headers)),
             body: delivery.body,
             settlement: SettlementToken(sequence: delivery.deliveryTag, epoch: delivery.epoch), origin: origin)
     }

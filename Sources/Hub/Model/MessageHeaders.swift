@@ -25,17 +25,27 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
     package init() { entries = [] }
 
     /// The headers of `elements`; where a name comes twice, its last value counts.
+    ///
+    /// Sorted once, not inserted one by one: a delivery can carry thousands of headers in any
+    /// order, and inserting each in place would move the list's tail every time.
     package init<Elements: Sequence>(_ elements: Elements) where Elements.Element == Element {
+        var sorted = Array(elements)
+        // Stable: of the entries with one name, the last given stays last.
+        sorted.sort { $0.key < $1.key }
         entries = []
-        entries.reserveCapacity(elements.underestimatedCount)
-        for (name, value) in elements { self[name] = value }
+        entries.reserveCapacity(sorted.count)
+        for entry in sorted {
+            if let last = entries.last, last.key == entry.key {
+                entries[entries.count - 1].value = entry.value
+            } else {
+                entries.append(entry)
+            }
+        }
     }
 
     /// The headers of the literal; where a name comes twice, its last value counts.
     package init(dictionaryLiteral elements: (String, String)...) {
-        entries = []
-        entries.reserveCapacity(elements.count)
-        for (name, value) in elements { self[name] = value }
+        self.init(elements.lazy.map { (key: $0.0, value: $0.1) })
     }
 
     /// The value of the header `name`; nil when there is none. Setting nil removes it.

@@ -44,13 +44,10 @@ extension MessageProperties {
         masked.type = type.map(NationalIdMask.mask)
         masked.expiration = expiration.map(NationalIdMask.mask)
         if headers.contains(where: { NationalIdMask.hasElevenDigitRun($0.key) || NationalIdMask.hasElevenDigitRun($0.value) }) {
-            masked.headers = MessageHeaders()
             // Two names that differ only in a masked number become one header: the first in
-            // name order, so the same headers always mask the same way.
-            for (name, value) in headers {
-                let maskedName = NationalIdMask.mask(name)
-                if masked.headers[maskedName] == nil { masked.headers[maskedName] = NationalIdMask.mask(value) }
-            }
+            // name order (given last, so it is the one kept), so the same headers always mask
+            // the same way.
+            masked.headers = MessageHeaders(headers.reversed().lazy.map { (key: NationalIdMask.mask($0.key), value: NationalIdMask.mask($0.value)) })
         }
         return masked
     }
@@ -71,24 +68,27 @@ extension MessageProperties {
         func short(_ value: String?) -> String? {
             value.map { LogSafe.cut(LogSafe.text($0, limit: 255), toBytes: 255) }
         }
-        var copied = MessageHeaders()
+        // Collected, then made headers at once: escaping can change the names' order.
+        var copied: [MessageHeaders.Element] = []
+        var names = Set<String>()
         var bytes = 0
         var dropped = 0
         for (name, value) in headers {
             let safeName = LogSafe.cut(LogSafe.text(name, limit: 100), toBytes: 255)
             let safeValue = LogSafe.text(value, limit: Self.deadLetterCopyValueLimit)
             let size = safeName.utf8.count + safeValue.utf8.count + 6
-            guard copied[safeName] == nil, bytes + size <= Self.deadLetterCopyHeaderBytes else {
+            guard !names.contains(safeName), bytes + size <= Self.deadLetterCopyHeaderBytes else {
                 dropped += 1
                 continue
             }
-            copied[safeName] = safeValue
+            names.insert(safeName)
+            copied.append((key: safeName, value: safeValue))
             bytes += size
         }
-        if dropped > 0 { copied[HeaderName.deadLetterHeadersLeftOut] = String(dropped) }
+        if dropped > 0 { copied.append((key: HeaderName.deadLetterHeadersLeftOut, value: String(dropped))) }
         return MessageProperties(
             // The dead letter's own message id is safe already (`SubmissionFields.displayMessageId`).
             messageId: messageId.map { LogSafe.cut($0, toBytes: 255) }, correlationId: short(correlationId), replyTo: short(replyTo),
-            contentType: short(contentType), type: function, expiration: nil, headers: copied)
+            contentType: short(contentType), type: function, expiration: nil, headers: MessageHeaders(copied))
     }
 }

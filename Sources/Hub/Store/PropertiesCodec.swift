@@ -37,16 +37,16 @@ package enum PropertiesCodec {
             let replyTo = try reader.optionalString(), contentType = try reader.optionalString()
             let type = try reader.optionalString(), expiration = try reader.optionalString()
             let count = try reader.length()
-            var headers = MessageHeaders()
+            var headers: [MessageHeaders.Element] = []
             // Every header takes two bytes at the least: a corrupt count asks for no more room than that.
             headers.reserveCapacity(min(count, raw.count / 2))
             for _ in 0..<count {
                 let name = try reader.string()
-                headers[name] = try reader.string()
+                headers.append((key: name, value: try reader.string()))
             }
             return MessageProperties(
                 messageId: messageId, correlationId: correlationId, replyTo: replyTo, contentType: contentType,
-                type: type, expiration: expiration, headers: headers)
+                type: type, expiration: expiration, headers: MessageHeaders(headers))
         }
     }
 
