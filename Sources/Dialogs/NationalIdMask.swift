@@ -39,7 +39,9 @@ package enum NationalIdMask {
     package static func hasElevenDigitRun(_ text: String) -> Bool {
         // Every header of every message passes here: a native string is read in place, which
         // iterating `utf8` did not compile to (0.8 % of hubd's CPU in the steady state).
-        text.utf8.withContiguousStorageIfAvailable { hasElevenDigitRun(in: $0) } ?? hasElevenDigitRun(in: Array(text.utf8))
+        // Most names and values are shorter than a number (`count` is stored for native strings).
+        guard text.utf8.count >= 11 else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { hasElevenDigitRun(in: $0) } ?? hasElevenDigitRun(in: Array(text.utf8))
     }
 
     private static func hasElevenDigitRun(in bytes: some Sequence<UInt8>) -> Bool {
