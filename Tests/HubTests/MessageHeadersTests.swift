@@ -23,11 +23,11 @@ import Testing
     @Test func isTheSameWhateverOrderItWasBuiltIn() {
         let pairs = (0..<40).map { (key: "h\($0 * 7919 % 40)", value: "v\($0)") }
         let forwards = MessageHeaders(pairs)
-        let backwards = MessageHeaders(pairs.reversed())
+        let backwards = MessageHeaders(Array(pairs.reversed()))
         #expect(forwards == backwards)
         #expect(forwards.keys == forwards.keys.sorted())
         #expect(forwards.dictionary == Dictionary(uniqueKeysWithValues: pairs))
-        #expect(forwards != MessageHeaders(pairs.dropLast()))
+        #expect(forwards != MessageHeaders(Array(pairs.dropLast())))
         // A name given twice keeps its last value, as a dictionary's assignment would.
         #expect(MessageHeaders([(key: "a", value: "1"), (key: "b", value: "x"), (key: "a", value: "2"), (key: "a", value: "3")]) == ["a": "3", "b": "x"])
         #expect(MessageHeaders([(key: "a", value: "1"), (key: "b", value: "x"), (key: "a", value: "2")]).values == ["2", "x"])

@@ -27,9 +27,10 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
     /// The headers of `elements`; where a name comes twice, its last value counts.
     ///
     /// Sorted once, not inserted one by one: a delivery can carry thousands of headers in any
-    /// order, and inserting each in place would move the list's tail every time.
-    package init<Elements: Sequence>(_ elements: Elements) where Elements.Element == Element {
-        var sorted = Array(elements)
+    /// order, and inserting each in place would move the list's tail every time. An array, not
+    /// any sequence: a generic initialiser called from another module runs unspecialised.
+    package init(_ elements: [Element]) {
+        var sorted = elements
         // Stable: of the entries with one name, the last given stays last.
         sorted.sort { $0.key < $1.key }
         entries = []
@@ -45,7 +46,7 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
 
     /// The headers of the literal; where a name comes twice, its last value counts.
     package init(dictionaryLiteral elements: (String, String)...) {
-        self.init(elements.lazy.map { (key: $0.0, value: $0.1) })
+        self.init(elements.map { (key: $0.0, value: $0.1) })
     }
 
     /// The value of the header `name`; nil when there is none. Setting nil removes it.
@@ -84,6 +85,10 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
     /// The headers as a dictionary, for APIs that take one.
     package var dictionary: [String: String] { Dictionary(entries, uniquingKeysWith: { _, last in last }) }
 
+    /// The list's own iterator: loops in other modules then step through an array they can
+    /// specialise, instead of calling this collection's subscript through its conformance.
+    package func makeIterator() -> IndexingIterator<[Element]> { entries.makeIterator() }
+
     package var startIndex: Int { entries.startIndex }
     package var endIndex: Int { entries.endIndex }
     package subscript(position: Int) -> Element { entries[position] }
@@ -110,7 +115,7 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
 extension MessageHeaders: Codable {
     /// Encoded as the object (dictionary) it used to be, so stored and exchanged JSON stays as it was.
     package init(from decoder: any Decoder) throws {
-        self.init(try [String: String](from: decoder))
+        self.init(Array(try [String: String](from: decoder)))
     }
 
     package func encode(to encoder: any Encoder) throws {

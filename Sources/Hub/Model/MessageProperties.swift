@@ -47,7 +47,7 @@ extension MessageProperties {
             // Two names that differ only in a masked number become one header: the first in
             // name order (given last, so it is the one kept), so the same headers always mask
             // the same way.
-            masked.headers = MessageHeaders(headers.reversed().lazy.map { (key: NationalIdMask.mask($0.key), value: NationalIdMask.mask($0.value)) })
+            masked.headers = MessageHeaders(headers.reversed().map { (key: NationalIdMask.mask($0.key), value: NationalIdMask.mask($0.value)) })
         }
         return masked
     }
