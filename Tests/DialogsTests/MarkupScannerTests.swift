@@ -89,4 +89,24 @@ struct MarkupScannerTests {
         #expect(report.statistics == MarkupScanner.Statistics(
             nodes: 72, depth: 7, attributesPerElement: 3, namespaceDeclarationsInScope: 2, distinctNames: 44))
     }
+
+    @Test("Hashes remembered from earlier scans change no count")
+    func rememberedHashes() throws {
+        func distinctNames(_ text: String) throws -> Int {
+            try Array(text.utf8).withUnsafeBufferPointer { buffer throws(DialogError) in
+                try MarkupScanner.scan(buffer, upTo: buffer.count, limits: .defaults).statistics.distinctNames
+            }
+        }
+        // Names of every length around the remembered ones' limit, each twice, with one-byte
+        // differences at either end; scanned again, the memory (and its memo) is the pool's.
+        let names = (1...30).flatMap { length in
+            [String(repeating: "a", count: length), "b" + String(repeating: "a", count: length - 1),
+             String(repeating: "a", count: length - 1) + "b"]
+        }
+        let body = "<r>" + (names + names).map { "<\($0)/>" }.joined() + "</r>"
+        let expected = Set(names + ["r"]).count
+        for _ in 0..<3 { #expect(try distinctNames(body) == expected) }
+        // The same names in another body are counted as new there.
+        #expect(try distinctNames("<r>" + names.prefix(10).map { "<\($0)/>" }.joined() + "</r>") == Set(names.prefix(10) + ["r"]).count)
+    }
 }

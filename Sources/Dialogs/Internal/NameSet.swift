@@ -9,7 +9,8 @@ internal import Darwin
 ///
 /// Only hashes are kept, made with the standard library's `Hasher`: SipHash with a seed
 /// chosen per process, so a sender cannot craft names that collide here and slip more
-/// distinct names past the count than it shows. The set also remembers where in the body it
+/// distinct names past the count than it shows (`ScanMemory.hash`, which remembers the hashes
+/// of short strings from one scan to the next). The set also remembers where in the body it
 /// last saw a few strings, so it must not outlive the body it is counting.
 ///
 /// Its tables are a `ScanMemory`'s, which must be empty (as `ScanMemory.take()` gives it) and
@@ -47,9 +48,7 @@ struct NameSet: ~Copyable {
     }
 
     private mutating func insertHashed(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var hasher = Hasher()
-        hasher.combine(bytes: bytes)
-        let hash = hasher.finalize()
+        let hash = memory.hash(bytes)
         let key = hash == 0 ? 1 : hash
         var index = key & (slots.count - 1)
         while slots[index] != 0 {
