@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "Hub", "PostgresStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // What AMQPBridgeTests and IntegrationTests share (test targets cannot depend on each

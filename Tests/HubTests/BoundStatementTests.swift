@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 @testable import Hub
 import Testing
 
@@ -69,6 +70,30 @@ struct BoundStatementTests {
             let misuse = #expect(throws: DatabaseError.self) { try insertTooFew() }
             #expect(misuse?.resultCode == .SQLITE_MISUSE)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 2)
+        }
+    }
+
+    /// A value SQLite refuses to bind (here too long) would be NULL: the statement throws
+    /// SQLite's code instead of writing it, and stays usable.
+    @Test func aValueSQLiteRefusesIsAnErrorNotANull() throws {
+        try queue.write { db in
+            func insert(_ text: String) throws {
+                var insert = try BoundStatement(db.cachedStatement(sql: Self.insert))
+                insert.bind(1)
+                insert.bind(2.0)
+                insert.bind(text)
+                insert.bind(blob: [UInt8]())
+                insert.bind(text)
+                try insert.execute()
+            }
+            let previous = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 16)
+            let error = #expect(throws: DatabaseError.self) { try insert(String(repeating: "x", count: 17)) }
+            #expect(error?.resultCode == .SQLITE_TOOBIG)
+            #expect(error?.message?.contains("value 3 not bound") == true)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 0)
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, previous)
+            try insert(String(repeating: "x", count: 17))
+            #expect(try String.fetchOne(db, sql: "SELECT s FROM t") == String(repeating: "x", count: 17))
         }
     }
 

@@ -24,6 +24,8 @@ struct BoundStatement: ~Copyable {
     private let statement: Statement
     private let handle: SQLiteStatement
     private var bound: Int32 = 0
+    /// The first bind SQLite refused (too big, out of memory): the value would be NULL.
+    private var refused: (code: Int32, parameter: Int32)?
 
     /// Takes `statement` for one execution, from its start and with no values bound.
     init(_ statement: Statement) {
@@ -35,44 +37,46 @@ struct BoundStatement: ~Copyable {
 
     mutating func bind(_ value: Int?) {
         bound += 1
-        if let value { sqlite3_bind_int64(handle, bound, Int64(value)) } else { sqlite3_bind_null(handle, bound) }
+        check(value.map { sqlite3_bind_int64(handle, bound, Int64($0)) } ?? sqlite3_bind_null(handle, bound))
     }
 
     mutating func bind(_ value: Int64) {
         bound += 1
-        sqlite3_bind_int64(handle, bound, value)
+        check(sqlite3_bind_int64(handle, bound, value))
     }
 
     mutating func bind(_ value: Double?) {
         bound += 1
-        if let value { sqlite3_bind_double(handle, bound, value) } else { sqlite3_bind_null(handle, bound) }
+        check(value.map { sqlite3_bind_double(handle, bound, $0) } ?? sqlite3_bind_null(handle, bound))
     }
 
     mutating func bind(_ value: String?) {
         bound += 1
-        guard var value else {
-            sqlite3_bind_null(handle, bound)
-            return
-        }
-        value.withUTF8 { utf8 in
-            guard let start = utf8.baseAddress else {
-                // An empty string has no buffer; a null pointer would bind NULL.
-                sqlite3_bind_text(handle, bound, "", 0, Self.transient)
-                return
-            }
-            _ = start.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+        guard var value else { return check(sqlite3_bind_null(handle, bound)) }
+        let code = value.withUTF8 { utf8 in
+            // An empty string has no buffer; a null pointer would bind NULL.
+            guard let start = utf8.baseAddress else { return sqlite3_bind_text(handle, bound, "", 0, Self.transient) }
+            return start.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
                 sqlite3_bind_text64(handle, bound, text, UInt64(utf8.count), Self.transient, UInt8(SQLITE_UTF8))
             }
         }
+        check(code)
     }
 
     mutating func bind(blob: some ContiguousBytes) {
         bound += 1
-        blob.withUnsafeBytes { bytes in
+        let code = blob.withUnsafeBytes { bytes in
             // An empty array has no buffer; a null pointer would bind NULL.
-            guard let start = bytes.baseAddress else { return _ = sqlite3_bind_zeroblob(handle, bound, 0) }
-            sqlite3_bind_blob64(handle, bound, start, UInt64(bytes.count), Self.transient)
+            guard let start = bytes.baseAddress else { return sqlite3_bind_zeroblob(handle, bound, 0) }
+            return sqlite3_bind_blob64(handle, bound, start, UInt64(bytes.count), Self.transient)
         }
+        check(code)
+    }
+
+    /// Keeps the first refusal, which `execute()` and `isTrue()` then throw: a parameter SQLite
+    /// would not take is left NULL, and must not be written so.
+    private mutating func check(_ code: Int32) {
+        if code != SQLITE_OK, refused == nil { refused = (code, bound) }
     }
 
     /// Runs the statement to its end.
@@ -94,9 +98,15 @@ struct BoundStatement: ~Copyable {
     }
 
     /// The statements are the store's own, so a wrong count is a defect; it must still never
-    /// run with a parameter left unbound, which SQLite would take as NULL.
+    /// run with a parameter left unbound, or one SQLite refused, which it would take as NULL.
     private func checkBindings() throws {
         let expected = sqlite3_bind_parameter_count(handle)
+        if let refused {
+            sqlite3_clear_bindings(handle)
+            let reason = sqlite3_errstr(refused.code).map { String(cString: $0) } ?? "error \(refused.code)"
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: refused.code), message: "value \(refused.parameter) not bound: \(reason)", sql: statement.sql)
+        }
         guard bound == expected else {
             sqlite3_clear_bindings(handle)
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(bound) values bound, \(expected) expected", sql: statement.sql)
