@@ -33,6 +33,21 @@ import Testing
         #expect(MessageHeaders([(key: "a", value: "1"), (key: "b", value: "x"), (key: "a", value: "2")]).values == ["2", "x"])
     }
 
+    @Test func manyHeadersInAnyOrderKeepTheLastValueOfEachName() {
+        // Past the sizes a sort handles by insertion, so that the merging passes keep the
+        // order of equal names too.
+        var given: [MessageHeaders.Element] = []
+        for round in 0..<5 {
+            for name in (0..<500).shuffled() { given.append((key: "h\(name)", value: "\(round)")) }
+        }
+        given.append((key: "h7", value: "last"))
+        let headers = MessageHeaders(given)
+        #expect(headers.count == 500)
+        #expect(headers.keys == headers.keys.sorted())
+        #expect(headers.values.filter { $0 == "4" }.count == 499)
+        #expect(headers["h7"] == "last")
+    }
+
     @Test func codesAsTheObjectItWas() throws {
         let headers: MessageHeaders = ["b": "2", "a": "1"]
         let json = try JSONEncoder().encode(headers)

@@ -6,7 +6,7 @@
 /// written again as an AMQP 1.0 section. A dictionary hashed every name (SipHash) and
 /// allocated a table each time, and the store and the 1.0 section sorted the names to write
 /// them; in name order from the start, the store and the section write them as they stand,
-/// and a table decoded in order is built by appending.
+/// and headers that arrive in order (as the store gives them back) cost the sort one pass.
 ///
 /// It reads like the dictionary it replaces: a literal, a subscript by name that removes the
 /// header when set to nil, and `(key:, value:)` elements, in name order.
@@ -98,9 +98,9 @@ package struct MessageHeaders: Sendable, Equatable, RandomAccessCollection, Expr
             && zip(left.entries, right.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
-    /// Where `name` is, or where it would go to keep the order. Headers usually arrive in
-    /// name order (the store writes them so), so a name after the last one is appended
-    /// without a search.
+    /// Where `name` is, or where it would go to keep the order. Headers set one by one usually
+    /// come in name order (the delivery properties are set so), so a name after the last one
+    /// is appended without a search.
     private func position(of name: String) -> (index: Int, found: Bool) {
         guard let last = entries.last, name <= last.key else { return (entries.count, false) }
         var low = 0, high = entries.count
