@@ -21,6 +21,17 @@ struct BoundStatementTests {
 
     static let insert = "INSERT INTO t (n, r, s, b, u) VALUES (?, ?, ?, ?, ?)"
 
+    /// Inserts a row with the text `s` and the unique `u` through a `BoundStatement`.
+    static func insert(s: String, u: String, db: Database) throws {
+        var insert = try BoundStatement(db.cachedStatement(sql: Self.insert))
+        insert.bind(1)
+        insert.bind(2.0)
+        insert.bind(s)
+        insert.bind(blob: [UInt8]())
+        insert.bind(u)
+        try insert.execute()
+    }
+
     @Test func bindsValuesAsGRDBDoesAndTellsNullFromEmpty() throws {
         try queue.write { db in
             for (n, r, s, b, u) in [(Int?(7), Double?(1.5), String?("æøå"), [UInt8]([0, 1, 2]), "a"), (nil, nil, nil, [], "b"), (0, 0, "", [], "c")] {
@@ -45,15 +56,7 @@ struct BoundStatementTests {
 
     @Test func failsAsGRDBDoesAndStaysUsable() throws {
         try queue.write { db in
-            func insert(_ unique: String) throws {
-                var insert = try BoundStatement(db.cachedStatement(sql: Self.insert))
-                insert.bind(1)
-                insert.bind(2.0)
-                insert.bind("s")
-                insert.bind(blob: [UInt8]())
-                insert.bind(unique)
-                try insert.execute()
-            }
+            func insert(_ unique: String) throws { try Self.insert(s: "s", u: unique, db: db) }
             try insert("x")
             let error = #expect(throws: DatabaseError.self) { try insert("x") }
             #expect(error?.resultCode == .SQLITE_CONSTRAINT)
@@ -77,15 +80,7 @@ struct BoundStatementTests {
     /// SQLite's code instead of writing it, and stays usable.
     @Test func aValueSQLiteRefusesIsAnErrorNotANull() throws {
         try queue.write { db in
-            func insert(_ text: String) throws {
-                var insert = try BoundStatement(db.cachedStatement(sql: Self.insert))
-                insert.bind(1)
-                insert.bind(2.0)
-                insert.bind(text)
-                insert.bind(blob: [UInt8]())
-                insert.bind(text)
-                try insert.execute()
-            }
+            func insert(_ text: String) throws { try Self.insert(s: text, u: text, db: db) }
             let previous = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 16)
             let error = #expect(throws: DatabaseError.self) { try insert(String(repeating: "x", count: 17)) }
             #expect(error?.resultCode == .SQLITE_TOOBIG)
