@@ -115,10 +115,20 @@ import Testing
                 submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue))
             }
             try await TestCluster.stopPostgres()
+            // What /readyz last said, for a failure to show why it never said "not ready".
+            var lastAnswer = "no request finished"
+            let started = ContinuousClock.now
             let away = await eventually(timeout: .seconds(30)) {
-                (try? await hub.request("GET", "/readyz", token: nil).status).map { $0 != 200 } ?? false
+                do {
+                    let answer = try await hub.request("GET", "/readyz", token: nil)
+                    lastAnswer = "\(answer.status) \(answer.text) after \(ContinuousClock.now - started)"
+                    return answer.status != 200
+                } catch {
+                    lastAnswer = "request failed after \(ContinuousClock.now - started): \(error)"
+                    return false
+                }
             }
-            #expect(away, "/readyz stayed ready without PostgreSQL: \(hub.process.log.suffix(2000))")
+            #expect(away, "/readyz stayed ready without PostgreSQL; last answer: \(lastAnswer); \(hub.process.log.suffix(2000))")
             for index in 50..<150 {
                 submitted.append(try await probe.submitUntilConfirmed(template, tag: "outage-\(index)", to: parties.submitQueue))
             }
