@@ -21,12 +21,13 @@ package struct PostgresFailure: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether the same statement on the same input fails again: a data exception (class 22),
-    /// a constraint (23), a syntax or access rule (42) or an unsupported feature (0A). The rest
-    /// (connections, serialization failures and deadlocks, resources, a server shutting down)
-    /// is about the database and goes away.
+    /// a constraint (23), a syntax or access rule (42), an unsupported feature (0A) or a program
+    /// limit (54: a value too large for an index row, say). The rest (connections, serialization
+    /// failures and deadlocks, resources, a server shutting down) is about the database and goes
+    /// away.
     package var isPermanent: Bool {
         guard let sqlState else { return false }
-        return ["22", "23", "42", "0A"].contains(String(sqlState.prefix(2)))
+        return ["22", "23", "42", "0A", "54"].contains(String(sqlState.prefix(2)))
     }
 
     package var description: String {

@@ -95,4 +95,29 @@ import Testing
         #expect(letters.first?.reason.hasPrefix("the store refused it:") == true)
         #expect(letters.first?.reason.contains("poisoned row") == true)
     }
+
+    /// Regression: when the store also refused the dead letter's duplicate key (the raw
+    /// `message_id`, which PostgreSQL refuses with a NUL byte in it or too long for its index),
+    /// every fallback carried the same key and ingress was held for good. The last one goes
+    /// without it.
+    @Test func aDuplicateKeyTheStoreRefusesStillLeavesADeadLetter() async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.message_id LIKE 'poison%' AND NEW.kind = 'dialog'
+                BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;
+                CREATE TRIGGER poison_key BEFORE INSERT ON duplicate_key WHEN NEW.key LIKE 'dead:%poison%'
+                BEGIN SELECT RAISE(ABORT, 'poisoned key'); END
+                """)
+        }
+        let source = ListSource([[try submission(1, messageId: "poison-1"), try submission(2, messageId: "ok-2")]])
+        let ingress = try await pipeline(source)
+        await ingress.run(committed: { _ in }, shouldStop: { false })
+
+        #expect(source.settled.withLock { $0 } == [1, 2])
+        #expect(ingress.storeWritable)
+        #expect(try await store.reports(for: "ok-2").first?.history.map(\.status) == [.accepted])
+        let letters = try await store.deadLetters()
+        #expect(letters.map(\.messageId) == ["poison-1"])
+        #expect(letters.first?.reason.hasSuffix("(its content could not be kept)") == true, "\(letters)")
+    }
 }

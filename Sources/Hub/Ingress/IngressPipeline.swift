@@ -166,9 +166,14 @@ package final class IngressPipeline: Sendable {
             messageFunction: nil, reason: reason,
             properties: keepContent ? submission.properties : MessageProperties(messageId: messageId),
             body: keepContent ? submission.body : [])
-        // A redelivery (a crash before the acknowledgement) must not make a second one.
-        draft.duplicateKey = submission.properties.messageId.map {
-            DuplicateKey.deadLetter(fromHeader: headers[HeaderName.fromHerId], messageId: $0)
+        // A redelivery (a crash before the acknowledgement) must not make a second one. The last
+        // resort goes without the key: the key is the raw `message_id` and `fromHerId`, and may be
+        // what the store refused (a NUL byte, or more than PostgreSQL's index takes), which would
+        // hold ingress for good. A second content-less dead letter after a crash is the lesser harm.
+        if keepContent {
+            draft.duplicateKey = submission.properties.messageId.map {
+                DuplicateKey.deadLetter(fromHeader: headers[HeaderName.fromHerId], messageId: $0)
+            }
         }
         return draft
     }
