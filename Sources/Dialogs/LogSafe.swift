@@ -26,7 +26,9 @@ package enum LogSafe {
         for scalar in masked.unicodeScalars {
             if count >= limit {
                 output += "…"
-                break
+                // The cut may end a longer run of digits after exactly 11 of them, which
+                // masking the whole value left alone: masked again, now that it ends there.
+                return NationalIdMask.mask(output)
             }
             switch scalar {
             case "\n": output += "\\n"

@@ -65,7 +65,8 @@ struct SubmissionFields {
     /// escaped and cut to 255 bytes, which is what `hubd dead list` shows and replay takes.
     static func displayMessageId(_ raw: String?) -> String? {
         guard let raw else { return nil }
-        return isWellFormedMessageId(raw) ? raw : LogSafe.cut(LogSafe.text(raw, limit: 255), toBytes: 255)
+        // Masked again after the cut, which may end a longer run of digits after 11 of them.
+        return isWellFormedMessageId(raw) ? raw : NationalIdMask.mask(LogSafe.cut(LogSafe.text(raw, limit: 255), toBytes: 255))
     }
 
     /// C0 and C1 controls, DEL, and the line and paragraph separators: what no id or
