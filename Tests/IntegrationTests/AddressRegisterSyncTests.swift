@@ -108,6 +108,14 @@ import Testing
         #expect(shown.output.contains("E_SB_ASYNC:     \(parties.prefix)_10037007_async (inherited)"), "\(shown.output)")
         #expect(shown.output.contains("source:         AR sync from \(ar.url) (full export at event 100), "))
 
+        // A sequence number hubd could not go on from is refused, not stored.
+        ar.exportSequence = .max
+        let outOfRange = try hubd.command(["registry", "sync"])
+        #expect(outOfRange.status == 1)
+        #expect(outOfRange.error.contains("AR answered the sequence number \(Int64.max), outside 0 to"), "\(outOfRange.error)")
+        #expect(try hubd.command(["registry", "show", "10037008"]).output.contains("(full export at event 100)"))
+        ar.exportSequence = 100
+
         ar.down = true
         let failed = try hubd.command(["registry", "sync"])
         #expect(failed.status == 1)

@@ -35,6 +35,18 @@ import Testing
         #expect(hubd.log.contains("hubd exited cleanly"))
     }
 
+    /// A number past what hubd can use is refused where the configuration is read, naming the
+    /// setting and its range, instead of overflowing later and stopping hubd.
+    @Test func numbersOutOfRangeAreRefusedWhenTheConfigurationLoads() throws {
+        let parties = try TestParties()
+        for (name, value) in [("HUBD_BATCH_SIZE", "9223372036854775807"), ("HUBD_HTTP_REQUEST_TIMEOUT_SECONDS", "inf"),
+                              ("HUBD_RETRY_INITIAL_SECONDS", "1e16"), ("HUBD_PREFETCH", "0"), ("HUBD_MAX_MESSAGE_BYTES", "nan")] {
+            let refused = try HubdProcess(parties: parties, overrides: [name: value]).command(["dead", "list"])
+            #expect(refused.status == 1, "\(name)=\(value): \(refused.error)")
+            #expect(refused.error.contains(name) && refused.error.contains("must be a number from"), "\(refused.error)")
+        }
+    }
+
     @Test func registryShowAndImportErrors() throws {
         let parties = try TestParties()
         let hubd = try HubdProcess(parties: parties)
@@ -94,6 +106,9 @@ import Testing
         #expect(try hubd.command(["status"]).status == 2)
         #expect(try hubd.command(["registry", "show", "not-a-number"]).status == 2)
         #expect(try hubd.command(["no-such-command"]).status == 2)
+        // A lifetime past a year would overflow the token's `exp`: refused as bad usage.
+        let forever = try hubd.command(["auth", "token", "--her-id", "10037002", "--lifetime-seconds", "9223372036854775807"])
+        #expect(forever.status == 2 && forever.error.contains("--lifetime-seconds must be from 1 to"), "\(forever.error)")
         let unknown = try hubd.command(["status", "no-such-message"])
         #expect(unknown.status == 1)
         #expect(unknown.error == "hubd: no message with id no-such-message\n")

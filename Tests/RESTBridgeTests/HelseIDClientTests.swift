@@ -54,7 +54,7 @@ import Testing
     @Test func theNonceIsUsedTheTokenKeptUntilNearExpiryAndEveryCallProved() async throws {
         let clock = Clock()
         let key = try Self.keyFile(kid: "hubd-2026")
-        let endpoint = try TokenEndpointDouble(clientId: Self.clientId, clientKey: key, lifetime: 300, now: { clock.now })
+        let endpoint = try TokenEndpointDouble(clientId: Self.clientId, clientKey: key, lifetime: "300", now: { clock.now })
         try await endpoint.run { base in
             try await Self.withClient(keyFile: key, base: base, clock: clock) { helseID, _ in
                 let url = base + "/api/v1/event?fromSequenceNumber=1"
@@ -86,6 +86,24 @@ import Testing
                 #expect(try await helseID.credentials(method: "GET", url: url).authorization == "DPoP token-3")
                 #expect(endpoint.seen.nonceRequests == 2)
                 #expect(endpoint.seen.problems.isEmpty, "\(endpoint.seen.problems)")
+            }
+        }
+    }
+
+    /// An `expires_in` no clock can hold (HelseID's are minutes) is taken as a day, not
+    /// converted as it is, which stopped hubd.
+    @Test func aLifetimeTooLongForAnyClockIsTakenAsADay() async throws {
+        let clock = Clock()
+        let key = try Self.keyFile(kid: "hubd-2026")
+        let endpoint = try TokenEndpointDouble(clientId: Self.clientId, clientKey: key, lifetime: "1e19", now: { clock.now })
+        try await endpoint.run { base in
+            try await Self.withClient(keyFile: key, base: base, clock: clock) { helseID, _ in
+                let url = base + "/api/v1/event"
+                let first = try await helseID.credentials(method: "GET", url: url)
+                #expect(first.authorization == "DPoP token-1")
+                clock.advance(by: 86_400)
+                let renewed = try await helseID.credentials(method: "GET", url: url)
+                #expect(renewed.authorization == "DPoP token-2")
             }
         }
     }

@@ -32,7 +32,8 @@ final class TokenEndpointDouble: Sendable {
     let clientId: String
     let publicKey: ES256PublicKey
     let keyId: String?
-    let lifetime: Int
+    /// `expires_in` as it is written in the answer (JSON number text).
+    let lifetime: String
     /// What the double answers once with instead of a token, e.g. `invalid_client`.
     private let refusal: Mutex<String?>
     private let state = Mutex(Seen())
@@ -41,7 +42,7 @@ final class TokenEndpointDouble: Sendable {
 
     /// - Parameters:
     ///   - clientKey: the client's key file (a JWK as `DPoPKey.write(to:)` writes, maybe with a `kid`).
-    init(clientId: String, clientKey: URL, lifetime: Int = 300, refusal: String? = nil, now: @escaping @Sendable () -> Date) throws {
+    init(clientId: String, clientKey: URL, lifetime: String = "300", refusal: String? = nil, now: @escaping @Sendable () -> Date) throws {
         let jwk = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: clientKey))
         guard let x = jwk["x"], let y = jwk["y"] else { throw DoubleError("the client key has no x and y") }
         self.clientId = clientId

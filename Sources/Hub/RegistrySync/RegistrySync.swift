@@ -155,6 +155,10 @@ package final class RegistrySync: Sendable {
             }
         }
         while true {
+            // A position stored by a hubd that took any number AR gave: there is none after it.
+            guard sequence < Int64.max else {
+                throw .addressRegister(AddressRegisterError("the stored Address Register position \(sequence) is the largest there is: events cannot be followed from it"))
+            }
             let events: [AddressRegisterEvent]
             do {
                 events = try await client.events(from: sequence + 1, limit: settings.maxEvents)

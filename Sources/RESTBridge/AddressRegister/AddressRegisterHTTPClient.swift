@@ -44,7 +44,9 @@ package struct AddressRegisterHTTPClient: AddressRegisterClient {
     package func export() async throws(AddressRegisterError) -> AddressRegisterExport {
         let path = "/api/v1/communicationparty/export"
         let answer = try decode(ExportAnswer.self, try await call("GET", path), path: path)
-        return AddressRegisterExport(herIds: answer.communicationParties ?? [], lastSequenceNumber: answer.lastSequenceNumber ?? 0)
+        return AddressRegisterExport(
+            herIds: answer.communicationParties ?? [],
+            lastSequenceNumber: try Self.position(answer.lastSequenceNumber ?? 0, in: "GET \(path)"))
     }
 
     package func parties(_ herIds: [Int]) async throws(AddressRegisterError) -> [RegistryEntry] {
@@ -67,9 +69,19 @@ package struct AddressRegisterHTTPClient: AddressRegisterClient {
         let path = "/api/v1/event"
         let answer = try decode(
             EventsAnswer.self, try await call("GET", "\(path)?fromSequenceNumber=\(sequence)&maxEvents=\(limit)"), path: path)
-        return (answer.results ?? []).map {
-            AddressRegisterEvent(sequenceNumber: $0.sequenceNumber, herId: $0.herId, eventType: $0.eventType)
+        return try (answer.results ?? []).map { (event) throws(AddressRegisterError) in
+            AddressRegisterEvent(
+                sequenceNumber: try Self.position(event.sequenceNumber, in: "GET \(path)"), herId: event.herId, eventType: event.eventType)
         }
+    }
+
+    /// A sequence number AR gave, as a position hubd can store and go on from: the next poll asks
+    /// for the one after it, which past `Int64.max` would overflow and stop hubd at every start.
+    private static func position(_ number: Int64, in call: String) throws(AddressRegisterError) -> Int64 {
+        guard number >= 0, number < Int64.max else {
+            throw AddressRegisterError("\(call): AR answered the sequence number \(number), outside 0 to \(Int64.max - 1)")
+        }
+        return number
     }
 
     // MARK: HTTP

@@ -140,7 +140,9 @@ package final class HelseIDClient: Sendable {
             guard let answer, let value = answer.accessToken, !value.isEmpty else {
                 throw HelseIDError("HelseID answered HTTP \(status) without an access_token")
             }
-            let lifetime = answer.expiresIn ?? 300
+            // HelseID's tokens live minutes. A lifetime that is no positive number, or is over a
+            // day, is taken as 300 s or a day: any number in the answer then stays a usable time.
+            let lifetime = answer.expiresIn.flatMap { $0.isFinite && $0 > 0 ? min($0, 86_400) : nil } ?? 300
             let bound = answer.tokenType?.caseInsensitiveCompare("DPoP") == .orderedSame
             logger.info("HelseID token fetched", metadata: [
                 "client_id": "\(settings.clientId)", "expires_in": "\(Int(lifetime))", "token_type": "\(bound ? "DPoP" : "Bearer")",

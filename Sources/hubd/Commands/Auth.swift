@@ -27,6 +27,8 @@ struct Auth: AsyncParsableCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print an access token for the given HER-ids, signed with the key `hubd auth init` wrote.")
+        /// A year: longer would be no test token, and past `Int` it would overflow `exp`.
+        static let longestLifetime = 365 * 86_400
 
         @Option(help: "The directory `hubd auth init` wrote.") var dir = ".run/auth"
         @Option(name: .customLong("her-id"), help: "A HER-id the token acts for; repeat for more.") var herIds: [Int] = []
@@ -43,7 +45,9 @@ struct Auth: AsyncParsableCommand {
             guard herIds.allSatisfy({ HerId.parse(String($0)) != nil }) else {
                 throw ValidationError("every --her-id must be a HER-id (1 to 9 digits, above zero)")
             }
-            guard lifetimeSeconds > 0 else { throw ValidationError("--lifetime-seconds must be positive") }
+            guard lifetimeSeconds > 0, lifetimeSeconds <= Self.longestLifetime else {
+                throw ValidationError("--lifetime-seconds must be from 1 to \(Self.longestLifetime) (a year)")
+            }
         }
 
         func run() async throws {

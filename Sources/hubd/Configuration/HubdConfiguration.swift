@@ -76,6 +76,9 @@ struct HubdConfiguration {
     }
 
     /// Every key hubd reads, with what it is; `hubd` prints this list in its README as the reference.
+    /// The longest duration a setting takes, in seconds: ten years.
+    static let longestDuration: Double = 10 * 365 * 86_400
+
     static let keys: [(key: String, help: String)] = [
         ("amqp_url", "broker URL, amqp:// or amqps://"),
         ("database", "the store: a SQLite file, or a postgres://user:password@host:port/db URL (a fleet's shared database)"),
@@ -168,12 +171,16 @@ struct HubdConfiguration {
                 return herId
             }
         }
-        func number<T: LosslessStringConvertible & Comparable>(_ type: T.Type, minimum: T) throws -> T {
-            guard let parsed = T(value), parsed >= minimum else {
-                throw ConfigurationError("\(origin): \(key) must be a number of at least \(minimum), not '\(value)'")
+        // Bounded above as well: `inf`, `1e300` or Int.max would pass a lower bound and then
+        // overflow where hubd turns them into milliseconds or multiplies them, stopping it.
+        func number<T: LosslessStringConvertible & Comparable>(_ type: T.Type, minimum: T, maximum: T) throws -> T {
+            guard let parsed = T(value), parsed >= minimum, parsed <= maximum else {
+                throw ConfigurationError("\(origin): \(key) must be a number from \(minimum) to \(maximum), not '\(LogSafe.text(value))'")
             }
             return parsed
         }
+        func seconds(minimum: Double) throws -> Double { try number(Double.self, minimum: minimum, maximum: Self.longestDuration) }
+        func count(minimum: Int) throws -> Int { try number(Int.self, minimum: minimum, maximum: Int(Int32.max)) }
         switch key {
         case "amqp_url": amqpURL = value
         case "database":
@@ -188,7 +195,7 @@ struct HubdConfiguration {
             }
         case "registry": registry = value.isEmpty ? nil : value
         case "ar_url": arURL = value.isEmpty ? nil : value
-        case "ar_poll_seconds": arPollSeconds = try number(Double.self, minimum: 0.1)
+        case "ar_poll_seconds": arPollSeconds = try seconds(minimum: 0.1)
         case "ar_scope": arScope = value.isEmpty ? nil : value
         case "helseid_token_url": helseIDTokenURL = value.isEmpty ? nil : value
         case "helseid_client_id": helseIDClientId = value.isEmpty ? nil : value
@@ -200,7 +207,7 @@ struct HubdConfiguration {
             herId = parsed
         case "submit_queue": submitQueue = value
         case "dead_letter_queue": deadLetterQueue = value
-        case "max_message_bytes": maxMessageBytes = try number(Int.self, minimum: 1)
+        case "max_message_bytes": maxMessageBytes = try count(minimum: 1)
         case "queue_type":
             guard let type = AMQPQueueType(rawValue: value.lowercased()) else {
                 throw ConfigurationError("\(origin): queue_type must be classic or quorum, not '\(value)'")
@@ -211,14 +218,14 @@ struct HubdConfiguration {
                 throw ConfigurationError("\(origin): declare_queues must be own or all, not '\(value)'")
             }
             declareQueues = mode
-        case "default_expiry_seconds": defaultExpirySeconds = try number(Double.self, minimum: 1)
-        case "retry_initial_seconds": retryInitialSeconds = try number(Double.self, minimum: 0.01)
-        case "retry_max_seconds": retryMaxSeconds = try number(Double.self, minimum: 0.01)
-        case "duplicate_retention_seconds": duplicateRetentionSeconds = try number(Double.self, minimum: 1)
-        case "message_retention_seconds": messageRetentionSeconds = try number(Double.self, minimum: 1)
-        case "prefetch": prefetch = try number(Int.self, minimum: 1)
-        case "prefetch_bytes": prefetchBytes = try number(Int.self, minimum: 1)
-        case "batch_size": batchSize = try number(Int.self, minimum: 1)
+        case "default_expiry_seconds": defaultExpirySeconds = try seconds(minimum: 1)
+        case "retry_initial_seconds": retryInitialSeconds = try seconds(minimum: 0.01)
+        case "retry_max_seconds": retryMaxSeconds = try seconds(minimum: 0.01)
+        case "duplicate_retention_seconds": duplicateRetentionSeconds = try seconds(minimum: 1)
+        case "message_retention_seconds": messageRetentionSeconds = try seconds(minimum: 1)
+        case "prefetch": prefetch = try count(minimum: 1)
+        case "prefetch_bytes": prefetchBytes = try count(minimum: 1)
+        case "batch_size": batchSize = try count(minimum: 1)
         case "log_level":
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 throw ConfigurationError("\(origin): log_level '\(value)' is not a log level")
@@ -235,9 +242,9 @@ struct HubdConfiguration {
             }
             httpAddress = value.isEmpty ? nil : value
         case "http_public_url": httpPublicURL = value.isEmpty ? nil : value
-        case "http_rate_limit": httpRateLimit = try number(Double.self, minimum: 0.1)
-        case "http_rate_burst": httpRateBurst = try number(Double.self, minimum: 1)
-        case "http_request_timeout_seconds": httpRequestTimeoutSeconds = try number(Double.self, minimum: 1)
+        case "http_rate_limit": httpRateLimit = try number(Double.self, minimum: 0.1, maximum: 1_000_000)
+        case "http_rate_burst": httpRateBurst = try number(Double.self, minimum: 1, maximum: 1_000_000)
+        case "http_request_timeout_seconds": httpRequestTimeoutSeconds = try seconds(minimum: 1)
         case "auth_jwks": authJWKS = value.isEmpty ? nil : value
         case "auth_issuer": authIssuer = value.isEmpty ? nil : value
         case "auth_audience": authAudience = value
@@ -260,17 +267,17 @@ struct HubdConfiguration {
         case "proms_url": promsURL = value.isEmpty ? nil : value
         case "proms_api_key": promsAPIKey = value.isEmpty ? nil : value
         case "proms_callback_key": promsCallbackKey = value.isEmpty ? nil : value
-        case "proms_expiry_check_seconds": promsExpiryCheckSeconds = try number(Double.self, minimum: 0.01)
+        case "proms_expiry_check_seconds": promsExpiryCheckSeconds = try seconds(minimum: 0.01)
         case "answer_deadline_seconds":
             answerDeadlineSeconds = nil
-            if !value.isEmpty { answerDeadlineSeconds = try number(Double.self, minimum: 1) }
-        case "answer_check_seconds": answerCheckSeconds = try number(Double.self, minimum: 0.01)
+            if !value.isEmpty { answerDeadlineSeconds = try seconds(minimum: 1) }
+        case "answer_check_seconds": answerCheckSeconds = try seconds(minimum: 0.01)
         case "instance":
             guard Self.isInstanceName(value) else {
                 throw ConfigurationError("\(origin): instance must be 1 to 64 letters, digits, '.', '_' or '-', not '\(LogSafe.text(value, limit: 80))'")
             }
             instance = value
-        case "claim_lease_seconds": claimLeaseSeconds = try number(Double.self, minimum: 1)
+        case "claim_lease_seconds": claimLeaseSeconds = try seconds(minimum: 1)
         default:
             throw ConfigurationError("\(origin): unknown setting '\(key)'")
         }

@@ -107,6 +107,12 @@ final class AddressRegisterDouble: Sendable {
         set { state.withLock { $0.down = newValue } }
     }
 
+    /// The `lastSequenceNumber` of the export.
+    var exportSequence: Int64 {
+        get { state.withLock { $0.exportSequence } }
+        set { state.withLock { $0.exportSequence = newValue } }
+    }
+
     /// Gives the party a new async queue and records the `CommunicationPartyUpdated` event;
     /// returns its sequence number.
     @discardableResult
