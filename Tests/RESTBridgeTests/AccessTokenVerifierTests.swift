@@ -99,6 +99,39 @@ struct AccessTokenVerifierTests {
         #expect(try await fixture.verify(token).clientId == "subject-client")
     }
 
+    /// The contract asks for neither a `kid` nor a client claim: a token without them is checked
+    /// against every key of the set for its algorithm, and a set's keys need no `kid` either.
+    @Test func aTokenWithoutKidOrClientIsCheckedAgainstTheIssuersKeys() async throws {
+        let fixture = try AuthFixture()
+        let claims = fixture.claims(["client_id": .null])
+        func signedWithoutKid(keyFrom directory: URL) async throws -> String {
+            let pem = try Data(contentsOf: directory.appendingPathComponent(LocalAuthority.signingKeyName))
+            let keys = JWTKeyCollection()
+            await keys.add(ecdsa: try ES256PrivateKey(pem: pem))
+            return try await keys.sign(TestClaims(claims), header: ["typ": "at+jwt"])
+        }
+        let token = try await signedWithoutKid(keyFrom: fixture.directory)
+        let principal = try await fixture.verify(token)
+        #expect(principal.herIds == [10037002])
+        #expect(principal.clientId == nil)
+
+        // Signed by a key the issuer never published: no key of the set verifies it.
+        let stranger = try AuthFixture()
+        let forged = try await signedWithoutKid(keyFrom: stranger.directory)
+        #expect(await failure { try await fixture.verify(forged) }?.reason
+            == "the token names no key (kid), and no key of the issuer for its algorithm verifies its signature")
+
+        // A key set whose key has no kid verifies the token too.
+        var set = try JSONSerialization.jsonObject(with: Data(contentsOf: fixture.authority.jwksFile)) as? [String: Any] ?? [:]
+        set["keys"] = (set["keys"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "kid" } }
+        let unnamed = fixture.directory.appendingPathComponent("jwks-without-kid.json")
+        try JSONSerialization.data(withJSONObject: set).write(to: unnamed)
+        let verifier = AccessTokenVerifier(settings: try AuthSettings(jwks: .file(unnamed.path), issuer: AuthFixture.issuer))
+        let proof = try await fixture.client.proof(method: "GET", url: AuthFixture.urlText, accessToken: token, now: AuthFixture.now)
+        let verified = try await verifier.verify(authorization: "DPoP \(token)", dpop: proof, method: "GET", url: AuthFixture.url, now: AuthFixture.now)
+        #expect(verified.herIds == [10037002])
+    }
+
     @Test func aTokenTypeOtherThanAnAccessTokenFails() async throws {
         let fixture = try AuthFixture()
         #expect(try await fixture.verify(try await fixture.signed(fixture.claims(), typ: "JWT")).herIds == [10037002])

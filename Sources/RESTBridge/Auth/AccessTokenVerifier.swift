@@ -54,7 +54,9 @@ package struct AccessTokenVerifier: Sendable {
         let hash = digest.base64URLEncoded
         let time = now.timeIntervalSince1970
         var known = verified.facts(for: digest, now: time)
-        if let facts = known, await !keyStillPublished(kid: facts.kid, algorithm: facts.algorithm, now: now) { known = nil }
+        if let facts = known, let kid = facts.kid, await !keyStillPublished(kid: kid, algorithm: facts.algorithm, now: now) {
+            known = nil
+        }
         let facts: TokenFacts
         var token: AccessTokenJWS?
         if let known {
@@ -81,15 +83,30 @@ package struct AccessTokenVerifier: Sendable {
         }
 
         if let token {
-            let key: (any JWTAlgorithm)?
-            do {
-                key = try await keys.verifier(kid: facts.kid, algorithm: facts.algorithm, now: now)
-            } catch {
-                throw refuse("the token issuer's signing keys could not be loaded (hubd's log says why)")
+            if let kid = facts.kid {
+                let key: (any JWTAlgorithm)?
+                do {
+                    key = try await keys.verifier(kid: kid, algorithm: facts.algorithm, now: now)
+                } catch {
+                    throw refuse("the token issuer's signing keys could not be loaded (hubd's log says why)")
+                }
+                guard let key else { throw refuse("the token's key (kid) is not one of the issuer's signing keys for its algorithm") }
+                guard token.isSigned(by: key) else { throw refuse("the token's signature does not verify with the issuer's key") }
+                verified.remember(facts, for: digest, now: time)
+            } else {
+                // No kid (RFC 7515 makes it optional): any of the issuer's keys for the algorithm
+                // may have signed it. Not remembered, since no kid says which key to look for
+                // again when the set changes: each request is checked in full.
+                let signed: Bool
+                do {
+                    signed = try await signedByAnyKey(token, algorithm: facts.algorithm, now: now)
+                } catch {
+                    throw refuse("the token issuer's signing keys could not be loaded (hubd's log says why)")
+                }
+                guard signed else {
+                    throw refuse("the token names no key (kid), and no key of the issuer for its algorithm verifies its signature")
+                }
             }
-            guard let key else { throw refuse("the token's key (kid) is not one of the issuer's signing keys for its algorithm") }
-            guard token.isSigned(by: key) else { throw refuse("the token's signature does not verify with the issuer's key") }
-            verified.remember(facts, for: digest, now: time)
         }
 
         if let proof {
@@ -100,6 +117,16 @@ package struct AccessTokenVerifier: Sendable {
 
     /// Whether the issuer's key set (refreshed as it ages) still holds the key a remembered
     /// token was signed with.
+    /// Whether a key of the set signed `token`, loading the set again once if none did (the
+    /// issuer may have rotated its keys).
+    private func signedByAnyKey(_ token: AccessTokenJWS, algorithm: String, now: Date) async throws(AuthConfigurationError) -> Bool {
+        for reloading in [false, true] {
+            let candidates = try await keys.verifiers(algorithm: algorithm, reloading: reloading, now: now)
+            if candidates.contains(where: { token.isSigned(by: $0) }) { return true }
+        }
+        return false
+    }
+
     private func keyStillPublished(kid: String, algorithm: String, now: Date) async -> Bool {
         do {
             return try await keys.verifier(kid: kid, algorithm: algorithm, now: now) != nil
@@ -139,9 +166,11 @@ package struct AccessTokenVerifier: Sendable {
     /// What the access token's header and claims say, once they pass the checks that need no key.
     struct TokenFacts: Sendable {
         var algorithm: String
-        var kid: String
+        /// The token's `kid`; nil when it names none.
+        var kid: String?
         var herIds: [Int]
-        var clientId: String
+        /// `client_id`, else `sub`; nil when the token has neither (the contract asks for none).
+        var clientId: String?
         var isBound: Bool
         var jkt: String?
         /// The window in which the token is valid, leeway included (seconds since 1970).
@@ -159,7 +188,7 @@ package struct AccessTokenVerifier: Sendable {
                 throw refuse("the token's typ is neither at+jwt nor JWT")
             }
         }
-        guard let kid = token.header.kid else { throw refuse("the token's header names no key (kid)") }
+        let kid = token.header.kid
 
         let claims = token.claims
         guard claims.string("iss") == settings.issuer else { throw refuse("the token is from another issuer (iss)") }
@@ -186,9 +215,7 @@ package struct AccessTokenVerifier: Sendable {
         guard let herIds = Principal.herIds(in: herIdClaim) else {
             throw refuse("the token's HER-id claim (\(settings.herIdClaim)) holds something other than HER-ids")
         }
-        guard let clientId = claims.string("client_id") ?? claims.string("sub"), !clientId.isEmpty else {
-            throw refuse("the token names no client (client_id or sub)")
-        }
+        let clientId = (claims.string("client_id") ?? claims.string("sub")).flatMap { $0.isEmpty ? nil : $0 }
         return TokenFacts(
             algorithm: algorithm, kid: kid, herIds: herIds, clientId: clientId,
             isBound: claims["cnf"] != nil, jkt: claims["cnf"]?.asObject?["jkt"]?.asString,

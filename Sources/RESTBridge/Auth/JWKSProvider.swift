@@ -27,9 +27,8 @@ package actor JWKSProvider {
     private let source: String
     private let maximumAge: TimeInterval
     private let logger: Logger
-    /// Verifiers by `kid`, then by algorithm; a kid whose key suits no allowed algorithm has an
-    /// empty entry, so that it counts as known.
-    private var verifiers: [String: [String: any JWTAlgorithm]] = [:]
+    /// The keys of the set, as the last load found them.
+    private var keys = KeySet()
     private var loadedAt: Date?
     private var lastAttempt: Date?
     private var lastError: AuthConfigurationError?
@@ -71,8 +70,19 @@ package actor JWKSProvider {
             await reload(now: now)
             guard loadedAt != nil else { throw lastError ?? AuthConfigurationError("the JWKS at \(source) is not loaded yet") }
         }
-        if verifiers[kid] == nil { await reload(now: now) }
-        return verifiers[kid]?[algorithm]
+        if keys.named[kid] == nil { await reload(now: now) }
+        return keys.named[kid]?[algorithm]
+    }
+
+    /// Verifiers for `algorithm` of every key in the set, with a `kid` or without, for a token
+    /// that names no key. With `reloading`, the set is loaded again first (at most every
+    /// `minimumReloadInterval`): for a token no key verified, in case the issuer rotated its keys.
+    func verifiers(algorithm: String, reloading: Bool = false, now: Date) async throws(AuthConfigurationError) -> [any JWTAlgorithm] {
+        if reloading || loadedAt.map({ now.timeIntervalSince($0) >= maximumAge }) ?? true {
+            await reload(now: now)
+            guard loadedAt != nil else { throw lastError ?? AuthConfigurationError("the JWKS at \(source) is not loaded yet") }
+        }
+        return (keys.named.values.map { $0 } + keys.unnamed).compactMap { $0[algorithm] }
     }
 
     /// Loads again unless a load started less than `minimumReloadInterval` ago; waits for a
@@ -93,7 +103,7 @@ package actor JWKSProvider {
 
     private func apply(now: Date) async {
         do {
-            verifiers = try await Self.parse(loader(), from: source)
+            keys = try await Self.parse(loader(), from: source)
             loadedAt = now
             lastError = nil
         } catch {
@@ -104,33 +114,46 @@ package actor JWKSProvider {
         }
     }
 
-    /// Every key with a `kid` that jwt-kit can use, by algorithm. Keys of types jwt-kit does not
-    /// know, and keys with private members, are left out rather than spoiling the set.
-    private static func parse(_ data: Data, from source: String) async throws(AuthConfigurationError) -> [String: [String: any JWTAlgorithm]] {
-        struct KeySet: Decodable {
+    /// A key set's verifiers by algorithm: by `kid`, and for keys without one (RFC 7517 makes
+    /// `kid` optional; such a key can only check a token that names none).
+    struct KeySet {
+        /// A kid whose key suits no allowed algorithm has an empty entry, so that it counts as known.
+        var named: [String: [String: any JWTAlgorithm]] = [:]
+        var unnamed: [[String: any JWTAlgorithm]] = []
+    }
+
+    /// Every key that jwt-kit can use, by algorithm. Keys of types jwt-kit does not know, and
+    /// keys with private members, are left out rather than spoiling the set.
+    private static func parse(_ data: Data, from source: String) async throws(AuthConfigurationError) -> KeySet {
+        struct Document: Decodable {
             struct Entry: Decodable {
                 let key: JWK?
                 init(from decoder: any Decoder) throws { key = try? JWK(from: decoder) }
             }
             let keys: [Entry]
         }
-        guard let set = try? JSONDecoder().decode(KeySet.self, from: data) else {
+        guard let set = try? JSONDecoder().decode(Document.self, from: data) else {
             throw AuthConfigurationError("\(source) is not a JSON Web Key Set")
         }
-        var verifiers: [String: [String: any JWTAlgorithm]] = [:]
+        var keys = KeySet()
         for case let key? in set.keys.map(\.key) where key.privateExponent == nil {
+            guard let kid = key.keyIdentifier?.string else {
+                var byAlgorithm: [String: any JWTAlgorithm] = [:]
+                for algorithm in AccessTokenVerifier.algorithms { byAlgorithm[algorithm] = await key.verifier(for: algorithm) }
+                if !byAlgorithm.isEmpty { keys.unnamed.append(byAlgorithm) }
+                continue
+            }
             // Keys of different types may share a kid (RFC 7517 §4.5).
-            guard let kid = key.keyIdentifier?.string else { continue }
-            var byAlgorithm = verifiers[kid] ?? [:]
+            var byAlgorithm = keys.named[kid] ?? [:]
             for algorithm in AccessTokenVerifier.algorithms where byAlgorithm[algorithm] == nil {
                 byAlgorithm[algorithm] = await key.verifier(for: algorithm)
             }
-            verifiers[kid] = byAlgorithm
+            keys.named[kid] = byAlgorithm
         }
-        guard verifiers.values.contains(where: { !$0.isEmpty }) else {
-            throw AuthConfigurationError("\(source) holds no ES256, RS256 or PS256 public key with a kid")
+        guard keys.named.values.contains(where: { !$0.isEmpty }) || !keys.unnamed.isEmpty else {
+            throw AuthConfigurationError("\(source) holds no ES256, RS256 or PS256 public key")
         }
-        return verifiers
+        return keys
     }
 
     private static func read(_ path: String) throws(AuthConfigurationError) -> Data {

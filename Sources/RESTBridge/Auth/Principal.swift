@@ -9,13 +9,14 @@ import JWTKit
 package struct Principal: Sendable, Equatable {
     /// The HER-ids from the token's HER-id claim, in the claim's order, without repeats.
     package let herIds: [Int]
-    /// The OAuth client: the `client_id` claim, or `sub` when there is none.
-    package let clientId: String
+    /// The OAuth client: the `client_id` claim, or `sub` when there is none; nil when the token
+    /// has neither.
+    package let clientId: String?
     /// The same for every request with this token, and for no other token (hex SHA-256 of the
     /// token): a key for per-token rate limits that holds nothing of the token itself.
     package let rateKey: String
 
-    package init(herIds: [Int], clientId: String, rateKey: String) {
+    package init(herIds: [Int], clientId: String?, rateKey: String) {
         self.herIds = herIds
         self.clientId = clientId
         self.rateKey = rateKey
