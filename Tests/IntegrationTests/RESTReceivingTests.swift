@@ -80,7 +80,7 @@ import Testing
         // The register answers with an AppRec that hubd builds; it reaches the sender's queue.
         let answered = try await hubd.request("POST", "/messages/\(messageId)/apprec", json: [
             "appRecSenderHerId": TestParties.register, "appRecStatus": "Rejected",
-            "appRecErrorList": [["errorCode": "E35", "description": "Pasienten finnes ikke"]],
+            "appRecErrorList": [["errorCode": "E35", "description": "Pasienten 19826606056 finnes ikke"]],
         ], token: register)
         #expect(answered.status == 202, "\(answered.text)")
         #expect(try await hubd.request("POST", "/messages/\(messageId)/apprec", json: [
@@ -99,6 +99,11 @@ import Testing
             return info?["appRecStatus"] as? String == "Rejected"
                 && (answer.json["history"] as? [[String: Any]])?.last?["status"] as? String == "rejected"
         })
+        // The receiver's error text is shown with the national identity number in it masked.
+        let statusShown = try await hubd.request("GET", "/messages/\(messageId)/status", token: helsenorge)
+        let errors = ((statusShown.json["statusList"] as? [[String: Any]])?.first?["apprecInfo"] as? [String: Any])?["appRecErrorList"] as? [[String: Any]]
+        #expect(errors?.first?["description"] as? String == "Pasienten *********** finnes ikke", "\(statusShown.text)")
+        #expect(errors?.first?["errorCode"] as? String == "E35")
 
         // The stream delivered the backlog and then what arrived while it was open, in offset order.
         let events = try await streamed.value
@@ -124,6 +129,11 @@ import Testing
         try await hubd.start()
         let register = try await hubd.token([TestParties.register])
         let secret = "a-secret-of-enough-length"
+        // A party the token does not hold is 403 whatever else is wrong in the body.
+        let notHeld = try await hubd.request("PUT", "/mshconfigurations", json: ["configurations": [
+            ["herId": TestParties.helsenorge, "receiveNotificationChannel": "Pigeon"],
+        ]], token: register)
+        #expect(notHeld.status == 403, "\(notHeld.text)")
         #expect(try await hubd.request("PUT", "/mshconfigurations", json: ["configurations": [
             ["herId": TestParties.register, "receiveNotificationChannel": "Webhook", "webhook": ["url": hook.url, "secret": secret]],
         ]], token: register).status == 204)
@@ -169,6 +179,16 @@ import Testing
         let wrongMethod = try await hubd.request("DELETE", "/messages", token: token)
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.headers["allow"] == "POST")
+        // Routing before authorisation, as NHN's API: a method a path does not have is 405 and a
+        // path the API does not have 404, with a token or without; what a route serves needs one.
+        let wrongMethodWithoutToken = try await hubd.request("DELETE", "/messages", token: nil)
+        #expect(wrongMethodWithoutToken.status == 405 && wrongMethodWithoutToken.headers["allow"] == "POST")
+        let getOnly = try await hubd.request("POST", "/messages/\(UUID().uuidString)/status", token: nil)
+        #expect(getOnly.status == 405 && getOnly.headers["allow"] == "GET, HEAD")
+        #expect(try await hubd.request("GET", "/no-such-path", token: nil).status == 404)
+        #expect(try await hubd.request("GET", "/messages/\(UUID().uuidString)", token: nil).status == 401)
+        #expect(try await hubd.request("HEAD", "/messages/\(UUID().uuidString)/status", token: nil).status == 401)
+        #expect(try await hubd.request("GET", "/messages/\(UUID().uuidString)/status", token: token).status == 404)
 
         // 23 MB: refused with 413 before hubd reads it, declared or streamed, and the server stays healthy.
         let size = 23 * 1024 * 1024

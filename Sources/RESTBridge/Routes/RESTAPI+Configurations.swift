@@ -9,8 +9,12 @@ extension RESTAPI {
         table.add(.put, "/mshconfigurations")
         router.put("/mshconfigurations") { request, context in
             let caller = try caller(context)
-            let channels = try Self.channels(of: try await bodies.decode(MshConfigurationsBody.self, from: request))
-            try caller.require(Array(channels.keys))
+            let body = try await bodies.decode(MshConfigurationsBody.self, from: request)
+            // 403 for a party the token does not hold, whatever else is wrong with the body (as
+            // `POST /proms/orders`); what is no HER-id is left to the 400 below, so that a 403
+            // never names a national identity number.
+            try caller.require(body.configurations.map(\.herId).filter(HerId.isValid))
+            let channels = try Self.channels(of: body)
             try await setChannels(channels)
             return Response(status: .noContent)
         }

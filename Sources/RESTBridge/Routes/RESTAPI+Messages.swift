@@ -115,8 +115,10 @@ extension RESTAPI {
            case .appRec(let info)? = (try? DialogParser(maxBytes: max(1, appRec.body.count)).parse(appRec.body))?.message {
             apprecInfo = StatusResponse.ApprecInfo(
                 appRecStatus: Self.name(of: info.status),
+                // The receiver's free text: it may name the patient, as any error description may.
                 appRecErrorList: info.errors.map {
-                    AppRecErrorBody(errorCode: $0.code ?? "", details: nil, description: $0.description, oid: nil)
+                    AppRecErrorBody(errorCode: NationalIdMask.mask($0.code ?? ""), details: nil,
+                                    description: $0.description.map(NationalIdMask.mask), oid: nil)
                 },
                 appRecId: appRec.messageId)
         }

@@ -6,8 +6,14 @@ import Hummingbird
 
 /// Authenticates every request except the open operations endpoints, expands the token's
 /// HER-ids with their departments, and applies the per-token rate limit.
+///
+/// A request that fails authentication and that no route serves is answered 404 or 405, as NHN's
+/// API (routing before authorisation) answers it, rather than 401: a client calling a method a
+/// path does not have learns that whether or not it sent a token. The route table only chooses
+/// the answer to a request that is refused anyway; it never lets one through.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
+    let routes: RouteTableBox
     let authenticator: any RequestAuthenticating
     let registry: RegistryCache
     let limiter: RateLimiter
@@ -22,6 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
                 authorization: request.headers[.authorization], dpop: request.headers[.dpop],
                 method: request.method.rawValue, scheme: scheme, host: host, path: request.uri.path, now: Date())
         } catch {
+            guard routes.serves(request.method, path: request.uri.path) else { throw HTTPError(.notFound) }
             context.logger.info("request not authenticated", metadata: ["reason": "\(LogSafe.text(error.reason))"])
             var problem = Problem(.unauthorized, type: "urn:hubd:unauthorized", detail: error.reason)
             problem.headers[.wwwAuthenticate] = error.challenge

@@ -30,7 +30,9 @@ struct ProblemMiddleware: RouterMiddleware {
             } else {
                 var problem = Problem(.methodNotAllowed, type: "urn:hubd:method-not-allowed",
                                       detail: "This path has no \(request.method.rawValue)")
-                problem.headers[.allow] = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
+                // HEAD is answered wherever GET is (Hummingbird makes it from the GET endpoint).
+                let names = Set(allowed.map(\.rawValue)).union(allowed.contains(.get) ? ["HEAD"] : [])
+                problem.headers[.allow] = names.sorted().joined(separator: ", ")
                 response = render(problem, request: request, context: context)
             }
         } catch let error as HTTPError {

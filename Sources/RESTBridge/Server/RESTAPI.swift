@@ -53,7 +53,7 @@ package struct RESTAPI: Sendable {
         let table = RouteTableBox()
         router.middlewares.add(ProblemMiddleware(routes: table, metrics: metrics))
         router.middlewares.add(AuthMiddleware(
-            authenticator: authenticator, registry: hub.registry,
+            routes: table, authenticator: authenticator, registry: hub.registry,
             limiter: RateLimiter(rate: settings.rateLimit, burst: settings.rateBurst), settings: settings))
         var routes = RouteTable()
         addMessageRoutes(to: router, table: &routes)

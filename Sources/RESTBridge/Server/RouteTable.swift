@@ -14,6 +14,13 @@ package struct RouteTable: Sendable {
         routes.append((method, path.split(separator: "/")))
     }
 
+    /// Whether a route answers `method` on `path`: HEAD is answered wherever GET is (Hummingbird
+    /// makes the HEAD endpoint from the GET one).
+    func serves(_ method: HTTPRequest.Method, path: String) -> Bool {
+        let methods = methods(for: path)
+        return methods.contains(method) || (method == .head && methods.contains(.get))
+    }
+
     /// The methods a path has; empty when the API has no such path.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -31,4 +38,6 @@ final class RouteTableBox: Sendable {
     func set(_ routes: RouteTable) { table.withLock { $0 = routes } }
 
     func methods(for path: String) -> [HTTPRequest.Method] { table.withLock { $0.methods(for: path) } }
+
+    func serves(_ method: HTTPRequest.Method, path: String) -> Bool { table.withLock { $0.serves(method, path: path) } }
 }
