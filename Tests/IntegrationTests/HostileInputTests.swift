@@ -386,6 +386,11 @@ import Testing
             #expect(!outcome.visibleTexts.contains { $0.count > 1000 && $0 != big }, "no overlong value echoed")
         }
         #expect(account.outcome("64 KiB cpaId")?.header(HeaderName.cpaId) == big, "cpaId is passed on unchanged")
+        // Nor into the log (wire contract §2, check 1): a malformed HER-id is named as such.
+        for value in ["1003700400", "+10037004"] {
+            #expect(!hub.hubd.log.contains(value), "the malformed toHerId \(value) is in hubd's log")
+        }
+        #expect(hub.hubd.log.contains(#""toHerId":"(malformed)""#))
         try hub.stop()
     }
 

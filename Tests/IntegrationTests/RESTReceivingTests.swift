@@ -13,6 +13,33 @@ import Testing
 /// Receiving over REST: the Api inbox with gateway mode, AppRecs built by hubd, notifications
 /// polled and streamed, webhooks, and the operations endpoints.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct RESTReceivingTests {
+    /// Registry contract: "a party with no `E_SB_ASYNC` and no REST delivery configured cannot
+    /// receive". One with a REST channel can: its messages wait in its inbox.
+    @Test func aPartyWithoutQueuesReceivesOverItsRESTChannel() async throws {
+        let parties = try TestParties()
+        let hubd = try await RESTHubd(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await hubd.start()
+        let receiver = TestParties.withoutQueues
+        let token = try await hubd.token([receiver])
+        let configured = try await hubd.request("PUT", "/mshconfigurations", json: ["configurations": [
+            ["herId": receiver, "receiveNotificationChannel": "Api"],
+        ]], token: token)
+        #expect(configured.status == 204, "\(configured.text)")
+        let body = String(decoding: try TestEnvironment.example("innsyn_bruk.xml"), as: UTF8.self)
+            .replacingOccurrences(of: "<Id>\(TestParties.register)</Id>", with: "<Id>\(receiver)</Id>")
+        let messageId = try #require(try await probe.submit(
+            to: parties.submitQueue, body: Array(body.utf8),
+            headers: BrokerProbe.headers(from: TestParties.helsenorge, to: receiver)))
+        #expect(try await eventually(timeout: .seconds(20)) {
+            let answer = try await hubd.request("GET", "/notifications?HerIds=\(receiver)&Offset=0", token: token)
+            let notifications = answer.json["notifications"] as? [[String: Any]] ?? []
+            return notifications.contains { $0["relatedMessageId"] as? String == messageId && $0["type"] as? String == "NewMessage" }
+        })
+        #expect(await probe.count(parties.errorQueue(TestParties.helsenorge)) == 0)
+    }
+
     @Test func apiPartyReceivesDownloadsAndAnswersWithAnAppRec() async throws {
         let parties = try TestParties()
         let hubd = try await RESTHubd(parties: parties)

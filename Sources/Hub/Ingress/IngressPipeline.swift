@@ -215,13 +215,19 @@ package final class IngressPipeline: Sendable {
         }
     }
 
-    /// Log metadata of a submission: every value from outside masked and escaped.
+    /// Log metadata of a submission: only well-formed values, as wire contract §2 asks ("a
+    /// malformed value is never copied … into its log"); a malformed one is named as such.
     static func metadata(_ submission: Submission) -> Logger.Metadata {
         let properties = submission.properties
-        var metadata: Logger.Metadata = ["message_id": "\(LogSafe.text(properties.messageId))"]
-        if let from = properties.headers[HeaderName.fromHerId] { metadata["fromHerId"] = "\(LogSafe.text(from))" }
-        if let to = properties.headers[HeaderName.toHerId] { metadata["toHerId"] = "\(LogSafe.text(to))" }
-        return metadata
+        func shown(_ value: String?, wellFormed: (String) -> Bool) -> Logger.MetadataValue {
+            guard let value else { return "-" }
+            return wellFormed(value) ? "\(value)" : "(malformed)"
+        }
+        return [
+            "message_id": shown(properties.messageId, wellFormed: SubmissionFields.isWellFormedMessageId),
+            "fromHerId": shown(properties.headers[HeaderName.fromHerId]) { HerId.parse($0) != nil },
+            "toHerId": shown(properties.headers[HeaderName.toHerId]) { HerId.parse($0) != nil },
+        ]
     }
 
     /// Metadata is built inside each log call (swift-log takes it as an autoclosure), so that a

@@ -2,16 +2,29 @@ import AddressRegistry
 import Dialogs
 import Foundation
 
-/// The ingress checks of wire contract §2, in their order, as a pure function of the
-/// submission, the registry and the clock. The duplicate check needs the store and happens
-/// when the decision is committed (first, for keys already accepted; see `IngressDecision`).
+/// The ingress checks of wire contract §2, in their order, as a function of the submission,
+/// the registry, the parties' delivery channels and the clock. The duplicate check needs the
+/// store and happens when the decision is committed (first, for keys already accepted; see
+/// `IngressDecision`).
 package struct IngressValidator: Sendable {
     package var settings: HubSettings
     package var schemas: DialogSchemas
+    /// Which parties receive over REST: such a party needs no async queue (registry contract).
+    package var channels: ChannelCache?
 
-    package init(settings: HubSettings, schemas: DialogSchemas) {
+    package init(settings: HubSettings, schemas: DialogSchemas, channels: ChannelCache? = nil) {
         self.settings = settings
         self.schemas = schemas
+        self.channels = channels
+    }
+
+    /// Whether a message can be delivered to `party`: active and valid, with an async queue or
+    /// a REST channel (registry contract: "a party with no `E_SB_ASYNC` and no REST delivery
+    /// configured cannot receive").
+    func canReceive(_ party: CommunicationParty) -> Bool {
+        if party.canReceive { return true }
+        guard party.active, party.isValidCommunicationParty, let channels else { return false }
+        return channels.channel(of: party.herId) != .amqp
     }
 
     package func evaluate(_ submission: Submission, registry: AddressRegistry, now: Date) -> IngressDecision {
@@ -82,7 +95,7 @@ package struct IngressValidator: Sendable {
             return reject(rejection)
         }
         // 6. Receiver.
-        guard let receiver = registry.party(herId: to.herId), receiver.canReceive else {
+        guard let receiver = registry.party(herId: to.herId), canReceive(receiver) else {
             return reject(Rejection(
                 .invalidFieldValue, "Receiver \(to.text) is not a valid communication party", data: ["toHerId", to.text]))
         }

@@ -55,7 +55,7 @@ package final class HubService: Sendable {
         self.logger = logger
         self.settings = settings
         self.clock = clock
-        validator = IngressValidator(settings: settings, schemas: schemas)
+        validator = IngressValidator(settings: settings, schemas: schemas, channels: channels)
         let handOff = store.handsOffCommits
             ? CommitHandOff(wake: wake, capacity: 2 * settings.dispatchBatchSize, maxBytes: Dispatcher.batchBytes) : nil
         self.handOff = handOff
