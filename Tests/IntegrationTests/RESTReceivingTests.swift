@@ -197,6 +197,8 @@ import Testing
         try await hubd.start()
         #expect(try await hubd.request("GET", "/ping", token: nil).json["response"] as? String == "Pong")
         #expect(await eventually { (try? await hubd.request("GET", "/readyz", token: nil).status) == 200 })
+        // Wire contract §1: hubd declares its dead-letter queue, before anything is dead-lettered.
+        #expect(await eventually { await probe.exists(parties.deadQueue) })
         let openapi = try await hubd.request("GET", "/openapi.json", token: nil)
         #expect(openapi.json["openapi"] as? String == "3.1.0")
         #expect(try await hubd.request("GET", "/metrics", token: nil).status == 401)

@@ -63,8 +63,9 @@ struct Serve: AsyncParsableCommand {
                 maxBatch: configuration.batchSize, logger: logger.with("queue", queue))
         }
         let consumer = makeConsumer(settings.submitQueue)
-        // The hub's own queues are declared by whoever uses them first; parties' queues only
-        // with declare_queues = all.
+        // The hub's own queues are declared by whoever uses them first, and the dead-letter queue
+        // also at start (wire contract §1: declared, not only once something is dead-lettered);
+        // parties' queues only with declare_queues = all.
         let client = AMQPClient(
             settings: amqp.named("hubd dispatch"), name: "hubd dispatch", logger: logger,
             queues: [settings.submitQueue: queueOptions, settings.deadLetterQueue: queueOptions])
@@ -81,7 +82,11 @@ struct Serve: AsyncParsableCommand {
             logger: logger, metrics: HubMetrics(factory: metricsFactory))
         let gateways = GatewayConsumers(hub: hub, logger: logger, makeConsumer: makeConsumer)
 
-        var services: [any Service] = [HubRunner(hub: hub, gateways: gateways)]
+        let deadLetterQueue = settings.deadLetterQueue
+        let declareOwnQueues: @Sendable () async throws(AMQPError) -> Void = {
+            _ = try await client.declareQueue(deadLetterQueue, options: queueOptions)
+        }
+        var services: [any Service] = [HubRunner(hub: hub, gateways: gateways, declareOwnQueues: declareOwnQueues)]
         let proms = promsService?.endpoints(store: store, hub: hub, settings: settings, httpClient: httpClient, logger: logger)
         if let proms { services.append(PromsRunner(orders: proms.orders)) }
         if let addressRegister {
@@ -144,14 +149,20 @@ struct Serve: AsyncParsableCommand {
 struct HubRunner: Service {
     let hub: HubService
     let gateways: GatewayConsumers
+    /// Declares the queues hubd owns and nothing consumes from (the dead letters).
+    let declareOwnQueues: @Sendable () async throws(AMQPError) -> Void
 
     func run() async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await hub.run() }
                 group.addTask {
-                    // Follows channel changes made by another process, and the registry.
+                    // Follows channel changes made by another process, and the registry; and
+                    // declares hubd's own queues once the broker takes them (it may not be
+                    // reachable at start, which the AMQP clients log).
+                    var declared = false
                     while !Task.isCancelled {
+                        if !declared { declared = (try? await declareOwnQueues()) != nil }
                         await gateways.reconcile()
                         try? await Task.sleep(for: .seconds(5))
                     }
