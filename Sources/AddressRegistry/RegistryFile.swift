@@ -75,8 +75,8 @@ package enum RegistryFile {
             parentHerId: parent.flatMap { $0 > 0 ? $0 : nil },
             parentName: body["ParentName"]?.string,
             type: PartyType(registryName: body["Type"]?.string ?? element["type"]?.string ?? ""),
-            active: body["Active"]?.bool ?? false,
-            isValidCommunicationParty: body["IsValidCommunicationParty"]?.bool ?? false,
+            active: body["Active"]?.bool ?? true,
+            isValidCommunicationParty: body["IsValidCommunicationParty"]?.bool ?? true,
             electronicAddresses: addresses,
             receives: receives.map(Set.init))
     }

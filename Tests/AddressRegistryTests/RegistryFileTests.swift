@@ -62,6 +62,23 @@ import Testing
         #expect(party.canSend && party.canReceive)
     }
 
+    /// AR's legacy parties carry no `Active` (AR gives out the active ones) and may leave
+    /// `IsValidCommunicationParty` null: an export imports as it is, and its parties can route.
+    @Test func aLegacyPartyWithoutActiveIsActive() throws {
+        let entries = try parse("""
+            [{"HerId": 42, "Name": "From AR", "Type": "Service", "IsValidCommunicationParty": null,
+              "Valid": {"From": "2020-01-01T00:00:00", "To": null},
+              "ElectronicAddresses": [{"Address": "sb/x/42_async", "TypeCodeValue": "E_SB_ASYNC"},
+                                      {"Address": "sb/x/42_error", "TypeCodeValue": "E_SB_ERROR"}]},
+             {"HerId": 43, "Name": "Said so", "Active": false, "IsValidCommunicationParty": false}]
+            """)
+        let fromAR = try #require(entries.first?.party)
+        #expect(fromAR.active && fromAR.isValidCommunicationParty)
+        #expect(fromAR.canSend && fromAR.canReceive)
+        let saidSo = try #require(entries.last?.party)
+        #expect(!saidSo.active && !saidSo.isValidCommunicationParty)
+    }
+
     @Test func displayNameWinsAndUnknownTypesAreKept() throws {
         let party = try #require(try parse("""
             [{"HerId": 5, "Name": "Long", "DisplayName": "Short", "Type": "Robot", "ParentHerId": -1}]
