@@ -13,6 +13,30 @@ import Testing
 /// Receiving over REST: the Api inbox with gateway mode, AppRecs built by hubd, notifications
 /// polled and streamed, webhooks, and the operations endpoints.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct RESTReceivingTests {
+    /// A hubd that stops on an error (here: its REST port is taken) exits 1 after shutting down
+    /// in order, so that systemd's `Restart=on-failure` starts it again; it exited 0.
+    @Test func aServeThatStopsOnAnErrorExitsOne() async throws {
+        let parties = try TestParties()
+        let first = try await RESTHubd(parties: parties)
+        let probe = try BrokerProbe()
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        try await first.start()
+        let second = try await RESTHubd(parties: parties, overrides: ["HUBD_HTTP_ADDRESS": "127.0.0.1:\(first.port)"])
+        try await second.process.start()
+        #expect(await eventually(timeout: .seconds(30)) { !second.process.isRunning }, "\(second.process.log.suffix(2000))")
+        #expect(second.process.terminate() == 1, "\(second.process.log.suffix(2000))")
+        #expect(second.process.log.contains("hubd stopped on an error"))
+        #expect(first.process.terminate() == 0)
+
+        // A configuration refused during set-up (an API without token issuer) is exit 1 with the
+        // reason, not a crash of the HTTP client it leaves behind.
+        let unconfigured = try HubdProcess(parties: parties, overrides: ["HUBD_HTTP_ADDRESS": "127.0.0.1:\(try RESTHubd.freePort())"])
+        try await unconfigured.start()
+        #expect(await eventually(timeout: .seconds(30)) { !unconfigured.isRunning })
+        #expect(unconfigured.terminate() == 1, "\(unconfigured.log.suffix(2000))")
+        #expect(unconfigured.log.contains("hubd: ") && !unconfigured.log.contains("Program crashed"), "\(unconfigured.log.suffix(2000))")
+    }
+
     /// Registry contract: "a party with no `E_SB_ASYNC` and no REST delivery configured cannot
     /// receive". One with a REST channel can: its messages wait in its inbox.
     @Test func aPartyWithoutQueuesReceivesOverItsRESTChannel() async throws {

@@ -70,6 +70,16 @@ struct Serve: AsyncParsableCommand {
             settings: amqp.named("hubd dispatch"), name: "hubd dispatch", logger: logger,
             queues: [settings.submitQueue: queueOptions, settings.deadLetterQueue: queueOptions])
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        /// A set-up step that may refuse the configuration: the client is shut down before the
+        /// error leaves (AsyncHTTPClient stops a debug build whose client is dropped unshut).
+        func orShutDown<T>(_ step: () async throws -> T) async throws -> T {
+            do {
+                return try await step()
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
+        }
         let submissions = DirectSubmissionSource()
         var sources: [any SubmissionSource] = [AMQPSubmissionSource(consumer: consumer)]
         if configuration.httpAddress != nil { sources.append(submissions) }
@@ -90,15 +100,18 @@ struct Serve: AsyncParsableCommand {
         let proms = promsService?.endpoints(store: store, hub: hub, settings: settings, httpClient: httpClient, logger: logger)
         if let proms { services.append(PromsRunner(orders: proms.orders)) }
         if let addressRegister {
-            let sync = try await addressRegister.registrySync(
-                store: store, httpClient: httpClient, logger: logger, changed: { hub.nudge() })
+            let sync = try await orShutDown {
+                try await addressRegister.registrySync(store: store, httpClient: httpClient, logger: logger, changed: { hub.nudge() })
+            }
             services.append(RegistrySyncRunner(sync: sync))
         }
         if let address = configuration.httpAddress, let (host, port) = HubdConfiguration.hostAndPort(address) {
+            let restSettings = try await orShutDown {
+                try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes)
+            }
+            let authenticator = try await orShutDown { try await configuration.authenticator(httpClient: httpClient, logger: logger) }
             let api = RESTAPI(
-                settings: try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes),
-                hub: hub, submissions: submissions,
-                authenticator: try await configuration.authenticator(httpClient: httpClient, logger: logger),
+                settings: restSettings, hub: hub, submissions: submissions, authenticator: authenticator,
                 readiness: ReadinessCheck(broker: {
                     guard consumer.isConnected else {
                         return "the submission consumer has no connection to the broker: \(consumer.lastError ?? "connecting")"
@@ -122,9 +135,13 @@ struct Serve: AsyncParsableCommand {
             "proms": "\(proms == nil ? "off" : "on")",
             "ar": "\(addressRegister?.url ?? "off")",
         ])
+        // A stop on an error still shuts down in order, then exits 1: a supervisor (systemd's
+        // Restart=on-failure) must see the failure and start hubd again.
+        var stoppedOn: (any Error)?
         do {
             try await group.run()
         } catch {
+            stoppedOn = error
             logger.error("hubd stopped on an error", metadata: ["error": "\(error)"])
         }
         signals.cancel()
@@ -140,6 +157,7 @@ struct Serve: AsyncParsableCommand {
         await gateways.closeAll()
         await client.close()
         try? await httpClient.shutdown()
+        if let stoppedOn { throw CommandFailure("stopped on an error: \(stoppedOn)") }
         logger.info("hubd exited cleanly")
     }
 }

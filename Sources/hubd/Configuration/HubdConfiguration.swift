@@ -223,7 +223,7 @@ struct HubdConfiguration {
         case "retry_max_seconds": retryMaxSeconds = try seconds(minimum: 0.01)
         case "duplicate_retention_seconds": duplicateRetentionSeconds = try seconds(minimum: 1)
         case "message_retention_seconds": messageRetentionSeconds = try seconds(minimum: 1)
-        case "prefetch": prefetch = try count(minimum: 1)
+        case "prefetch": prefetch = try number(Int.self, minimum: 1, maximum: Int(UInt16.max))
         case "prefetch_bytes": prefetchBytes = try count(minimum: 1)
         case "batch_size": batchSize = try count(minimum: 1)
         case "log_level":

@@ -59,6 +59,9 @@ final class HubdProcess: @unchecked Sendable {
         self.process = process
     }
 
+    /// Whether `hubd serve` runs still.
+    var isRunning: Bool { process?.isRunning ?? false }
+
     /// kill -9: no chance to finish anything.
     func kill() {
         guard let process, process.isRunning else { return }
