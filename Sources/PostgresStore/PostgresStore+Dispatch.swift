@@ -104,9 +104,11 @@ extension PostgresStore {
     /// Records the outcome of a dispatch batch in one transaction; every outcome ends the claim.
     ///
     /// Only a sent message is recorded whoever holds it now: it was sent, whatever else happens.
-    /// Any other outcome counts only while no other instance holds the message: when its lease
-    /// lapsed during the attempt and another instance claimed it, that instance is sending it
-    /// again and decides, and clearing its claim here would let a third attempt start.
+    /// Any other outcome counts only while no other instance holds the message, and while it is
+    /// still pending: when its lease lapsed during the attempt and another instance claimed it,
+    /// that instance is sending it again and decides (clearing its claim here would let a third
+    /// attempt start), and once that one has recorded it sent, a late failure must not turn a
+    /// delivered message into a failed one, a dead letter and an error to its sender.
     package func recordDispatch(_ results: [DispatchResult], now: Date) async throws(StoreError) {
         try await write("record dispatch outcomes") { db in
             let stamp = now.timeIntervalSince1970
@@ -128,13 +130,13 @@ extension PostgresStore {
                     try await db.query("""
                         UPDATE message SET attempts = attempts + 1, next_attempt_at = \(next.timeIntervalSince1970),
                                last_error = \(error), claimed_by = NULL, claim_until = NULL
-                        WHERE id = \(id) AND (claimed_by IS NULL OR claimed_by = \(self.instance))
+                        WHERE id = \(id) AND state = 'pending' AND (claimed_by IS NULL OR claimed_by = \(self.instance))
                         """, logger: self.logger)
                 case .givenUp(let id, let status, let reason, let draft, let notice):
                     let ended = try await db.run("""
                         UPDATE message SET state = \(status.rawValue), next_attempt_at = NULL, last_error = \(reason),
                                claimed_by = NULL, claim_until = NULL
-                        WHERE id = \(id) AND (claimed_by IS NULL OR claimed_by = \(self.instance)) RETURNING 1
+                        WHERE id = \(id) AND state = 'pending' AND (claimed_by IS NULL OR claimed_by = \(self.instance)) RETURNING 1
                         """, self.logger)
                     guard ended > 0 else { continue }
                     try await self.appendStatus(status, to: [id], at: stamp, detail: reason, db: db)

@@ -67,6 +67,20 @@ import Testing
         for messageId in ["m1", "m2"] {
             #expect(try await a.reports(for: messageId).first?.history.map(\.status) == [.accepted, .sent])
         }
+
+        // An outcome of a's that arrives only now, after b recorded the messages sent, leaves
+        // them sent: no failure, dead letter or retry for a message that was delivered.
+        let draft = DeadLetterDraft(messageId: "m2", fromHerId: "1", toHerId: "2", messageFunction: "F",
+                                    reason: "expired", properties: MessageProperties(messageId: "m2"), body: [])
+        try await a.recordDispatch([
+            .retry(id: claimedByA[0].id, error: "queue full", nextAttempt: later),
+            .givenUp(id: claimedByA[1].id, status: .expired, reason: "expired", deadLetter: draft, notice: nil),
+        ], now: later.addingTimeInterval(1))
+        for messageId in ["m1", "m2"] {
+            #expect(try await a.reports(for: messageId).first?.history.map(\.status) == [.accepted, .sent])
+        }
+        #expect(try await a.deadLetters().isEmpty)
+        #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later.addingTimeInterval(120), limit: 10, maxBytes: .max).isEmpty)
     }
 
     @Test func aBatchTooLargeForItsBytesLeavesTheRestUnclaimed() async throws {
