@@ -103,12 +103,22 @@ final class LinkStatus: Sendable {
 
         /// The node connected to, nil while disconnected.
         var connectedNode: AMQPEndpoint? { connected ? node : nil }
+        /// When the connection was last lost (or the link made); nil while connected.
+        var disconnectedAt: ContinuousClock.Instant? = .now
     }
     private let state = Mutex(Snapshot())
 
     var snapshot: Snapshot { state.withLock { $0 } }
 
+    /// How long the link has been without a connection; nil while connected.
+    var disconnectedFor: Duration? { snapshot.disconnectedAt.map { .now - $0 } }
+
     func update(_ body: (inout Snapshot) -> Void) {
-        state.withLock { body(&$0) }
+        state.withLock { state in
+            let lostAt = state.disconnectedAt
+            body(&state)
+            // Kept from the moment the connection was lost, whatever the update wrote.
+            state.disconnectedAt = state.connected ? nil : (lostAt ?? .now)
+        }
     }
 }

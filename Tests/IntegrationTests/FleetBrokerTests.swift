@@ -1,5 +1,6 @@
 import ClusterTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// hubd on the 3-node cluster of `scripts/cluster`, as a fleet member runs it: every node's URL
@@ -41,8 +42,8 @@ import Testing
         #expect(log.contains("amqp.node="), "the log says which node each connection went to")
     }
 
-    /// Contract §2: losing one RabbitMQ node of three loses no accepted message, and hubd is
-    /// ready again on the others. Everything is on quorum queues (the parties' too, as a bus
+    /// Contract §2: losing one RabbitMQ node of three loses no accepted message, and hubd's
+    /// `/readyz` stays ready while its connections move to the other nodes. Everything is on quorum queues (the parties' too, as a bus
     /// operator running a cluster makes them), and hubd's connections all start on node 1.
     @Test func hubdKeepsDeliveringWhenItsNodeStops() async throws {
         try await TestCluster.require()
@@ -61,6 +62,16 @@ import Testing
             for index in 0..<20 {
                 submitted.append(try await probe.submitUntilConfirmed(template, tag: "node-loss-\(index)", to: parties.submitQueue))
             }
+            // /readyz is asked throughout the stop and the reconnects: every answer must be 200.
+            let notReady = Mutex<[String]>([])
+            let polling = Task {
+                while !Task.isCancelled {
+                    if let answer = try? await rest.request("GET", "/readyz", token: nil), answer.status != 200 {
+                        notReady.withLock { $0.append(answer.text) }
+                    }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
             // The stop closes hubd's and the probe's connections; submissions go on meanwhile.
             let stopping = Task { try await TestCluster.stopNode(1) }
             for index in 20..<60 {
@@ -78,8 +89,9 @@ import Testing
             }
             let missing = Set(submitted).subtracting(delivered)
             #expect(missing.isEmpty, "\(missing.count) of \(submitted.count) accepted messages not delivered")
-            #expect(await eventually(timeout: .seconds(30)) { (try? await rest.request("GET", "/readyz", token: nil).status) == 200 },
-                    "hubd is ready again on the other nodes")
+            polling.cancel()
+            _ = await polling.value
+            #expect(notReady.withLock { $0 }.isEmpty, "/readyz said not ready during the node stop: \(notReady.withLock { $0 })")
             #expect(rest.process.log.contains("AMQP connection re-established"), "\(rest.process.log.suffix(3000))")
         } catch {
             Issue.record(error)

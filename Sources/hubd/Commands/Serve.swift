@@ -113,10 +113,14 @@ struct Serve: AsyncParsableCommand {
             let api = RESTAPI(
                 settings: restSettings, hub: hub, submissions: submissions, authenticator: authenticator,
                 readiness: ReadinessCheck(broker: {
-                    guard consumer.isConnected else {
+                    // A link that lost its node and is reconnecting (to another node of a
+                    // cluster) stays ready for a grace period: fleet contract §2, "losing one
+                    // RabbitMQ node of three … /readyz of the surviving instances stays ready".
+                    let grace = Duration.seconds(15)
+                    if !consumer.isConnected, consumer.epoch == 0 || consumer.disconnectedFor ?? .zero >= grace {
                         return "the submission consumer has no connection to the broker: \(consumer.lastError ?? "connecting")"
                     }
-                    guard client.isConnected else {
+                    if !client.isConnected, client.connectionGeneration == 0 || client.disconnectedFor ?? .zero >= grace {
                         return "dispatch has no connection to the broker: \(client.lastError ?? "connecting")"
                     }
                     return nil
