@@ -83,6 +83,31 @@ import Testing
         #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later.addingTimeInterval(120), limit: 10, maxBytes: .max).isEmpty)
     }
 
+    /// Contract §2: AR sync runs on one instance at a time. A full sync is one lookup per 100
+    /// parties; when another instance takes the lease during it (here: b, once a's hold ran out
+    /// between two lookups), a stops before its next lookup and writes nothing.
+    @Test func aFullRegistrySyncStopsWhenAnotherInstanceTakesItsLease() async throws {
+        let (a, b) = try await pair()
+        let clock = Mutex(now)
+        let ar = FakeAddressRegister(parties: 250)
+        let sync = RegistrySync(
+            store: a, client: ar, settings: RegistrySyncSettings(pollInterval: 60, maxEvents: 1000),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: { clock.withLock { $0 } })
+        let start = now
+        ar.beforeBatch.withLock {
+            $0 = { batch in
+                guard batch == 2 else { return }
+                // a's hold (180 s) runs out, b takes the job over, and a looks again later.
+                let taken = try await b.holdLease(.registrySync, for: 180, now: start.addingTimeInterval(200))
+                #expect(taken)
+                clock.withLock { $0 = start.addingTimeInterval(300) }
+            }
+        }
+        await #expect(throws: RegistrySyncError.self) { try await sync.syncOnce() }
+        #expect(ar.batchSizes == [100, 100], "a stopped before a third lookup")
+        #expect(try await a.registrySyncPosition() == nil, "a wrote nothing")
+    }
+
     @Test func aBatchTooLargeForItsBytesLeavesTheRestUnclaimed() async throws {
         let (a, b) = try await pair()
         _ = try await a.commitIngress([.accept(message("m1", key: "k1")), .accept(message("m2", key: "k2"))], now: now)

@@ -160,6 +160,8 @@ final class FakeAddressRegister: AddressRegisterClient {
 
     let url = RegistrySyncTests.url
     private let state = Mutex(State())
+    /// Runs before each batched lookup is answered, with its number (from 1).
+    let beforeBatch = Mutex<(@Sendable (Int) async throws -> Void)?>(nil)
 
     init(parties: Int) {
         state.withLock { state in
@@ -212,6 +214,13 @@ final class FakeAddressRegister: AddressRegisterClient {
     }
 
     func parties(_ herIds: [Int]) async throws(AddressRegisterError) -> [RegistryEntry] {
+        if let hook = beforeBatch.withLock({ $0 }) {
+            do {
+                try await hook(state.withLock { $0.batchSizes.count } + 1)
+            } catch {
+                throw AddressRegisterError("\(error)")
+            }
+        }
         let json = try state.withLock { state throws(AddressRegisterError) in
             state.calls.append("parties")
             state.batchSizes.append(herIds.count)

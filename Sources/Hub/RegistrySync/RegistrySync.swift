@@ -201,6 +201,12 @@ package final class RegistrySync: Sendable {
         var start = herIds.startIndex
         while start < herIds.endIndex {
             guard !isStopping else { throw .addressRegister(AddressRegisterError("hubd is stopping; the sync was left unfinished")) }
+            // A full export of the real register is thousands of requests: the lease is renewed
+            // on the way (a third of it at a time), and if another instance took it meanwhile,
+            // this one stops rather than sync beside it (fleet contract §2: one at a time).
+            guard try await holdsLease() else {
+                throw .addressRegister(AddressRegisterError("another instance took over the sync; this one was left unfinished"))
+            }
             let batch = Array(herIds[start..<min(start + settings.batchSize, herIds.endIndex)])
             var asked = Set(batch)
             do {
