@@ -12,7 +12,14 @@ import PostgresNIO
 enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
         ("v1-store", v1),
+        ("v2-status-instance", v2StatusInstance),
     ]
+
+    /// The instance that recorded each status (fleet contract §1: the instance name is shown in
+    /// the status history); NULL for what was recorded before.
+    private static let v2StatusInstance = """
+        ALTER TABLE status ADD COLUMN instance TEXT;
+        """
 
     /// Applies what is missing, in one transaction under an advisory lock: instances that start
     /// together migrate one after the other, and the later ones find nothing left to do.

@@ -60,8 +60,8 @@ extension PostgresStore {
     func appendStatus(_ status: MessageStatus, to ids: [Int64], at: Double, detail: String?, db: PostgresConnection) async throws {
         guard !ids.isEmpty else { return }
         let added = Set(try await db.records("""
-            INSERT INTO status (message, status, at, detail)
-            SELECT id, \(status.rawValue), \(at), \(detail) FROM unnest(\(ids)::BIGINT[]) AS s(id)
+            INSERT INTO status (message, status, at, detail, instance)
+            SELECT id, \(status.rawValue), \(at), \(detail), \(instance) FROM unnest(\(ids)::BIGINT[]) AS s(id)
             ON CONFLICT DO NOTHING RETURNING message
             """, logger).map { row -> Int64 in try row["message"] })
         guard status != .accepted, !added.isEmpty else { return }
@@ -74,10 +74,12 @@ extension PostgresStore {
 
     /// A message's status history, in the order it was recorded.
     func history(of id: Int64, db: PostgresConnection) async throws -> [StatusEntry] {
-        try await db.records("SELECT status, at, detail FROM status WHERE message = \(id) ORDER BY at, seq", logger)
+        try await db.records("SELECT status, at, detail, instance FROM status WHERE message = \(id) ORDER BY at, seq", logger)
             .compactMap { entry in
                 guard let status = MessageStatus(rawValue: try entry["status"]) else { return nil }
-                return StatusEntry(status: status, at: Date(timeIntervalSince1970: try entry["at"]), detail: try entry["detail"])
+                return StatusEntry(
+                    status: status, at: Date(timeIntervalSince1970: try entry["at"]), detail: try entry["detail"],
+                    instance: try entry["instance"])
             }
     }
 }

@@ -40,6 +40,8 @@ import Testing
         try await b.recordDispatch([.sent(id: takenOver[0].id)], now: later)
         #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later.addingTimeInterval(60), limit: 10, maxBytes: .max).isEmpty)
         #expect(try await a.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+        // Contract §1: the status history names the instance that recorded each status.
+        #expect(try await a.reports(for: "m1").first?.history.map(\.instance) == ["a", "b"])
     }
 
     /// Instance a's lease lapses while it still tries to send; b takes the message over. What a

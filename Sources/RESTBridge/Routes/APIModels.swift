@@ -63,6 +63,8 @@ struct StatusResponse: Encodable, Sendable {
     struct HistoryEntry: Encodable, Sendable {
         var status: String
         var at: String
+        /// The instance of a fleet that recorded it; left out for a single instance.
+        var instance: String?
     }
 
     var statusList: [StatusInfo]

@@ -126,7 +126,7 @@ extension RESTAPI {
             statusList: [StatusResponse.StatusInfo(
                 receiverHerId: message.toHerId, transportDeliveryState: message.transportState.rawValue,
                 sent: message.sentAt.map(Timestamp.format), apprecInfo: apprecInfo)],
-            history: message.history.map { StatusResponse.HistoryEntry(status: $0.status.rawValue, at: Timestamp.format($0.at)) })
+            history: message.history.map { StatusResponse.HistoryEntry(status: $0.status.rawValue, at: Timestamp.format($0.at), instance: $0.instance) })
     }
 
     static func name(of status: AppRecStatus) -> String {

@@ -26,7 +26,8 @@ struct Status: AsyncParsableCommand {
             if let error = report.lastError { lines.append("last error:   \(error)") }
             lines.append("expires:      \(Timestamp.format(report.expiresAt))")
             for entry in report.history {
-                lines.append("\(Timestamp.format(entry.at))  \(entry.status.rawValue)\(entry.detail.map { "  (\($0))" } ?? "")")
+                lines.append("\(Timestamp.format(entry.at))  \(entry.status.rawValue)\(entry.detail.map { "  (\($0))" } ?? "")"
+                             + (entry.instance.map { "  [\($0)]" } ?? ""))
             }
             if let conversation = try await store.conversation(ofMessage: report.id) {
                 let role = conversation.requestMessageId == report.messageId ? "request" : "answer"
