@@ -129,7 +129,10 @@ struct Serve: AsyncParsableCommand {
                 channelsChanged: { await gateways.reconcile() }, logger: logger, proms: proms)
             services.append(api.application())
         }
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        // A service that fails (the REST port taken, say) shuts the others down gracefully, as
+        // SIGTERM does: cancelled instead, the hub's loops would go on, and hubd never exit.
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) }, logger: logger))
         let signals = ShutdownSignals { await group.triggerGracefulShutdown() }
         logger.info("hubd serving", metadata: [
             "broker": "\(amqp.redacted)", "queue_type": "\(configuration.queueType.rawValue)",

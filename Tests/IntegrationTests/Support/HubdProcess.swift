@@ -69,11 +69,18 @@ final class HubdProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM, and the exit status once it has exited.
-    func terminate() -> Int32 {
+    /// SIGTERM, and the exit status once it has exited; a hubd still running after `limit` is
+    /// killed and reported as -9, so that a test never waits for it without a bound.
+    func terminate(within limit: Duration = .seconds(60)) -> Int32 {
         guard let process else { return -1 }
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        guard !process.isRunning else {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -9
+        }
         return process.terminationStatus
     }
 
