@@ -94,6 +94,29 @@ import Testing
         #expect(rejection.data == "applicationTimeStamp;")
     }
 
+    /// Checks 1 and 2 in the contract's order: a sender that check 2 would refuse (10037009 is
+    /// inactive) but that has an error queue hears of its missing field; one that cannot be told
+    /// (10037010 has no queues) is a dead letter, as before.
+    @Test func aFieldErrorIsAnsweredBeforeTheSenderIsJudged() throws {
+        let inactive = Examples.submission(
+            innsyn.replacingOccurrences(of: "<Id>10037002</Id>", with: "<Id>10037009</Id>"), from: "10037009",
+            headers: [HeaderName.applicationTimeStamp: "yesterday"])
+        let (rejection, notice) = try #require(refusal(inactive))
+        #expect(rejection.data == "applicationTimeStamp;")
+        #expect(notice.headers[HeaderName.toHerId] == "10037009")
+        let unreachable = Examples.submission(innsyn, from: "10037010", headers: [HeaderName.applicationTimeStamp: "yesterday"])
+        guard case .deadLetter = validator.evaluate(unreachable, registry: registry, now: now) else {
+            Issue.record("a sender without an error queue is a dead letter")
+            return
+        }
+        // With every field well-formed, the inactive sender is judged by check 2: a dead letter.
+        let wellFormed = Examples.submission(innsyn.replacingOccurrences(of: "<Id>10037002</Id>", with: "<Id>10037009</Id>"), from: "10037009")
+        guard case .deadLetter = validator.evaluate(wellFormed, registry: registry, now: now) else {
+            Issue.record("an inactive sender is a dead letter")
+            return
+        }
+    }
+
     @Test func aMessageIdWithAnIdentityNumberIsMalformedAndNotEchoed() throws {
         let (rejection, notice) = try #require(refusal(Examples.submission(innsyn, messageId: "20835622828")))
         #expect(rejection.data == "MessageId;")

@@ -62,6 +62,16 @@ package struct IngressValidator: Sendable {
         guard let from = fields.from else {
             return unroutable("fromHerId is missing or not a HER-id", data: ["fromHerId"], acceptedKey: nil)
         }
+        func reject(_ rejection: Rejection) -> IngressDecision {
+            .reject(rejection, notice: direct ? nil : notice(fields, rejection, now: now), acceptedKey: acceptedKey)
+        }
+        let missing = fields.missing
+        // Check 1 comes before check 2, as the contract orders them: a missing or malformed field
+        // is answered to any sender that can be told (it has an error queue), even one that
+        // check 2 would refuse as inactive or not valid.
+        if !missing.isEmpty, direct || registry.party(herId: from.herId)?.queue(.error) != nil {
+            return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
+        }
         // 2. Sender.
         let sender: CommunicationParty
         switch Self.sender(from.herId, in: registry, needsErrorQueue: !direct) {
@@ -69,10 +79,6 @@ package struct IngressValidator: Sendable {
         case .failure(let problem):
             return unroutable(problem.reason, data: ["fromHerId", from.text], acceptedKey: acceptedKey)
         }
-        func reject(_ rejection: Rejection) -> IngressDecision {
-            .reject(rejection, notice: direct ? nil : notice(fields, rejection, now: now), acceptedKey: acceptedKey)
-        }
-        let missing = fields.missing
         guard missing.isEmpty, let to = fields.to, let function = fields.function, let messageId = fields.messageId else {
             return reject(Rejection(.invalidFieldValue, "One or more fields are missing", data: missing))
         }
