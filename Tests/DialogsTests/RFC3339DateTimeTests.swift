@@ -34,24 +34,4 @@ struct RFC3339DateTimeTests {
         #expect(try time("1969-12-31T23:59:59Z").epochSeconds == -1)
         #expect(try time("2026-03-01T00:00:00Z").epochSeconds == 1_772_323_200)
     }
-
-    @Test("A message's time is written in UTC", arguments: [
-        ("2026-03-04T10:15:00+01:00", "2026-03-04T09:15:00Z"),
-        ("2026-03-04T10:15:00.120+01:00", "2026-03-04T09:15:00.12Z"),
-        ("2000-02-29T23:30:00-01:00", "2000-03-01T00:30:00Z"),
-        ("1970-01-01T00:30:00+01:00", "1969-12-31T23:30:00Z"),
-        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
-        ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"),
-        // Without an offset: the local time the caller's zone says (here two hours ahead of UTC).
-        ("2025-05-26T00:00:00", "2025-05-25T22:00:00Z"),
-    ])
-    func utc(text: String, expected: String) {
-        #expect(XMLDateTime.utc(text) { _ in 7200 } == expected)
-    }
-
-    @Test func aTimeOutsideTheGrammarHasNoUTCForm() {
-        for text in ["2026-01-01T24:00:00Z", "-0001-01-01T00:00:00Z", "12026-01-01T00:00:00Z", "yesterday"] {
-            #expect(XMLDateTime.utc(text) { _ in 0 } == nil, "\(text)")
-        }
-    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Dates and times as the PROMs service means them: Norwegian ones. An order's `expiryDate` is
-/// a calendar day in Norway, and a callback's `timestamp` without an offset is Norwegian time.
+/// a calendar day in Norway, and a callback's `timestamp` without an offset is Norwegian time;
+/// so is a MsgHead's `GenDate` without one (`MessageSummary`).
 package enum PromsCalendar {
     /// Norwegian time; UTC only on a system without time zone data.
     static let calendar: Calendar = {

@@ -16,10 +16,8 @@ struct RFC3339DateTime: Sendable, Comparable {
     /// The fraction's digits (ASCII) without trailing zeros; empty for a whole second.
     let fraction: [UInt8]
 
-    /// The date-time `text` spells, or nil when it is not one. With `zonelessOffset`, a text
-    /// without `Z` or an offset (an `xs:dateTime` may leave it out) is read as local time, whose
-    /// offset from UTC in seconds the function gives for that local time as if it were UTC.
-    init?(_ text: String, zonelessOffset: ((_ localSeconds: Int) -> Int)? = nil) {
+    /// The date-time `text` spells, or nil when it is not one.
+    init?(_ text: String) {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4), year >= 1, scanner.skip("-"),
               let month = scanner.number(digits: 2), (1...12).contains(month), scanner.skip("-"),
@@ -35,11 +33,8 @@ struct RFC3339DateTime: Sendable, Comparable {
             guard !fraction.isEmpty else { return nil }
             while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
         }
-        let local = Self.daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         var offsetSeconds = 0
-        if let zonelessOffset, scanner.atEnd {
-            offsetSeconds = zonelessOffset(local)
-        } else if !(scanner.skip("Z") || scanner.skip("z")) {
+        if !(scanner.skip("Z") || scanner.skip("z")) {
             let sign: Int
             if scanner.skip("+") { sign = 1 } else if scanner.skip("-") { sign = -1 } else { return nil }
             guard let offsetHour = scanner.number(digits: 2), offsetHour <= 23, scanner.skip(":"),
@@ -48,7 +43,8 @@ struct RFC3339DateTime: Sendable, Comparable {
             offsetSeconds = sign * (offsetHour * 3600 + offsetMinute * 60)
         }
         guard scanner.atEnd else { return nil }
-        epochSeconds = local - offsetSeconds
+        let days = Self.daysSinceEpoch(year: year, month: month, day: day)
+        epochSeconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         self.fraction = fraction
     }
 
@@ -58,34 +54,6 @@ struct RFC3339DateTime: Sendable, Comparable {
         let length = max(lhs.fraction.count, rhs.fraction.count)
         let padded = { (digits: [UInt8]) in digits + Array(repeating: UInt8(ascii: "0"), count: length - digits.count) }
         return padded(lhs.fraction).lexicographicallyPrecedes(padded(rhs.fraction))
-    }
-
-    /// The instant in UTC, `2026-03-01T11:00:00Z`, with the fraction as it was written (less
-    /// trailing zeros).
-    var utcText: String {
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let secondOfDay = epochSeconds - days * 86_400
-        let (year, month, day) = Self.civil(daysSinceEpoch: days)
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        let fractionText = fraction.isEmpty ? "" : "." + String(decoding: fraction, as: UTF8.self)
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(secondOfDay / 3600, 2)):"
-            + "\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))\(fractionText)Z"
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    private static func civil(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
