@@ -137,10 +137,10 @@ package final class AMQPClient: Sendable {
     /// The last connection error while disconnected (operator-readable), nil when connected.
     package var lastError: String? { status.snapshot.lastError }
 
-    /// How long the link has been without a connection (since it was made, before the first
-    /// connection); nil while connected. Non-blocking: for readiness with a grace period, so
-    /// that a reconnect to another node of a cluster does not count as an outage.
-    package var disconnectedFor: Duration? { status.disconnectedFor }
+    /// Whether the link is down for readiness: not connected yet, or without a connection for
+    /// `grace` or longer, so that a reconnect to another node of a cluster is no outage.
+    /// Non-blocking.
+    package func isDown(grace: Duration) -> Bool { status.isDown(grace: grace) }
 
     /// How many times a connection was established (1 after the first connect; each
     /// reconnect adds one). Useful as a metric; `AMQPDelivery.epoch` of `get` is this value.

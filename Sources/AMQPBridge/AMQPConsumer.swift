@@ -158,10 +158,10 @@ package final class AMQPConsumer: Sendable {
     /// The last connection error while disconnected, nil when connected.
     package var lastError: String? { status.snapshot.lastError }
 
-    /// How long the link has been without a connection (since it was made, before the first
-    /// connection); nil while connected. Non-blocking: for readiness with a grace period, so
-    /// that a reconnect to another node of a cluster does not count as an outage.
-    package var disconnectedFor: Duration? { status.disconnectedFor }
+    /// Whether the link is down for readiness: not connected yet, or without a connection for
+    /// `grace` or longer, so that a reconnect to another node of a cluster is no outage.
+    /// Non-blocking.
+    package func isDown(grace: Duration) -> Bool { status.isDown(grace: grace) }
 
     /// Cancels the consumer, closes channel and connection (unacked deliveries go back to the
     /// queue) and finishes the stream. Acks posted before `close()` are sent first.

@@ -113,6 +113,14 @@ final class LinkStatus: Sendable {
     /// How long the link has been without a connection; nil while connected.
     var disconnectedFor: Duration? { snapshot.disconnectedAt.map { .now - $0 } }
 
+    /// Whether the link counts as down: never connected yet, or without a connection for
+    /// `grace` or longer (a reconnect under way within it is no outage).
+    func isDown(grace: Duration) -> Bool {
+        let snapshot = snapshot
+        guard let lost = snapshot.disconnectedAt else { return false }
+        return snapshot.epoch == 0 || .now - lost >= grace
+    }
+
     func update(_ body: (inout Snapshot) -> Void) {
         state.withLock { state in
             let lostAt = state.disconnectedAt

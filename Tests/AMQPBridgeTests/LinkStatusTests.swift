@@ -24,5 +24,8 @@ struct LinkStatusTests {
         #expect(status.disconnectedFor == nil)
         status.update { $0.connected = false }
         #expect(try #require(status.disconnectedFor) < .milliseconds(50), "a new loss is timed afresh")
+        #expect(status.isDown(grace: .seconds(15)) == false, "reconnecting within the grace: not down")
+        #expect(status.isDown(grace: .zero), "past the grace: down")
+        #expect(LinkStatus().isDown(grace: .seconds(15)), "never connected: down")
     }
 }

@@ -117,10 +117,10 @@ struct Serve: AsyncParsableCommand {
                     // cluster) stays ready for a grace period: fleet contract §2, "losing one
                     // RabbitMQ node of three … /readyz of the surviving instances stays ready".
                     let grace = Duration.seconds(15)
-                    if !consumer.isConnected, consumer.epoch == 0 || consumer.disconnectedFor ?? .zero >= grace {
+                    if consumer.isDown(grace: grace) {
                         return "the submission consumer has no connection to the broker: \(consumer.lastError ?? "connecting")"
                     }
-                    if !client.isConnected, client.connectionGeneration == 0 || client.disconnectedFor ?? .zero >= grace {
+                    if client.isDown(grace: grace) {
                         return "dispatch has no connection to the broker: \(client.lastError ?? "connecting")"
                     }
                     return nil
