@@ -173,7 +173,10 @@ import Testing
         let queue = parties.asyncQueue(TestParties.register)
         _ = try await probe.next(from: queue, timeout: .seconds(30))
         #expect(await probe.count(queue) == 0)
-        for hub in fleet { #expect(hub.process.terminate() == 0) }
+        for hub in fleet {
+            let status = hub.process.terminate()
+            #expect(status == 0, "\(hub.process.log.suffix(3000))")
+        }
     }
 
     /// The commands work against the PostgreSQL store as against SQLite; a URL that cannot be

@@ -35,13 +35,18 @@ final class RESTHubd: @unchecked Sendable {
         process.kill()
     }
 
-    /// Starts hubd and waits until its API answers.
+    /// Starts hubd and waits until its API answers. The answer counts only once this process
+    /// has logged that it listens on the port: another server there (a port taken meanwhile)
+    /// would answer for a hubd that failed to start.
     func start() async throws {
+        let before = process.log.count
         try await process.start()
+        let listening = "listening on 127.0.0.1:\(port)"
         let up = await eventually(timeout: .seconds(60)) {
-            (try? await self.request("GET", "/healthz", token: nil).status) == 200
+            guard self.process.isRunning, self.process.log.dropFirst(before).contains(listening) else { return false }
+            return (try? await self.request("GET", "/healthz", token: nil).status) == 200
         }
-        guard up else { throw RESTHubdError("hubd's API did not come up:\n\(process.log)") }
+        guard up else { throw RESTHubdError("hubd's API did not come up on port \(port):\n\(process.log)") }
     }
 
     /// A DPoP-bound token for these parties.
@@ -109,8 +114,20 @@ final class RESTHubd: @unchecked Sendable {
         return try await request("POST", "/messages", json: body, token: token)
     }
 
-    /// A port nothing listens on now.
+    /// Ports handed out in this test process: the kernel may offer a port again once its probe
+    /// socket is closed, and two servers of one test were given the same port that way.
+    private static let given = Mutex<Set<Int>>([])
+
+    /// A port nothing listens on now, and never handed out before in this test process.
     static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = try probePort()
+            if given.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw RESTHubdError("no free port that was not handed out before")
+    }
+
+    private static func probePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
