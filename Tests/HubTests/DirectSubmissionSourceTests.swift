@@ -77,4 +77,17 @@ import Testing
         source.abandonWaiting()
         #expect(await waiting == nil)
     }
+
+    /// The REST API answers before the hub's ingress runs: a request in that gap waits for
+    /// ingress (hubd answered 503 "could not store the message now" right after it started).
+    @Test func aSubmissionBeforeIngressRunsWaitsForIt() async throws {
+        async let early = submit("m1", timeout: .seconds(30))
+        // The positive signal that the caller waits before ingress has asked for the stream.
+        while source.waitingCount == 0 { await Task.yield() }
+        var batches = source.submissions().makeAsyncIterator()
+        let batch = try #require(await batches.next())
+        #expect(batch.map(\.properties.messageId) == ["m1"])
+        await source.settle(batch, outcomes: [.accepted(messageId: "m1")])
+        #expect(await early == .accepted(messageId: "m1"))
+    }
 }

@@ -21,7 +21,7 @@ package final class DirectSubmissionSource: SubmissionSource {
     }
 
     private struct State {
-        var continuation: AsyncStream<[Submission]>.Continuation?
+        let continuation: AsyncStream<[Submission]>.Continuation
         var waiting: [UInt64: Waiter] = [:]
         var next: UInt64 = 0
         var paused = false
@@ -30,9 +30,17 @@ package final class DirectSubmissionSource: SubmissionSource {
         var sweepers: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    private let stream: AsyncStream<[Submission]>
 
-    package init() {}
+    /// The stream exists from the start: a request that comes while the hub is still starting
+    /// (the API answers before ingress runs) waits for it, within its timeout, instead of
+    /// being told that nothing could be stored.
+    package init() {
+        let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
+        self.stream = stream
+        state = Mutex(State(continuation: continuation))
+    }
 
     /// Offers one submission and waits until the hub has committed what it decided about it,
     /// at most `timeout`. Nil when the hub takes no submissions now (its store cannot write, or
@@ -42,19 +50,22 @@ package final class DirectSubmissionSource: SubmissionSource {
         let deadline = ContinuousClock.now + timeout
         return await withCheckedContinuation { (waiter: CheckedContinuation<SubmissionOutcome?, Never>) in
             let taken = state.withLock { state -> Bool in
-                guard !state.paused, !state.stopped, let continuation = state.continuation else { return false }
+                guard !state.paused, !state.stopped else { return false }
                 state.next += 1
                 let submission = Submission(
                     properties: properties, body: body, settlement: SettlementToken(sequence: state.next, epoch: 0),
                     origin: .rest)
                 state.waiting[state.next] = Waiter(continuation: waiter, deadline: deadline)
                 if state.sweeper.map({ deadline < $0.wakes }) ?? true { startSweeper(wakingAt: deadline, in: &state) }
-                continuation.yield([submission])
+                state.continuation.yield([submission])
                 return true
             }
             if !taken { waiter.resume(returning: nil) }
         }
     }
+
+    /// How many callers wait for an outcome now.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     /// Replaces the sweeper with one that wakes at `wake` (earlier than the one before).
     private func startSweeper(wakingAt wake: ContinuousClock.Instant, in state: inout State) {
@@ -87,12 +98,12 @@ package final class DirectSubmissionSource: SubmissionSource {
     }
 
     package func submissions() -> AsyncStream<[Submission]> {
-        let (stream, continuation) = AsyncStream<[Submission]>.makeStream()
-        state.withLock { $0.continuation = continuation }
         // When the hub stops listening before the end (not after `stop()`, which lets it drain
         // what it holds), whoever still waits hears that nothing was stored.
-        continuation.onTermination = { [weak self] termination in
-            if case .cancelled = termination { self?.abandonWaiting() }
+        state.withLock { state in
+            state.continuation.onTermination = { [weak self] termination in
+                if case .cancelled = termination { self?.abandonWaiting() }
+            }
         }
         return stream
     }
@@ -130,6 +141,6 @@ package final class DirectSubmissionSource: SubmissionSource {
             state.stopped = true
             return state.continuation
         }
-        continuation?.finish()
+        continuation.finish()
     }
 }
