@@ -71,6 +71,20 @@ extension PostgresStore {
         }
     }
 
+    /// A third of the lease: two renewals may fail (a slow or lost connection) before a batch's
+    /// claims lapse.
+    package var claimRenewal: TimeInterval? { claimLease / 3 }
+
+    package func renewClaims(_ ids: [Int64], now: Date) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try await write("renew claims", announce: false) { db in
+            try await db.query("""
+                UPDATE message SET claim_until = \(now.timeIntervalSince1970 + self.claimLease)
+                WHERE id = ANY(\(ids)) AND claimed_by = \(self.instance) AND state = 'pending'
+                """, logger: self.logger)
+        }
+    }
+
     /// When the first pending message of `target` falls due, or its claim lapses if another
     /// instance holds it; nil when the target has none pending.
     package func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date? {

@@ -85,6 +85,66 @@ import Testing
         #expect(try await a.dueMessages(for: .partyAsync(herId: 2), now: later.addingTimeInterval(120), limit: 10, maxBytes: .max).isEmpty)
     }
 
+    /// A batch still being sent renews its claims: a batch may outlast the lease (webhooks that
+    /// run to their timeout), and another instance then sent its messages again.
+    @Test func aBatchStillBeingSentKeepsItsClaims() async throws {
+        let (a, b) = try await pair(lease: 1)
+        let clock = Mutex(now)
+        let registry = try await Examples.registryCache(importedInto: a, now: now)
+        _ = try await a.commitIngress([.accept(message("m1", key: "k1", to: Examples.portal))], now: now)
+        let transport = HeldTransport()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let dispatcher = Dispatcher(
+            store: a, transport: transport, registry: registry, settings: HubSettings(herId: Examples.hub), logger: logger,
+            clock: { clock.withLock { $0 } })
+        let dispatching = Task { try await dispatcher.dispatchOnce() }
+        var sending = transport.sending.makeAsyncIterator()
+        #expect(await sending.next() == ["m1"])
+
+        // Well past the first claim's lease; the positive signal of a renewal is a claim that
+        // now lasts a lease from the later time.
+        let later = now.addingTimeInterval(10)
+        clock.withLock { $0 = later }
+        let target = DeliveryTarget.partyAsync(herId: Examples.portal)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await b.nextDueTime(for: target) != later.addingTimeInterval(1), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await b.nextDueTime(for: target) == later.addingTimeInterval(1))
+        #expect(try await b.dueMessages(for: target, now: later.addingTimeInterval(0.5), limit: 10, maxBytes: .max).isEmpty)
+
+        transport.release()
+        #expect(try await dispatching.value == 1)
+        #expect(try await b.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+    }
+
+    /// Tells the test what it is given, and answers only once the test releases it.
+    final class HeldTransport: OutboundTransport {
+        let (sending, given) = AsyncStream<[String?]>.makeStream()
+        private let state = Mutex<(released: Bool, waiting: CheckedContinuation<Void, Never>?)>((false, nil))
+
+        func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
+            given.yield(batch.map(\.properties.messageId))
+            await withCheckedContinuation { continuation in
+                let go = state.withLock { state in
+                    if !state.released { state.waiting = continuation }
+                    return state.released
+                }
+                if go { continuation.resume() }
+            }
+            return batch.map { _ in .sent }
+        }
+
+        func release() {
+            state.withLock { state in
+                state.released = true
+                defer { state.waiting = nil }
+                return state.waiting
+            }?.resume()
+        }
+    }
+
     /// Contract §2: AR sync runs on one instance at a time. A full sync is one lookup per 100
     /// parties; when another instance takes the lease during it (here: b, once a's hold ran out
     /// between two lookups), a stops before its next lookup and writes nothing.

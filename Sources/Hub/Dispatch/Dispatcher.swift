@@ -181,7 +181,7 @@ package final class Dispatcher: Sendable {
                 results.append(giveUp(message, .failed, reason: problem.reason, now: now))
             }
         }
-        let outcomes = envelopes.isEmpty ? [] : await transport.send(envelopes)
+        let outcomes = envelopes.isEmpty ? [] : await send(envelopes, renewingClaimsOf: due.map(\.id))
         var queueOutcomes: [String: (succeeded: Bool, failure: String?)] = [:]
         for (index, position) in sending.enumerated() {
             let outcome = index < outcomes.count ? outcomes[index] : .transientFailure("no outcome from the transport")
@@ -227,6 +227,34 @@ package final class Dispatcher: Sendable {
             throw error
         }
         return (due.count, more)
+    }
+
+    /// Sends a batch, renewing its claims meanwhile when the store claims (a fleet's): a batch
+    /// can outlast a lease, and another instance would then send its messages again. A renewal
+    /// that fails is logged; the claims then lapse, which costs a second send, never a loss.
+    private func send(_ envelopes: [OutboundEnvelope], renewingClaimsOf ids: [Int64]) async -> [SendOutcome] {
+        guard let interval = store.claimRenewal else { return await transport.send(envelopes) }
+        return await withTaskGroup(of: [SendOutcome]?.self) { group in
+            group.addTask { [transport] in await transport.send(envelopes) }
+            group.addTask { [store, clock, logger] in
+                while (try? await Task.sleep(for: .seconds(interval))) != nil {
+                    do {
+                        try await store.renewClaims(ids, now: clock())
+                    } catch {
+                        logger.warning("could not renew the claims of a batch still being sent; another instance may send it too",
+                                       metadata: ["error": "\(error)", "messages": "\(ids.count)"])
+                    }
+                }
+                return nil
+            }
+            var outcomes: [SendOutcome] = []
+            for await result in group {
+                guard let result else { continue }
+                outcomes = result
+                group.cancelAll()
+            }
+            return outcomes
+        }
     }
 
     private func count(_ results: [DispatchResult]) {

@@ -105,6 +105,17 @@ package protocol HubStore: AnyObject, Sendable {
     /// the store before they send it.
     var handsOffCommits: Bool { get }
 
+    /// How often, in seconds, the dispatcher renews the claims of a batch it is still sending
+    /// (`renewClaims`); nil for a store that claims nothing, as one process alone dispatches
+    /// from it.
+    var claimRenewal: TimeInterval? { get }
+
+    /// Extends this instance's claims on the messages `ids` (those `dueMessages` gave it, still
+    /// pending) by a lease from `now`. A batch may take longer than a lease (webhooks that run
+    /// to their timeout), and a claim that lapses meanwhile lets another instance send the same
+    /// messages again. Claims another instance has taken are left alone.
+    func renewClaims(_ ids: [Int64], now: Date) async throws(StoreError)
+
     /// When the next pending message of `target` falls due; nil when it has none pending.
     func nextDueTime(for target: DeliveryTarget) async throws(StoreError) -> Date?
 
@@ -329,6 +340,10 @@ extension HubStore {
     }
 
     package var handsOffCommits: Bool { false }
+
+    package var claimRenewal: TimeInterval? { nil }
+
+    package func renewClaims(_ ids: [Int64], now: Date) async throws(StoreError) {}
 
     /// Pending messages of one target due by `now`, however large their bodies.
     package func dueMessages(for target: DeliveryTarget, now: Date, limit: Int) async throws(StoreError) -> [DueMessage] {
