@@ -99,6 +99,10 @@ import Testing
             store: a, transport: transport, registry: registry, settings: HubSettings(herId: Examples.hub), logger: logger,
             clock: { clock.withLock { $0 } })
         let dispatching = Task { try await dispatcher.dispatchOnce() }
+        defer {
+            transport.release()
+            dispatching.cancel()
+        }
         var sending = transport.sending.makeAsyncIterator()
         #expect(await sending.next() == ["m1"])
 
@@ -119,15 +123,39 @@ import Testing
         #expect(try await b.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
     }
 
+    /// A renewal touches only this instance's claims on pending messages: not the claim another
+    /// instance took after this one's lapsed, nor a message that instance has sent since.
+    @Test func aRenewalLeavesAnotherInstancesClaimAndASentMessageAlone() async throws {
+        let (a, b) = try await pair(lease: 30)
+        _ = try await a.commitIngress([.accept(message("m1", key: "k1"))], now: now)
+        let target = DeliveryTarget.partyAsync(herId: 2)
+        let claimedByA = try await a.dueMessages(for: target, now: now, limit: 10, maxBytes: .max)
+        let later = now.addingTimeInterval(31)
+        let claimedByB = try await b.dueMessages(for: target, now: later, limit: 10, maxBytes: .max)
+        #expect(claimedByB.map(\.id) == claimedByA.map(\.id))
+
+        try await a.renewClaims(claimedByA.map(\.id), now: later.addingTimeInterval(10))
+        #expect(try await a.nextDueTime(for: target) == later.addingTimeInterval(30))
+        #expect(try await a.dueMessages(for: target, now: later.addingTimeInterval(31), limit: 10, maxBytes: .max).map(\.messageId) == ["m1"])
+
+        let latest = later.addingTimeInterval(32)
+        try await a.recordDispatch([.sent(id: claimedByA[0].id)], now: latest)
+        try await b.renewClaims(claimedByA.map(\.id), now: latest)
+        #expect(try await b.nextDueTime(for: target) == nil)
+        #expect(try await b.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
+    }
+
     /// Tells the test what it is given, and answers only once the test releases it.
     final class HeldTransport: OutboundTransport {
         let (sending, given) = AsyncStream<[String?]>.makeStream()
         private let state = Mutex<(released: Bool, waiting: CheckedContinuation<Void, Never>?)>((false, nil))
 
+        /// For one batch: a second `send` while the first waits would strand the first.
         func send(_ batch: [OutboundEnvelope]) async -> [SendOutcome] {
             given.yield(batch.map(\.properties.messageId))
             await withCheckedContinuation { continuation in
                 let go = state.withLock { state in
+                    precondition(state.waiting == nil, "HeldTransport holds one batch at a time")
                     if !state.released { state.waiting = continuation }
                     return state.released
                 }

@@ -230,31 +230,27 @@ package final class Dispatcher: Sendable {
     }
 
     /// Sends a batch, renewing its claims meanwhile when the store claims (a fleet's): a batch
-    /// can outlast a lease, and another instance would then send its messages again. A renewal
-    /// that fails is logged; the claims then lapse, which costs a second send, never a loss.
+    /// can outlast a lease, and another instance would then send its messages again. Renewals
+    /// keep their schedule from the start of the send, so one that fails or is slow does not
+    /// push the next past the lease; when claims lapse all the same, the cost is a second send,
+    /// never a loss. A renewal still running when the send ends is not awaited: every recorded
+    /// outcome clears the claim or ends the message, so it then changes nothing.
     private func send(_ envelopes: [OutboundEnvelope], renewingClaimsOf ids: [Int64]) async -> [SendOutcome] {
         guard let interval = store.claimRenewal else { return await transport.send(envelopes) }
-        return await withTaskGroup(of: [SendOutcome]?.self) { group in
-            group.addTask { [transport] in await transport.send(envelopes) }
-            group.addTask { [store, clock, logger] in
-                while (try? await Task.sleep(for: .seconds(interval))) != nil {
-                    do {
-                        try await store.renewClaims(ids, now: clock())
-                    } catch {
-                        logger.warning("could not renew the claims of a batch still being sent; another instance may send it too",
-                                       metadata: ["error": "\(error)", "messages": "\(ids.count)"])
-                    }
+        let renewal = Task { [store, clock, logger] in
+            var next = ContinuousClock.now + .seconds(interval)
+            while (try? await Task.sleep(until: next, clock: .continuous)) != nil {
+                do {
+                    try await store.renewClaims(ids, now: clock())
+                } catch {
+                    logger.warning("could not renew the claims of a batch still being sent; another instance may send it too",
+                                   metadata: ["error": "\(error)", "messages": "\(ids.count)"])
                 }
-                return nil
+                next = max(next + .seconds(interval), .now)
             }
-            var outcomes: [SendOutcome] = []
-            for await result in group {
-                guard let result else { continue }
-                outcomes = result
-                group.cancelAll()
-            }
-            return outcomes
         }
+        defer { renewal.cancel() }
+        return await transport.send(envelopes)
     }
 
     private func count(_ results: [DispatchResult]) {

@@ -43,10 +43,12 @@ final class RESTHubd: @unchecked Sendable {
         try await process.start()
         let listening = "listening on 127.0.0.1:\(port)"
         let up = await eventually(timeout: .seconds(60)) {
-            guard self.process.isRunning, self.process.log.dropFirst(before).contains(listening) else { return false }
+            // A hubd that exited is reported at once, not after the whole wait.
+            guard self.process.isRunning else { return true }
+            guard self.process.log.dropFirst(before).contains(listening) else { return false }
             return (try? await self.request("GET", "/healthz", token: nil).status) == 200
         }
-        guard up else { throw RESTHubdError("hubd's API did not come up on port \(port):\n\(process.log)") }
+        guard up, process.isRunning else { throw RESTHubdError("hubd's API did not come up on port \(port):\n\(process.log)") }
     }
 
     /// A DPoP-bound token for these parties.
