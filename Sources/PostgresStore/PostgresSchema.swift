@@ -13,7 +13,17 @@ enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
         ("v1-store", v1),
         ("v2-status-instance", v2StatusInstance),
+        ("v3-dpop-proof", v3DPoPProof),
     ]
+
+    /// The DPoP proofs the fleet accepted lately (`recordProof`), kept until their window ends.
+    private static let v3DPoPProof = """
+        CREATE TABLE dpop_proof (
+            jti TEXT PRIMARY KEY,
+            until DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX dpop_proof_until ON dpop_proof(until);
+        """
 
     /// The instance that recorded each status (fleet contract §1: the instance name is shown in
     /// the status history); NULL for what was recorded before.

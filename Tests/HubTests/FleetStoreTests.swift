@@ -145,6 +145,20 @@ import Testing
         #expect(try await b.reports(for: "m1").first?.history.map(\.status) == [.accepted, .sent])
     }
 
+    /// REST contract §1: a DPoP proof's `jti` is taken once within its window, at whichever
+    /// instance; once the record has expired the `jti` may come again.
+    @Test func aProofRecordedByOneInstanceIsAReplayAtAnother() async throws {
+        let (a, b) = try await pair()
+        let until = now.addingTimeInterval(60)
+        #expect(try await a.recordProof("jti-1", until: until, now: now))
+        #expect(try await !b.recordProof("jti-1", until: until, now: now.addingTimeInterval(30)))
+        #expect(try await !a.recordProof("jti-1", until: until, now: now.addingTimeInterval(59)))
+        #expect(try await b.recordProof("jti-2", until: until, now: now))
+        let later = now.addingTimeInterval(61)
+        #expect(try await b.recordProof("jti-1", until: later.addingTimeInterval(60), now: later))
+        #expect(try await !a.recordProof("jti-1", until: later.addingTimeInterval(60), now: later))
+    }
+
     /// Tells the test what it is given, and answers only once the test releases it.
     final class HeldTransport: OutboundTransport {
         let (sending, given) = AsyncStream<[String?]>.makeStream()

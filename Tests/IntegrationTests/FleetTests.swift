@@ -13,11 +13,13 @@ import Testing
         return url + "?schema=fleet_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
-    static func instance(_ number: Int, parties: TestParties, database: String) async throws -> RESTHubd {
+    static func instance(
+        _ number: Int, parties: TestParties, database: String, overrides: [String: String] = [:]
+    ) async throws -> RESTHubd {
         try await RESTHubd(parties: parties, overrides: [
             "HUBD_AMQP_URL": TestCluster.urls, "HUBD_QUEUE_TYPE": "quorum", "HUBD_INSTANCE": "fleet-\(number)",
             "HUBD_DATABASE": database, "HUBD_CLAIM_LEASE_SECONDS": "5",
-        ])
+        ].merging(overrides) { $1 })
     }
 
     /// How often each message id arrived on `queue`, read until every submitted one has or
@@ -174,6 +176,43 @@ import Testing
         _ = try await probe.next(from: queue, timeout: .seconds(30))
         #expect(await probe.count(queue) == 0)
         for hub in fleet {
+            let status = hub.process.terminate()
+            #expect(status == 0, "\(hub.process.log.suffix(3000))")
+        }
+    }
+
+    /// REST contract §1 ("a `jti` not seen before within that window") for a fleet behind one
+    /// URL: a DPoP proof one instance took is a replay at another.
+    @Test func aProofTakenByOneInstanceIsRefusedByAnother() async throws {
+        try await TestCluster.require()
+        let parties = try TestParties()
+        try await parties.provisionQueues(url: TestCluster.urls, options: .quorum)
+        let probe = try BrokerProbe(url: TestCluster.urls)
+        defer { Task { await probe.delete(parties.allQueues); await probe.close() } }
+        let database = try Self.database()
+        let publicURL = "https://hubd.example.no"
+        let first = try await Self.instance(1, parties: parties, database: database, overrides: ["HUBD_HTTP_PUBLIC_URL": publicURL])
+        let second = try await Self.instance(2, parties: parties, database: database, overrides: [
+            "HUBD_HTTP_PUBLIC_URL": publicURL, "HUBD_AUTH_JWKS": first.authority.jwksFile.path,
+        ])
+        try await first.start()
+        try await second.start()
+        let token = try await first.token([TestParties.register])
+        func signed(_ proof: String) -> [String: String] { ["Authorization": "DPoP \(token)", "DPoP": proof] }
+        let proof = try await first.key.proof(method: "GET", url: publicURL + "/conversations", accessToken: token, now: Date())
+
+        // The proof's htu leaves the query out.
+        let path = "/conversations?HerIds=\(TestParties.register)"
+        let taken = try await first.request("GET", path, token: nil, headers: signed(proof))
+        #expect(taken.status == 200, "\(taken.text)")
+        let replayed = try await second.request("GET", path, token: nil, headers: signed(proof))
+        #expect(replayed.status == 401)
+        #expect(replayed.headers["www-authenticate"]?.contains("already used (jti), at another instance") == true,
+                "\(replayed.headers)")
+        let fresh = try await first.key.proof(method: "GET", url: publicURL + "/conversations", accessToken: token, now: Date())
+        let again = try await second.request("GET", path, token: nil, headers: signed(fresh))
+        #expect(again.status == 200, "\(again.text)")
+        for hub in [first, second] {
             let status = hub.process.terminate()
             #expect(status == 0, "\(hub.process.log.suffix(3000))")
         }

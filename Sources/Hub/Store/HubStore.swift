@@ -31,6 +31,12 @@ package protocol HubStore: AnyObject, Sendable {
     /// Gives up this instance's leases (a clean shutdown), so that others take over at once.
     func releaseLeases() async throws(StoreError)
 
+    /// Records a DPoP proof's `jti` until `expiry` where every instance of the fleet sees it;
+    /// false when an instance recorded it before and that record has not expired: a proof
+    /// replayed to another instance behind the same URL (REST contract §1, "a `jti` not seen
+    /// before within that window").
+    func recordProof(_ jti: String, until expiry: Date, now: Date) async throws(StoreError) -> Bool
+
     // MARK: Delivery channels
 
     /// Every party's channel other than the default (AMQP).

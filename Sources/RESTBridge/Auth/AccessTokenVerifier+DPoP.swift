@@ -51,15 +51,25 @@ extension AccessTokenVerifier {
         return CheckedProof(jws: proof, key: verifier, jti: jti, issuedAt: issuedAt)
     }
 
-    /// Checks the proof's signature, then records its `jti` until the proof expires.
-    func record(_ proof: CheckedProof, now: Date) throws(AuthFailure) {
+    /// Checks the proof's signature, then records its `jti` until the proof expires: in this
+    /// process, and for the fleet when instances share a store. A store that cannot record it
+    /// now refuses the proof: accepting it unrecorded would let it be replayed elsewhere.
+    func record(_ proof: CheckedProof, now: Date) async throws(AuthFailure) {
         func refuse(_ reason: String) -> AuthFailure { AuthFailure(.invalidDPoPProof, reason, challenging: [.dpop]) }
         guard proof.jws.isSigned(by: proof.key) else { throw refuse("the DPoP proof's signature does not verify with its jwk") }
         let expiry = Date(timeIntervalSince1970: proof.issuedAt + settings.proofWindow)
         switch replays.record(proof.jti, until: expiry, now: now) {
-        case .recorded: return
+        case .recorded: break
         case .replayed: throw refuse("the DPoP proof was already used (jti)")
         case .full: throw refuse("hubd holds \(replays.capacity) DPoP proofs within their window and takes no more until some expire")
         }
+        guard let fleetProofs else { return }
+        let firstUse: Bool
+        do {
+            firstUse = try await fleetProofs.recordFirstUse(of: proof.jti, until: expiry, now: now)
+        } catch {
+            throw refuse("hubd could not record the DPoP proof's jti in its store now; send the request again later with a new proof")
+        }
+        guard firstUse else { throw refuse("the DPoP proof was already used (jti), at another instance") }
     }
 }

@@ -26,13 +26,18 @@ package struct AccessTokenVerifier: Sendable {
     package let settings: AuthSettings
     let keys: JWKSProvider
     let replays: DPoPReplayCache
+    /// The fleet's record of accepted proofs, when instances share a store; nil for one process.
+    let fleetProofs: FleetProofLog?
     let verified = VerifiedTokens()
     let proofKeys = DPoPKeyCache()
 
-    package init(settings: AuthSettings, keys: JWKSProvider, replays: DPoPReplayCache = DPoPReplayCache()) {
+    package init(
+        settings: AuthSettings, keys: JWKSProvider, replays: DPoPReplayCache = DPoPReplayCache(), fleetProofs: FleetProofLog? = nil
+    ) {
         self.settings = settings
         self.keys = keys
         self.replays = replays
+        self.fleetProofs = fleetProofs
     }
 
     /// A verifier with its own key cache for `settings.jwks`, fetched with `httpClient` when it
@@ -110,7 +115,7 @@ package struct AccessTokenVerifier: Sendable {
         }
 
         if let proof {
-            try record(proof, now: now)
+            try await record(proof, now: now)
         }
         return Principal(herIds: facts.herIds, clientId: facts.clientId, rateKey: hash)
     }

@@ -109,7 +109,10 @@ struct Serve: AsyncParsableCommand {
             let restSettings = try await orShutDown {
                 try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes)
             }
-            let authenticator = try await orShutDown { try await configuration.authenticator(httpClient: httpClient, logger: logger) }
+            let fleetProofs = configuration.postgres == nil ? nil : FleetProofLog(store: store)
+            let authenticator = try await orShutDown {
+                try await configuration.authenticator(httpClient: httpClient, logger: logger, fleetProofs: fleetProofs)
+            }
             let api = RESTAPI(
                 settings: restSettings, hub: hub, submissions: submissions, authenticator: authenticator,
                 readiness: ReadinessCheck(broker: {

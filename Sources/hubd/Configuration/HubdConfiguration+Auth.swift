@@ -8,7 +8,9 @@ extension HubdConfiguration {
     /// so a REST API without a JWKS and an issuer does not start.
     /// The key set is loaded now: a file that does not load stops hubd here; an issuer that
     /// cannot be reached is logged and tried again with the first token.
-    func authenticator(httpClient: HTTPClient, logger: Logger) async throws -> AccessTokenVerifier {
+    /// - Parameter fleetProofs: the fleet's record of accepted DPoP proofs, when instances share
+    ///   a PostgreSQL store.
+    func authenticator(httpClient: HTTPClient, logger: Logger, fleetProofs: FleetProofLog?) async throws -> AccessTokenVerifier {
         guard let jwks = authJWKS, let issuer = authIssuer else {
             throw ConfigurationError(
                 "the REST API (http_address) needs auth_jwks and auth_issuer: run 'hubd auth init' for local use, or point them at HelseID")
@@ -25,7 +27,7 @@ extension HubdConfiguration {
                 logger.error("the token issuer's keys could not be loaded; trying again with the first token",
                              metadata: ["error": "\(error.description)"])
             }
-            return AccessTokenVerifier(settings: settings, keys: keys)
+            return AccessTokenVerifier(settings: settings, keys: keys, fleetProofs: fleetProofs)
         } catch {
             throw ConfigurationError("auth: \(error)")
         }

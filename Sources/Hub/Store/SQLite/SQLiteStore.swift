@@ -56,6 +56,12 @@ package final class SQLiteStore: HubStore {
     /// Nothing to give up: no other instance shares the file.
     package func releaseLeases() async throws(StoreError) {}
 
+    /// No other instance shares the file: the REST API's own cache (`DPoPReplayCache`) refuses
+    /// replays.
+    package func recordProof(_ jti: String, until expiry: Date, now: Date) async throws(StoreError) -> Bool {
+        true
+    }
+
     // MARK: Plumbing
 
     func write<T: Sendable>(
