@@ -8,7 +8,7 @@ import PostgresNIO
 /// shape, with PostgreSQL's types: times are `DOUBLE PRECISION` seconds since 1970 as there, so
 /// that both backends read and write the same values; row ids are identity columns; a status
 /// history keeps its order by an identity column instead of SQLite's rowid. On top: the
-/// claim columns of `message` and the lease rows of fleet-wide jobs.
+/// claim columns of `message`, the lease rows of fleet-wide jobs, and the DPoP proofs taken.
 enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
         ("v1-store", v1),

@@ -157,6 +157,17 @@ import Testing
         let later = now.addingTimeInterval(61)
         #expect(try await b.recordProof("jti-1", until: later.addingTimeInterval(60), now: later))
         #expect(try await !a.recordProof("jti-1", until: later.addingTimeInterval(60), now: later))
+
+        // Offered to both instances at once, twenty times over: taken once.
+        let moment = now
+        let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                let store = index.isMultiple(of: 2) ? a : b
+                group.addTask { try await store.recordProof("jti-3", until: until, now: moment) }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(taken == 1)
     }
 
     /// Tells the test what it is given, and answers only once the test releases it.

@@ -37,6 +37,9 @@ struct AccessTokenVerifierTests {
         let replayed = UUID().uuidString
         _ = try await fixture.verify(token, issuedAt: soon, jti: replayed, now: soon)
         #expect(await failure { try await fixture.verify(token, issuedAt: soon, jti: replayed, now: soon) }?.reason.contains("already") == true)
+        // A store may not take a NUL, and no client sends control characters.
+        #expect(await failure { try await fixture.verify(token, issuedAt: soon, jti: "j\u{0}1", now: soon) }?.reason
+                == "the DPoP proof's jti holds control characters")
         #expect(await failure { try await fixture.verify(token, key: try DPoPKey.generate(), issuedAt: soon, now: soon) } != nil)
         let late = AuthFixture.now.addingTimeInterval(3600 + 6)
         #expect(await failure { try await fixture.verify(token, issuedAt: late, now: late) }?.reason == "the token has expired")

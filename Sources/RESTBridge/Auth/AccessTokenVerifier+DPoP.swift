@@ -45,6 +45,10 @@ extension AccessTokenVerifier {
         guard let jti = claims.jti, !jti.isEmpty, jti.utf8.count <= Self.maximumJTILength else {
             throw refuse("the DPoP proof has no jti, or one longer than \(Self.maximumJTILength) bytes")
         }
+        // A store may not take them (PostgreSQL refuses a NUL), and no client makes them.
+        guard !jti.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw refuse("the DPoP proof's jti holds control characters")
+        }
         guard let verifier = await proofKeys.verifier(of: cachedKey, for: algorithm) else {
             throw refuse("the DPoP proof's jwk does not suit its algorithm")
         }

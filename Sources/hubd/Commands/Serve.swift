@@ -109,7 +109,7 @@ struct Serve: AsyncParsableCommand {
             let restSettings = try await orShutDown {
                 try configuration.restSettings(host: host, port: port, maxMessageBytes: settings.maxMessageBytes)
             }
-            let fleetProofs = configuration.postgres == nil ? nil : FleetProofLog(store: store)
+            let fleetProofs = configuration.postgres == nil ? nil : FleetProofLog(store: store, logger: logger)
             let authenticator = try await orShutDown {
                 try await configuration.authenticator(httpClient: httpClient, logger: logger, fleetProofs: fleetProofs)
             }
